@@ -1,0 +1,63 @@
+// Repeats an async task every `intervalMs`, measured from the end of the previous run so slow responses
+// never pile up. Pauses while the tab is hidden and runs at once when it is shown again.
+
+export interface PageVisibility {
+  hidden(): boolean;
+  /** Calls `listener` when visibility changes; returns an unsubscribe function. */
+  onChange(listener: () => void): () => void;
+}
+
+export function documentVisibility(): PageVisibility {
+  return {
+    hidden: () => document.visibilityState === "hidden",
+    onChange: (listener) => {
+      document.addEventListener("visibilitychange", listener);
+      return () => document.removeEventListener("visibilitychange", listener);
+    },
+  };
+}
+
+/** Starts polling right away; the returned function stops it and aborts a run in flight. */
+export function poll(
+  task: (signal: AbortSignal) => Promise<void>,
+  intervalMs: number,
+  page: PageVisibility = documentVisibility(),
+): () => void {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running = false;
+
+  const cancelTimer = () => {
+    clearTimeout(timer);
+    timer = undefined;
+  };
+  const schedule = () => {
+    if (!controller.signal.aborted && !page.hidden() && timer === undefined)
+      timer = setTimeout(run, intervalMs);
+  };
+  const run = async () => {
+    timer = undefined;
+    if (controller.signal.aborted || running || page.hidden()) return;
+    running = true;
+    try {
+      await task(controller.signal);
+    } catch {
+      // The task shows its own errors; one failure must not end polling.
+    } finally {
+      running = false;
+    }
+    schedule();
+  };
+
+  const unsubscribe = page.onChange(() => {
+    cancelTimer();
+    if (!page.hidden()) void run();
+  });
+  void run();
+
+  return () => {
+    controller.abort();
+    cancelTimer();
+    unsubscribe();
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * End to end with the real OpenTelemetry JS SDK and its OTLP/HTTP exporter: one request with an N+1 and one
+ * without go in over HTTP; the first comes out of /api/findings, the second does not.
+ */
+import { context, SpanKind, trace } from "@opentelemetry/api";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, startTestServer, type TestServer } from "./test-server.js";
+
+let server: TestServer;
+let provider: BasicTracerProvider;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ "service.name": "blog-api", "telemetry.sdk.language": "nodejs" }),
+    spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url: `${server.otlpUrl}/v1/traces` }))],
+  });
+});
+
+afterAll(async () => {
+  await provider.shutdown();
+  await server.close();
+});
+
+function request(route: string, queries: string[]): void {
+  const tracer = provider.getTracer("e2e-test");
+  const root = tracer.startSpan(`GET ${route}`, {
+    kind: SpanKind.SERVER,
+    attributes: { "http.request.method": "GET", "http.route": route },
+  });
+  const ctx = trace.setSpan(context.active(), root);
+  for (const sql of queries) {
+    tracer
+      .startSpan(
+        "SELECT",
+        { kind: SpanKind.CLIENT, attributes: { "db.system.name": "sqlite", "db.query.text": sql } },
+        ctx,
+      )
+      .end();
+  }
+  root.end();
+}
+
+describe("n1radar end to end", () => {
+  it("reports the N+1 sent by the real OTLP exporter, and not the clean request", async () => {
+    request("/posts", [
+      "SELECT id, title, author_id FROM posts",
+      ...Array.from({ length: 8 }, (_, i) => `SELECT id, name FROM authors WHERE id = ${i + 1}`),
+    ]);
+    request("/about", ["SELECT id FROM pages WHERE slug = 'about'", "SELECT count(*) FROM posts"]);
+    await provider.forceFlush();
+
+    const findings = await eventually(async () => {
+      const body = (await (await fetch(`${server.apiUrl}/api/findings`)).json()) as {
+        findings: Record<string, unknown>[];
+      };
+      return body.findings.length > 0 ? body.findings : undefined;
+    });
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
+      service: "blog-api",
+      endpoint: "GET /posts",
+      statement: "SELECT id, name FROM authors WHERE id = ?",
+      sourceStatement: "SELECT id, title, author_id FROM posts",
+      repeats: 8,
+      traces: 1,
+    });
+    for (const field of ["id", "orm", "firstSeen", "lastSeen", "guidance"])
+      expect(findings[0]).toHaveProperty(field);
+
+    const detail = await fetch(`${server.apiUrl}/api/findings/${findings[0]?.id}`);
+    expect(detail.status).toBe(200);
+    const { finding } = (await detail.json()) as {
+      finding: { sampleTraceId: string; sampleSpans: unknown[] };
+    };
+    expect(finding.sampleTraceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(finding.sampleSpans.length).toBeGreaterThan(8);
+
+    expect((await fetch(`${server.apiUrl}/api/findings/nope`)).status).toBe(404);
+    expect(await (await fetch(`${server.apiUrl}/api/health`)).json()).toEqual({ status: "ok" });
+  });
+});

@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type ServerType, serve } from "@hono/node-server";
+import { openStore, type Store } from "@n1radar/db";
+import { defaultAssemblerSettings, defaultDetectorSettings } from "@n1radar/detector";
+import { type App, type AppDeps, createApp } from "./app.js";
+
+/** A running n1radar on ephemeral loopback ports with its own SQLite file, for integration tests. */
+export interface TestServer {
+  app: App;
+  store: Store;
+  otlpUrl: string;
+  apiUrl: string;
+  dbPath: string;
+  close(): Promise<void>;
+}
+
+function listen(fetch: (req: Request) => Response | Promise<Response>): Promise<ServerType> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(server));
+  });
+}
+
+const portOf = (server: ServerType) => (server.address() as AddressInfo).port;
+
+export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), "n1radar-test-"));
+  const dbPath = join(dir, "n1radar.db");
+  const store = openStore(dbPath);
+  const app = createApp({
+    db: store.db,
+    detector: defaultDetectorSettings,
+    assembler: { ...defaultAssemblerSettings, idleMs: 200 },
+    maxBodyBytes: 4 * 1024 * 1024,
+    ...overrides,
+  });
+  const otlp = await listen(app.otlpHttp.fetch);
+  const api = await listen(app.api.fetch);
+  const ticker = setInterval(() => app.pipeline.tick(), 50);
+  return {
+    app,
+    store,
+    dbPath,
+    otlpUrl: `http://127.0.0.1:${portOf(otlp)}`,
+    apiUrl: `http://127.0.0.1:${portOf(api)}`,
+    async close() {
+      clearInterval(ticker);
+      await Promise.all([otlp, api].map((s) => new Promise<void>((r) => s.close(() => r()))));
+      app.pipeline.drain();
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `check` returns a value, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

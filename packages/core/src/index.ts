@@ -1,0 +1,5 @@
+export * from "./errors.js";
+export * from "./finding.js";
+export * from "./guidance.js";
+export * from "./offender.js";
+export * from "./span.js";

@@ -1,0 +1,94 @@
+/**
+ * The one internal span model. Every receiver (OTLP/HTTP protobuf or JSON, gRPC) decodes into this shape,
+ * with old and new semantic conventions already folded together, so no later stage ever looks at raw
+ * attribute names.
+ */
+
+/** OTLP SpanKind numbering (opentelemetry/proto/trace/v1/trace.proto). */
+export const SpanKind = {
+  Unspecified: 0,
+  Internal: 1,
+  Server: 2,
+  Client: 3,
+  Producer: 4,
+  Consumer: 5,
+} as const;
+export type SpanKind = (typeof SpanKind)[keyof typeof SpanKind];
+
+export type SpanStatus = "unset" | "ok" | "error";
+
+/** Database call facts, from `db.*` attributes of either convention generation. */
+export interface DbCall {
+  /** `db.system.name` (new) or `db.system` (old), e.g. "postgresql", "sqlite", "mongodb". */
+  system: string | null;
+  /** `db.query.text` (new) or `db.statement` (old); raw text, may hold literal values: never persisted. */
+  statement: string | null;
+  /** `db.operation.name` / `db.operation`. */
+  operation: string | null;
+  /** `db.collection.name` / `db.sql.table` / `db.mongodb.collection`. */
+  collection: string | null;
+  /** `db.namespace` / `db.name`. */
+  namespace: string | null;
+  /** `db.query.summary` (new conventions only). */
+  summary: string | null;
+}
+
+export interface HttpFacts {
+  method: string | null;
+  /** `http.route`: the low-cardinality route template, e.g. "/posts/:id". */
+  route: string | null;
+  /** `url.path` / `http.target`, only used when no route is known. */
+  path: string | null;
+  statusCode: number | null;
+}
+
+export interface CodeLocation {
+  /** `code.function.name` (new) or `code.namespace` + `code.function` (old). */
+  function: string | null;
+  /** `code.file.path` / `code.filepath`. */
+  file: string | null;
+  /** `code.line.number` / `code.lineno`. */
+  line: number | null;
+}
+
+export interface Resource {
+  serviceName: string;
+  /** `telemetry.sdk.language`, e.g. "python", "ruby", "nodejs", "java". */
+  sdkLanguage: string | null;
+  /** `deployment.environment.name` / `deployment.environment`. */
+  environment: string | null;
+}
+
+export interface Scope {
+  name: string;
+  version: string | null;
+}
+
+export interface SpanRecord {
+  /** Lower-case hex, 32 characters. */
+  traceId: string;
+  /** Lower-case hex, 16 characters. */
+  spanId: string;
+  /** Null for a root span (empty or absent parent id in OTLP). */
+  parentSpanId: string | null;
+  name: string;
+  kind: SpanKind;
+  /** Milliseconds since the Unix epoch, fractional (microsecond precision survives in a double). */
+  startMs: number;
+  endMs: number;
+  status: SpanStatus;
+  resource: Resource;
+  scope: Scope;
+  db: DbCall | null;
+  http: HttpFacts | null;
+  code: CodeLocation | null;
+  /**
+   * Hints that make a repeated query legitimate rather than an N+1: a cache hit, a cursor fetch.
+   * Filled from attributes such as `db.response.returned_rows` / `cache.hit` where senders provide them.
+   */
+  cached: boolean;
+}
+
+export function spanDurationMs(span: SpanRecord): number {
+  return Math.max(0, span.endMs - span.startMs);
+}

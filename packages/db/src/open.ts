@@ -1,0 +1,46 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import * as schema from "./schema.js";
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+export interface Store {
+  db: Db;
+  /** Checkpoints the WAL and closes the file; safe to call twice. */
+  close(): void;
+}
+
+const migrationsFolder = fileURLToPath(new URL("../drizzle", import.meta.url));
+
+/** Accepts a plain path, `file:path` or `sqlite:path`; `:memory:` for tests. */
+export function sqlitePath(databaseUrl: string): string {
+  return databaseUrl.replace(/^(sqlite|file):(\/\/)?/, "");
+}
+
+/** Opens (creating if needed) the SQLite file and applies pending migrations. */
+export function openStore(databaseUrl: string): Store {
+  const path = sqlitePath(databaseUrl);
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  // WAL: readers (the API) never block the writer (ingest); NORMAL sync is crash-safe in WAL mode.
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder });
+  let open = true;
+  return {
+    db,
+    close() {
+      if (!open) return;
+      open = false;
+      sqlite.pragma("wal_checkpoint(TRUNCATE)");
+      sqlite.close();
+    },
+  };
+}

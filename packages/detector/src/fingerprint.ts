@@ -1,0 +1,247 @@
+/**
+ * SQL fingerprints: the same query with other values must normalize to the same text, and a query on
+ * another table, column or join must not. One left-to-right pass over the text, no regex backtracking,
+ * so hostile or truncated statements cost linear time and never throw.
+ *
+ *   SELECT * FROM "posts" WHERE id = 42 AND title = 'O''Brien' -- app:blog
+ *   -> display:   SELECT * FROM "posts" WHERE id = ? AND title = ?
+ *   -> canonical: select * from posts where id = ? and title = ?
+ *
+ * `display` keeps identifier quoting (ORM recognition reads it) and upper-cases keywords; `canonical`
+ * also drops quotes and case, and is what grouping compares. Neither ever keeps a literal value.
+ */
+
+export interface NormalizedStatement {
+  display: string;
+  canonical: string;
+}
+
+const KEYWORDS = new Set(
+  (
+    "select from where and or not in is null like ilike between exists as on join inner left right full outer " +
+    "cross natural using group by order having limit offset fetch first next rows row only union all distinct " +
+    "insert into values update set delete returning with recursive case when then else end asc desc nulls last " +
+    "for share nowait skip locked count sum avg min max coalesce lateral any some top"
+  ).split(" "),
+);
+const LITERAL_WORDS = new Set(["true", "false"]);
+
+type Token = { text: string; canon: string; literal: boolean };
+
+function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c > 127;
+}
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57) || c === 36;
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+const LITERAL: Token = { text: "?", canon: "?", literal: true };
+
+/** Skips a quoted run starting at `i` (the opening quote); returns the index after the closing quote. */
+function skipQuoted(sql: string, i: number, quote: number, backslashEscapes: boolean): number {
+  let j = i + 1;
+  while (j < sql.length) {
+    const c = sql.charCodeAt(j);
+    if (backslashEscapes && c === 92) {
+      j += 2;
+      continue;
+    }
+    if (c === quote) {
+      if (sql.charCodeAt(j + 1) === quote) {
+        j += 2; // doubled quote is an escaped quote
+        continue;
+      }
+      return j + 1;
+    }
+    j++;
+  }
+  return sql.length; // unterminated (truncated statement): the rest is the literal
+}
+
+function tokenize(sql: string): Token[] {
+  const out: Token[] = [];
+  const n = sql.length;
+  let i = 0;
+  const prevIsValue = (): boolean => {
+    const p = out[out.length - 1];
+    return p !== undefined && (p.literal || p.text === ")" || (!KEYWORDS.has(p.canon) && /\w$/.test(p.text)));
+  };
+  while (i < n) {
+    const c = sql.charCodeAt(i);
+    const next = sql.charCodeAt(i + 1);
+    if (c <= 32) {
+      i++;
+    } else if (c === 45 && next === 45) {
+      // -- line comment
+      const end = sql.indexOf("\n", i);
+      i = end < 0 ? n : end + 1;
+    } else if (c === 35 && !isDigit(next)) {
+      // MySQL # comment
+      const end = sql.indexOf("\n", i);
+      i = end < 0 ? n : end + 1;
+    } else if (c === 47 && next === 42) {
+      // /* block comment */ (sqlcommenter tags live here)
+      const end = sql.indexOf("*/", i + 2);
+      i = end < 0 ? n : end + 2;
+    } else if (c === 39) {
+      i = skipQuoted(sql, i, 39, true);
+      out.push(LITERAL);
+    } else if (
+      (c === 69 || c === 101 || c === 78 || c === 110 || c === 88 || c === 120 || c === 66 || c === 98) &&
+      next === 39
+    ) {
+      // E'..', N'..', X'..', B'..' prefixed strings
+      i = skipQuoted(sql, i + 1, 39, true);
+      out.push(LITERAL);
+    } else if (c === 34 || c === 96) {
+      const end = skipQuoted(sql, i, c, false);
+      const raw = sql.slice(i, end);
+      const inner = raw.slice(1, raw.endsWith(String.fromCharCode(c)) && raw.length > 1 ? -1 : undefined);
+      out.push({ text: raw, canon: inner.toLowerCase(), literal: false });
+      i = end;
+    } else if (c === 91) {
+      // [bracketed] identifier (SQL Server)
+      const end = sql.indexOf("]", i);
+      const stop = end < 0 ? n : end + 1;
+      const inner = sql.slice(i + 1, end < 0 ? n : end);
+      out.push({ text: sql.slice(i, stop), canon: inner.toLowerCase(), literal: false });
+      i = stop;
+    } else if (c === 36 && (next === 36 || isIdentStart(next))) {
+      // $$dollar quoted$$ or $tag$...$tag$ strings (PostgreSQL); $name placeholders are rarer than this
+      const tagEnd = sql.indexOf("$", i + 1);
+      const tag = tagEnd < 0 ? "" : sql.slice(i, tagEnd + 1);
+      if (tag && /^\$\w*\$$/.test(tag)) {
+        const close = sql.indexOf(tag, tagEnd + 1);
+        i = close < 0 ? n : close + tag.length;
+      } else {
+        i++;
+        while (i < n && isIdentPart(sql.charCodeAt(i))) i++;
+      }
+      out.push(LITERAL);
+    } else if (c === 36 && isDigit(next)) {
+      i++; // $1 placeholder
+      while (i < n && isDigit(sql.charCodeAt(i))) i++;
+      out.push(LITERAL);
+    } else if (c === 63) {
+      i++; // ? or ?1 placeholder
+      while (i < n && isDigit(sql.charCodeAt(i))) i++;
+      out.push(LITERAL);
+    } else if (c === 37 && (next === 115 || next === 100 || next === 98)) {
+      i += 2; // %s %d %b (psycopg, mysqlclient)
+      out.push(LITERAL);
+    } else if (c === 37 && next === 40) {
+      const close = sql.indexOf(")", i);
+      i = close < 0 ? n : Math.min(n, close + 2); // %(name)s
+      out.push(LITERAL);
+    } else if (c === 58 && isIdentStart(next) && sql.charCodeAt(i - 1) !== 58) {
+      i++; // :name placeholder (not a ::cast)
+      while (i < n && isIdentPart(sql.charCodeAt(i))) i++;
+      out.push(LITERAL);
+    } else if (c === 64 && isIdentStart(next)) {
+      i++; // @p1 / @name placeholder (SQL Server, ADO.NET)
+      while (i < n && isIdentPart(sql.charCodeAt(i))) i++;
+      out.push(LITERAL);
+    } else if (
+      isDigit(c) ||
+      (c === 46 && isDigit(next)) ||
+      (c === 45 && (isDigit(next) || next === 46) && !prevIsValue())
+    ) {
+      i++;
+      if (c === 48 && (next === 120 || next === 88)) {
+        i++;
+        while (i < n && /[0-9a-fA-F]/.test(sql[i] as string)) i++;
+      } else {
+        while (i < n) {
+          const d = sql.charCodeAt(i);
+          const isExp =
+            (d === 101 || d === 69) &&
+            (isDigit(sql.charCodeAt(i + 1)) || sql[i + 1] === "-" || sql[i + 1] === "+");
+          if (isDigit(d) || d === 46) i++;
+          else if (isExp) i += 2;
+          else break;
+        }
+      }
+      out.push(LITERAL);
+    } else if (isIdentStart(c)) {
+      const start = i;
+      while (i < n && isIdentPart(sql.charCodeAt(i))) i++;
+      const word = sql.slice(start, i);
+      const lower = word.toLowerCase();
+      if (LITERAL_WORDS.has(lower)) out.push(LITERAL);
+      else if (KEYWORDS.has(lower)) out.push({ text: word.toUpperCase(), canon: lower, literal: false });
+      else out.push({ text: word, canon: lower, literal: false });
+    } else {
+      // operators and punctuation; keep multi-char operators together
+      let j = i + 1;
+      if (":<>!=|&".includes(sql[i] as string)) while (j < n && ":<>!=|&".includes(sql[j] as string)) j++;
+      const op = sql.slice(i, j);
+      out.push({ text: op, canon: op, literal: false });
+      i = j;
+    }
+  }
+  return out;
+}
+
+/** Collapses `(?, ?, ?)` to `(?)` and `VALUES (?), (?), (?)` to `VALUES (?)`, so list length never matters. */
+function collapseLists(tokens: Token[]): Token[] {
+  const out: Token[] = [];
+  for (const t of tokens) {
+    out.push(t);
+    if (t.text !== ")") continue;
+    // find the matching "(" and check everything inside is literals and commas
+    let k = out.length - 2;
+    let onlyLiterals = true;
+    while (k >= 0 && out[k]?.text !== "(") {
+      const inner = out[k] as Token;
+      if (!inner.literal && inner.text !== ",") onlyLiterals = false;
+      k--;
+    }
+    if (k < 0 || !onlyLiterals || k === out.length - 2) continue;
+    out.length = k + 1;
+    out.push(LITERAL, t);
+    // `(?) , (?)` -> `(?)`
+    const n = out.length;
+    if (
+      n >= 7 &&
+      out[n - 4]?.text === "," &&
+      out[n - 5]?.text === ")" &&
+      out[n - 6]?.literal &&
+      out[n - 7]?.text === "("
+    ) {
+      out.length = n - 4;
+    }
+  }
+  return out;
+}
+
+function join(tokens: Token[], pick: (t: Token) => string): string {
+  let s = "";
+  let prev = "";
+  for (const t of tokens) {
+    const text = pick(t);
+    const glue =
+      s === "" ||
+      prev === "(" ||
+      prev === "." ||
+      text === ")" ||
+      text === "," ||
+      text === "." ||
+      text === "::" ||
+      prev === "::";
+    s += glue ? text : ` ${text}`;
+    prev = text;
+  }
+  return s;
+}
+
+const MAX_STATEMENT_CHARS = 64 * 1024;
+
+export function normalizeSql(sql: string): NormalizedStatement {
+  const tokens = collapseLists(
+    tokenize(sql.length > MAX_STATEMENT_CHARS ? sql.slice(0, MAX_STATEMENT_CHARS) : sql),
+  );
+  return { display: join(tokens, (t) => t.text), canonical: join(tokens, (t) => t.canon) };
+}
