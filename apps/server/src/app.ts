@@ -10,6 +10,7 @@ export interface AppDeps {
   detector: DetectorSettings;
   assembler: AssemblerSettings;
   maxBodyBytes: number;
+  flushIntervalMs: number;
   dashboardDir?: string;
   now?: () => number;
 }
@@ -28,6 +29,7 @@ export function createApp(deps: AppDeps): App {
     db: deps.db,
     detector: deps.detector,
     assembler: deps.assembler,
+    flushIntervalMs: deps.flushIntervalMs,
     now: deps.now,
   });
   return {

@@ -16,6 +16,7 @@ const schema = z.object({
   N1_MIN_REPEATS: z.coerce.number().int().min(2).default(5),
   N1_MIN_WASTED_MS: z.coerce.number().min(0).default(0),
   TRACE_IDLE_MS: positiveInt(2_000),
+  FLUSH_INTERVAL_MS: positiveInt(1_000),
   MAX_OPEN_TRACES: positiveInt(50_000),
   MAX_SPANS_PER_TRACE: positiveInt(10_000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

@@ -54,6 +54,7 @@ async function main(): Promise<void> {
       maxSpansPerTrace: config.MAX_SPANS_PER_TRACE,
     },
     maxBodyBytes: config.MAX_BODY_BYTES,
+    flushIntervalMs: config.FLUSH_INTERVAL_MS,
     dashboardDir,
   });
   let servers: ServerType[] = [];

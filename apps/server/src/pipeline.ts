@@ -1,39 +1,47 @@
 import type { SpanRecord } from "@n1radar/core";
-import { type Db, type FindingToRecord, recordFindings } from "@n1radar/db";
+import { type Db, recordDeltas } from "@n1radar/db";
 import {
   type AssemblerSettings,
   type DetectorSettings,
   detectNPlusOne,
-  offenderId,
+  FindingAccumulator,
   TraceAssembler,
 } from "@n1radar/detector";
 import { guidanceFor } from "@n1radar/guidance";
 
 /**
- * The in-process pipeline: accepted spans -> trace assembly -> detector -> guidance -> store.
- * Everything here is synchronous and small; the receivers call `accept`, a timer calls `tick`.
+ * The in-process pipeline: accepted spans -> trace assembly -> detector -> per-offender accumulation -> store.
+ * Findings are folded in memory and written once per offender per flush, so the write cost follows the number
+ * of distinct offenders, not the traffic. A crash can lose at most one flush interval of findings; a clean stop
+ * loses nothing (`drain`).
  */
 export interface PipelineOptions {
   db: Db;
   detector: DetectorSettings;
   assembler: AssemblerSettings;
+  /** Longest time a finding waits in memory before it is written. */
+  flushIntervalMs: number;
   now?: () => number;
 }
 
 export interface PipelineStats {
   spansAccepted: number;
   tracesJudged: number;
-  findingsRecorded: number;
+  findings: number;
+  flushes: number;
 }
 
 export class Pipeline {
   private readonly assembler: TraceAssembler;
+  private readonly accumulator = new FindingAccumulator();
   private readonly now: () => number;
-  private readonly counters: PipelineStats = { spansAccepted: 0, tracesJudged: 0, findingsRecorded: 0 };
+  private lastFlush: number;
+  private readonly counters: PipelineStats = { spansAccepted: 0, tracesJudged: 0, findings: 0, flushes: 0 };
 
   constructor(private readonly options: PipelineOptions) {
     this.assembler = new TraceAssembler(options.assembler);
     this.now = options.now ?? Date.now;
+    this.lastFlush = this.now();
   }
 
   accept(spans: readonly SpanRecord[]): void {
@@ -41,14 +49,25 @@ export class Pipeline {
     this.judge(this.assembler.add(spans, this.now()));
   }
 
-  /** Judges traces that went idle; called periodically. */
+  /** Judges traces that went idle and writes findings when the flush interval has passed; called on a timer. */
   tick(): void {
-    this.judge(this.assembler.takeIdle(this.now()));
+    const now = this.now();
+    this.judge(this.assembler.takeIdle(now));
+    if (now - this.lastFlush >= this.options.flushIntervalMs) this.flush();
   }
 
-  /** Judges everything still open: called on shutdown so nothing accepted is lost. */
+  /** Judges everything still open and writes it: called on shutdown so nothing accepted is lost. */
   drain(): void {
     this.judge(this.assembler.takeAll());
+    this.flush();
+  }
+
+  flush(): void {
+    this.lastFlush = this.now();
+    if (this.accumulator.size === 0) return;
+    const writes = this.accumulator.drain().map((delta) => ({ delta, guidance: guidanceFor(delta.sample) }));
+    recordDeltas(this.options.db, writes);
+    this.counters.flushes++;
   }
 
   stats(): PipelineStats & ReturnType<TraceAssembler["stats"]> {
@@ -56,15 +75,11 @@ export class Pipeline {
   }
 
   private judge(traces: SpanRecord[][]): void {
-    if (traces.length === 0) return;
-    const batch: FindingToRecord[] = [];
     for (const spans of traces) {
       this.counters.tracesJudged++;
-      for (const finding of detectNPlusOne(spans, this.options.detector)) {
-        batch.push({ offenderId: offenderId(finding), finding, guidance: guidanceFor(finding) });
-      }
+      const findings = detectNPlusOne(spans, this.options.detector);
+      this.counters.findings += findings.length;
+      this.accumulator.addTrace(findings);
     }
-    recordFindings(this.options.db, batch);
-    this.counters.findingsRecorded += batch.length;
   }
 }

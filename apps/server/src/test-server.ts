@@ -34,6 +34,7 @@ export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise
     detector: defaultDetectorSettings,
     assembler: { ...defaultAssemblerSettings, idleMs: 200 },
     maxBodyBytes: 4 * 1024 * 1024,
+    flushIntervalMs: 100,
     ...overrides,
   });
   const otlp = await listen(app.otlpHttp.fetch);

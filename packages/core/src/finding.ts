@@ -4,7 +4,11 @@ import type { CodeLocation } from "./span.js";
  * What the detector reports for one request of one trace. The aggregation key
  * (service, endpoint, kind, fingerprint, source fingerprint) turns many of these into one offender.
  */
-export type FindingKind = "n_plus_one";
+export type FindingKind =
+  /** A read repeated once per row of an earlier result (1+N), or N identical reads with no distinct source. */
+  | "n_plus_one"
+  /** An INSERT/UPDATE/DELETE per row where one bulk statement would do. */
+  | "repeated_write";
 
 /** A span kept as evidence: only normalized SQL, never raw statement text (it may hold personal data). */
 export interface SampleSpan {
@@ -33,6 +37,13 @@ export interface Finding {
   fingerprint: string;
   /** Normalized statement that produced the rows the loop iterates over, when one was found. */
   sourceStatement: string | null;
+  /**
+   * For nested loops (1+N+N²): normalized statements from the outermost source to this repeated query, e.g.
+   * [posts, comments per post, author per comment]. Empty for a plain 1+N.
+   */
+  chain: string[];
+  /** True when the repeats ran concurrently (Promise.all-style fan-out) rather than one after another. */
+  parallel: boolean;
   repeats: number;
   /** Sum of the repeated spans' durations. */
   totalMs: number;

@@ -12,6 +12,8 @@ export interface Offender {
   endpoint: string;
   statement: string;
   sourceStatement: string | null;
+  chain: string[];
+  parallel: boolean;
   dbSystem: string | null;
   orm: string | null;
   /** Most repeats seen in one request. */
@@ -20,6 +22,8 @@ export interface Offender {
   repeatsMedian: number;
   /** Distinct traces that showed it. */
   traces: number;
+  /** Requests that showed it (a trace can hold several). */
+  occurrences: number;
   /** Total time the repeats cost beyond one query each time, summed over occurrences. */
   wastedMs: number;
   firstSeen: string;
@@ -29,8 +33,18 @@ export interface Offender {
   code: CodeLocation | null;
 }
 
+/** Occurrences of an offender in one hour. */
+export interface HistoryPoint {
+  /** Start of the hour, ISO 8601. */
+  at: string;
+  occurrences: number;
+  wastedMs: number;
+  repeatsMax: number;
+}
+
 export interface OffenderDetail extends Offender {
   sampleTraceId: string;
   exampleTraceIds: string[];
   sampleSpans: SampleSpan[];
+  history: HistoryPoint[];
 }

@@ -1,7 +1,7 @@
 import type { Guidance, Offender, OffenderDetail, OffenderStatus, SampleSpan } from "@n1radar/core";
-import { desc, eq } from "drizzle-orm";
+import { asc, desc, eq } from "drizzle-orm";
 import type { Db } from "./open.js";
-import { occurrences, offenders } from "./schema.js";
+import { offenderHours, offenders } from "./schema.js";
 
 type OffenderRow = typeof offenders.$inferSelect;
 
@@ -14,11 +14,14 @@ function toOffender(row: OffenderRow): Offender {
     endpoint: row.endpoint,
     statement: row.statement,
     sourceStatement: row.sourceStatement,
+    chain: row.chain,
+    parallel: row.parallel,
     dbSystem: row.dbSystem,
     orm: row.orm,
     repeats: row.repeatsMax,
     repeatsMedian: row.repeatsMedian,
     traces: row.traces,
+    occurrences: row.occurrences,
     wastedMs: Math.round(row.wastedMs * 1000) / 1000,
     firstSeen: new Date(row.firstSeen).toISOString(),
     lastSeen: new Date(row.lastSeen).toISOString(),
@@ -45,25 +48,25 @@ export function listOffenders(db: Db, options: ListOptions): Offender[] {
     .map(toOffender);
 }
 
-const EXAMPLE_TRACES = 10;
-
 export function getOffender(db: Db, id: string): OffenderDetail | null {
   const row = db.select().from(offenders).where(eq(offenders.id, id)).get();
   if (!row) return null;
-  const examples = db
-    .select({ traceId: occurrences.traceId })
-    .from(occurrences)
-    .where(eq(occurrences.offenderId, id))
-    .orderBy(desc(occurrences.seenAt))
-    .limit(EXAMPLE_TRACES * 4)
+  const hours = db
+    .select()
+    .from(offenderHours)
+    .where(eq(offenderHours.offenderId, id))
+    .orderBy(asc(offenderHours.hourStart))
     .all();
   return {
     ...toOffender(row),
     sampleTraceId: row.sampleTraceId,
-    exampleTraceIds: [...new Set([row.sampleTraceId, ...examples.map((e) => e.traceId)])].slice(
-      0,
-      EXAMPLE_TRACES,
-    ),
+    exampleTraceIds: row.exampleTraceIds,
     sampleSpans: row.sampleSpans as SampleSpan[],
+    history: hours.map((h) => ({
+      at: new Date(h.hourStart).toISOString(),
+      occurrences: h.occurrences,
+      wastedMs: Math.round(h.wastedMs * 1000) / 1000,
+      repeatsMax: h.repeatsMax,
+    })),
   };
 }

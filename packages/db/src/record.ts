@@ -1,108 +1,136 @@
-import type { Finding, Guidance } from "@n1radar/core";
-import { and, desc, eq, sql } from "drizzle-orm";
+import type { Guidance } from "@n1radar/core";
+import { EXAMPLES, histogramMedian, type OffenderDelta } from "@n1radar/detector";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "./open.js";
-import { occurrences, offenders } from "./schema.js";
+import { offenderHours, offenders } from "./schema.js";
 
-export interface FindingToRecord {
-  offenderId: string;
-  finding: Finding;
+export interface OffenderWrite {
+  delta: OffenderDelta;
   guidance: Guidance;
 }
 
-/** How many recent occurrences the median repeats is computed over. */
-const MEDIAN_WINDOW = 101;
+/** A histogram never holds more than this many distinct repeat counts; the rarest are folded together. */
+const HISTOGRAM_KEYS = 200;
 
-function median(sorted: number[]): number {
-  if (sorted.length === 0) return 0;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+function mergeHistogram(
+  stored: Record<string, number>,
+  delta: ReadonlyMap<number, number>,
+): Record<string, number> {
+  const merged = new Map<number, number>(Object.entries(stored).map(([k, v]) => [Number(k), v]));
+  for (const [repeats, count] of delta) merged.set(repeats, (merged.get(repeats) ?? 0) + count);
+  if (merged.size > HISTOGRAM_KEYS) {
+    // Fold the least frequent counts into their nearest kept neighbour: the median moves by at most one step.
+    const keep = new Set(
+      [...merged]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, HISTOGRAM_KEYS)
+        .map(([k]) => k),
+    );
+    const kept = [...keep].sort((a, b) => a - b);
+    for (const [k, v] of [...merged]) {
+      if (keep.has(k)) continue;
+      merged.delete(k);
+      const nearest = kept.reduce((best, x) => (Math.abs(x - k) < Math.abs(best - k) ? x : best));
+      merged.set(nearest, (merged.get(nearest) ?? 0) + v);
+    }
+  }
+  return Object.fromEntries([...merged].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v]));
 }
 
-/** Records a batch of findings in one transaction: upsert each offender, append its occurrence. */
-export function recordFindings(db: Db, batch: readonly FindingToRecord[]): void {
-  if (batch.length === 0) return;
+function sampleColumns(delta: OffenderDelta) {
+  const { sample, latest } = delta;
+  const code = latest.code ?? sample.code;
+  return {
+    sampleTraceId: sample.traceId,
+    sampleSpans: sample.spans,
+    codeFunction: code?.function ?? null,
+    codeFile: code?.file ?? null,
+    codeLine: code?.line ?? null,
+  };
+}
+
+/**
+ * Writes one flush worth of offender deltas in a single transaction: each offender is read and written once,
+ * whatever the number of traces behind it. A resolved offender seen again becomes a regression.
+ */
+export function recordDeltas(db: Db, writes: readonly OffenderWrite[]): void {
+  if (writes.length === 0) return;
   db.transaction((tx) => {
-    for (const { offenderId, finding, guidance } of batch) {
-      const existing = tx.select().from(offenders).where(eq(offenders.id, offenderId)).get();
-      const seenBefore = existing
-        ? tx
-            .select({ id: occurrences.id })
-            .from(occurrences)
-            .where(and(eq(occurrences.offenderId, offenderId), eq(occurrences.traceId, finding.traceId)))
-            .limit(1)
-            .get()
-        : undefined;
-      const sample = {
-        sampleTraceId: finding.traceId,
-        sampleSpans: finding.spans,
-        codeFunction: finding.code?.function ?? null,
-        codeFile: finding.code?.file ?? null,
-        codeLine: finding.code?.line ?? null,
-      };
+    for (const { delta, guidance } of writes) {
+      const existing = tx.select().from(offenders).where(eq(offenders.id, delta.id)).get();
+      const latest = delta.latest;
       if (!existing) {
+        const histogram = mergeHistogram({}, delta.repeatsHistogram);
         tx.insert(offenders)
           .values({
-            id: offenderId,
-            kind: finding.kind,
-            service: finding.service,
-            endpoint: finding.endpoint,
-            statement: finding.statement,
-            fingerprint: finding.fingerprint,
-            sourceStatement: finding.sourceStatement,
-            dbSystem: finding.dbSystem,
+            id: delta.id,
+            kind: latest.kind,
+            service: latest.service,
+            endpoint: latest.endpoint,
+            statement: latest.statement,
+            fingerprint: latest.fingerprint,
+            sourceStatement: latest.sourceStatement,
+            chain: latest.chain,
+            parallel: latest.parallel,
+            dbSystem: latest.dbSystem,
             orm: guidance.orm,
             guidance,
-            repeatsMax: finding.repeats,
-            repeatsMedian: finding.repeats,
-            occurrences: 1,
-            traces: 1,
-            wastedMs: finding.wastedMs,
-            firstSeen: finding.seenAtMs,
-            lastSeen: finding.seenAtMs,
-            ...sample,
+            repeatsMax: delta.repeatsMax,
+            repeatsHistogram: histogram,
+            repeatsMedian: histogramMedian(histogram),
+            occurrences: delta.occurrences,
+            traces: delta.traces,
+            wastedMs: delta.wastedMs,
+            firstSeen: delta.firstSeenMs,
+            lastSeen: delta.lastSeenMs,
+            exampleTraceIds: delta.exampleTraceIds,
+            ...sampleColumns(delta),
+          })
+          .run();
+      } else {
+        const histogram = mergeHistogram(existing.repeatsHistogram, delta.repeatsHistogram);
+        const examples = [...new Set([...delta.exampleTraceIds, ...existing.exampleTraceIds])].slice(
+          0,
+          EXAMPLES,
+        );
+        const regressed =
+          existing.status === "resolved" && delta.lastSeenMs > (existing.statusChangedAt ?? 0);
+        tx.update(offenders)
+          .set({
+            repeatsMax: Math.max(existing.repeatsMax, delta.repeatsMax),
+            repeatsHistogram: histogram,
+            repeatsMedian: histogramMedian(histogram),
+            occurrences: sql`${offenders.occurrences} + ${delta.occurrences}`,
+            traces: sql`${offenders.traces} + ${delta.traces}`,
+            wastedMs: sql`${offenders.wastedMs} + ${delta.wastedMs}`,
+            firstSeen: Math.min(existing.firstSeen, delta.firstSeenMs),
+            lastSeen: Math.max(existing.lastSeen, delta.lastSeenMs),
+            // Newest evidence wins: detection and guidance improve between versions.
+            orm: guidance.orm,
+            guidance,
+            sourceStatement: latest.sourceStatement ?? existing.sourceStatement,
+            chain: latest.chain.length > 0 ? latest.chain : existing.chain,
+            parallel: latest.parallel,
+            exampleTraceIds: examples,
+            ...(delta.repeatsMax >= existing.repeatsMax ? sampleColumns(delta) : {}),
+            ...(regressed ? { status: "regressed", statusChangedAt: delta.lastSeenMs } : {}),
+          })
+          .where(eq(offenders.id, delta.id))
+          .run();
+      }
+      for (const [hourStart, hour] of delta.hours) {
+        tx.insert(offenderHours)
+          .values({ offenderId: delta.id, hourStart, ...hour })
+          .onConflictDoUpdate({
+            target: [offenderHours.offenderId, offenderHours.hourStart],
+            set: {
+              occurrences: sql`${offenderHours.occurrences} + ${hour.occurrences}`,
+              wastedMs: sql`${offenderHours.wastedMs} + ${hour.wastedMs}`,
+              repeatsMax: sql`max(${offenderHours.repeatsMax}, ${hour.repeatsMax})`,
+            },
           })
           .run();
       }
-      tx.insert(occurrences)
-        .values({
-          offenderId,
-          traceId: finding.traceId,
-          repeats: finding.repeats,
-          totalMs: finding.totalMs,
-          wastedMs: finding.wastedMs,
-          seenAt: finding.seenAtMs,
-        })
-        .run();
-      if (!existing) continue;
-      const recent = tx
-        .select({ repeats: occurrences.repeats })
-        .from(occurrences)
-        .where(eq(occurrences.offenderId, offenderId))
-        .orderBy(desc(occurrences.id))
-        .limit(MEDIAN_WINDOW)
-        .all()
-        .map((r) => r.repeats)
-        .sort((a, b) => a - b);
-      const betterSample = finding.repeats >= existing.repeatsMax;
-      tx.update(offenders)
-        .set({
-          repeatsMax: Math.max(existing.repeatsMax, finding.repeats),
-          repeatsMedian: median(recent),
-          occurrences: sql`${offenders.occurrences} + 1`,
-          traces: seenBefore ? existing.traces : existing.traces + 1,
-          wastedMs: sql`${offenders.wastedMs} + ${finding.wastedMs}`,
-          firstSeen: Math.min(existing.firstSeen, finding.seenAtMs),
-          lastSeen: Math.max(existing.lastSeen, finding.seenAtMs),
-          // The newest ORM evidence and guidance win: detection and guidance improve between versions.
-          orm: guidance.orm,
-          guidance,
-          sourceStatement: finding.sourceStatement ?? existing.sourceStatement,
-          ...(betterSample ? sample : {}),
-        })
-        .where(eq(offenders.id, offenderId))
-        .run();
     }
   });
 }

@@ -2,7 +2,7 @@
  * The single source of truth for the database layout; migrations in ../drizzle are generated from it with
  * `npm run db:generate` and committed. Times are milliseconds since the Unix epoch.
  */
-import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** One N+1 seen across many traces, keyed by (service, endpoint, kind, statement fingerprint). */
 export const offenders = sqliteTable(
@@ -15,10 +15,14 @@ export const offenders = sqliteTable(
     statement: text("statement").notNull(),
     fingerprint: text("fingerprint").notNull(),
     sourceStatement: text("source_statement"),
+    chain: text("chain", { mode: "json" }).$type<string[]>().notNull(),
+    parallel: integer("parallel", { mode: "boolean" }).notNull(),
     dbSystem: text("db_system"),
     orm: text("orm"),
     guidance: text("guidance", { mode: "json" }).notNull(),
     repeatsMax: integer("repeats_max").notNull(),
+    /** repeats per request -> requests; the median is computed from it. */
+    repeatsHistogram: text("repeats_histogram", { mode: "json" }).$type<Record<string, number>>().notNull(),
     repeatsMedian: real("repeats_median").notNull(),
     occurrences: integer("occurrences").notNull(),
     traces: integer("traces").notNull(),
@@ -26,31 +30,46 @@ export const offenders = sqliteTable(
     firstSeen: integer("first_seen").notNull(),
     lastSeen: integer("last_seen").notNull(),
     status: text("status").notNull().default("open"),
+    statusChangedAt: integer("status_changed_at"),
     sampleTraceId: text("sample_trace_id").notNull(),
     sampleSpans: text("sample_spans", { mode: "json" }).notNull(),
+    exampleTraceIds: text("example_trace_ids", { mode: "json" }).$type<string[]>().notNull(),
     codeFunction: text("code_function"),
     codeFile: text("code_file"),
     codeLine: integer("code_line"),
   },
-  (t) => [index("offenders_wasted_idx").on(t.wastedMs), index("offenders_last_seen_idx").on(t.lastSeen)],
+  (t) => [
+    index("offenders_wasted_idx").on(t.wastedMs),
+    index("offenders_last_seen_idx").on(t.lastSeen),
+    index("offenders_service_endpoint_idx").on(t.service, t.endpoint),
+  ],
 );
 
-/** Each time an offender showed up in a request: history, medians and example traces come from here. */
-export const occurrences = sqliteTable(
-  "occurrences",
+/** Per-offender history in hour buckets: the trend sparkline and the occurrences chart. */
+export const offenderHours = sqliteTable(
+  "offender_hours",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
     offenderId: text("offender_id")
       .notNull()
       .references(() => offenders.id, { onDelete: "cascade" }),
-    traceId: text("trace_id").notNull(),
-    repeats: integer("repeats").notNull(),
-    totalMs: real("total_ms").notNull(),
+    hourStart: integer("hour_start").notNull(),
+    occurrences: integer("occurrences").notNull(),
     wastedMs: real("wasted_ms").notNull(),
-    seenAt: integer("seen_at").notNull(),
+    repeatsMax: integer("repeats_max").notNull(),
   },
   (t) => [
-    index("occurrences_offender_seen_idx").on(t.offenderId, t.seenAt),
-    index("occurrences_offender_trace_idx").on(t.offenderId, t.traceId),
+    primaryKey({ columns: [t.offenderId, t.hourStart] }),
+    index("offender_hours_hour_idx").on(t.hourStart),
   ],
 );
+
+/** Loops a team means to keep: matching findings are not recorded. Null fields match anything. */
+export const ignoreRules = sqliteTable("ignore_rules", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  service: text("service"),
+  endpoint: text("endpoint"),
+  /** Normalized statement to match exactly, or null. */
+  statement: text("statement"),
+  reason: text("reason"),
+  createdAt: integer("created_at").notNull(),
+});

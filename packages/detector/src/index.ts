@@ -1,4 +1,11 @@
 export {
+  EXAMPLES,
+  FindingAccumulator,
+  type HourDelta,
+  histogramMedian,
+  type OffenderDelta,
+} from "./accumulator.js";
+export {
   type AssemblerSettings,
   type AssemblerStats,
   defaultAssemblerSettings,

@@ -125,6 +125,8 @@ export function detectNPlusOne(spans: readonly SpanRecord[], settings: DetectorS
         statement: first.key.display,
         fingerprint: fingerprintOf(first.key.canonical),
         sourceStatement: source?.key.display ?? null,
+        chain: [],
+        parallel: false,
         repeats: calls.length,
         totalMs,
         wastedMs,

@@ -1,0 +1,65 @@
+import type { Finding } from "@n1radar/core";
+import { describe, expect, it } from "vitest";
+import { FindingAccumulator, histogramMedian } from "./accumulator.js";
+
+function finding(traceId: string, repeats: number, seenAtMs: number): Finding {
+  return {
+    kind: "n_plus_one",
+    traceId,
+    service: "s",
+    endpoint: "GET /x",
+    dbSystem: null,
+    statement: "SELECT ?",
+    fingerprint: "f",
+    sourceStatement: null,
+    chain: [],
+    parallel: false,
+    repeats,
+    totalMs: repeats,
+    wastedMs: repeats - 1,
+    seenAtMs,
+    scopeName: null,
+    sdkLanguage: null,
+    code: null,
+    spans: [],
+  };
+}
+
+describe("FindingAccumulator", () => {
+  it("folds findings into one delta per offender", () => {
+    const acc = new FindingAccumulator();
+    acc.addTrace([finding("t1", 5, 1000), finding("t1", 7, 1000)]);
+    acc.addTrace([finding("t2", 6, 3_600_000 + 5)]);
+    const [delta, ...rest] = acc.drain();
+    expect(rest).toEqual([]);
+    expect(delta).toMatchObject({
+      occurrences: 3,
+      traces: 2,
+      wastedMs: 15,
+      repeatsMax: 7,
+      firstSeenMs: 1000,
+      lastSeenMs: 3_600_005,
+    });
+    expect(delta?.sample.repeats).toBe(7);
+    expect(delta?.latest.traceId).toBe("t2");
+    expect(delta?.exampleTraceIds).toEqual(["t2", "t1"]);
+    expect([...(delta?.hours.keys() ?? [])]).toEqual([0, 3_600_000]);
+    expect(acc.drain()).toEqual([]);
+  });
+});
+
+describe("histogramMedian", () => {
+  it("matches the median of the expanded values", () => {
+    expect(histogramMedian(new Map([[5, 1]]))).toBe(5);
+    expect(
+      histogramMedian(
+        new Map([
+          [5, 1],
+          [9, 1],
+        ]),
+      ),
+    ).toBe(7);
+    expect(histogramMedian({ "5": 2, "7": 1, "100": 1 })).toBe(6);
+    expect(histogramMedian(new Map())).toBe(0);
+  });
+});
