@@ -9,5 +9,5 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app /app
-EXPOSE 3000 4318
+EXPOSE 3000 4317 4318
 CMD ["node", "apps/server/dist/main.js"]

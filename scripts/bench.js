@@ -1,15 +1,13 @@
 // `npm run bench`: decode, detector and full-ingest throughput, each next to a baseline measured in the same run.
 // Figures vary with the machine; the ratios are what to compare across commits.
-import { fork, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import http from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { defaultDetectorSettings, detectNPlusOne, TraceAssembler } from "@n1radar/detector";
 import { decodeJsonTraces, decodeProtobufTraces } from "@n1radar/otlp";
+import { benchDetector } from "./bench-detector.js";
+import { httpRequests, load, measureN1radar, startN1radar, startNoop } from "./bench-ingest.js";
 import { buildPayloads } from "./bench-payloads.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
+const PB = "application/x-protobuf";
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
 
 function timeLoop(fn) {
@@ -39,127 +37,26 @@ function benchDecode({ protobuf, json, spansPerPayload }) {
   );
 }
 
-function benchDetector({ protobuf }) {
-  const batches = protobuf.map((p) => decodeProtobufTraces(p).spans);
-  const assembler = new TraceAssembler({ idleMs: 2000, maxOpenTraces: 50_000, maxSpansPerTrace: 10_000 });
-  let i = 0;
-  let findings = 0;
-  const rate = timeLoop(() => {
-    const spans = batches[i++ % batches.length];
-    for (const t of assembler.add(spans, i)) findings += detectNPlusOne(t, defaultDetectorSettings).length;
-    return spans.length;
-  });
-  console.log(`detector              ${fmt(rate)} spans/s  (${findings} findings)`);
-
-  // Memory per open trace: traces whose roots never come stay open.
-  const open = new TraceAssembler({ idleMs: 1e9, maxOpenTraces: 1e9, maxSpansPerTrace: 10_000 });
-  const orphans = batches.flat().filter((s) => s.parentSpanId !== null);
-  globalThis.gc?.();
-  const before = process.memoryUsage().heapUsed;
-  open.add(orphans, 0);
-  globalThis.gc?.();
-  const after = process.memoryUsage().heapUsed;
-  const stats = open.stats();
-  console.log(
-    `open-trace memory     ${fmt((after - before) / stats.openTraces)} bytes/trace over ${stats.openTraces} traces (${fmt((after - before) / stats.openSpans)} bytes/span; spans are shared with the decoder)`,
-  );
-}
-
-function startChild(command, args, env) {
-  return new Promise((resolve, reject) => {
-    const child =
-      command === "fork"
-        ? fork(args[0], [], { env, stdio: ["ignore", "ignore", "inherit", "ipc"] })
-        : spawn(command, args, { env });
-    child.once("message", (m) => resolve({ child, port: m.port }));
-    child.once("exit", (code) => reject(new Error(`child exited ${code}`)));
-  });
-}
-
-async function waitForPort(port) {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise((r) => {
-      const req = http.request({ host: "127.0.0.1", port, path: "/v1/traces", method: "GET" }, (res) => {
-        res.resume();
-        r(true);
-      });
-      req.on("error", () => r(false));
-      req.end();
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
+/** One ingest scenario at a time: the no-op ceiling, then n1radar, on the same request bodies. */
+async function benchIngest(scenarios) {
+  const options = { seconds: SECONDS, concurrency: CONNECTIONS };
+  const noop = await startNoop();
+  const ceilings = [];
+  for (const s of scenarios) ceilings.push(await load(noop.port, s.requests, s.spans, options));
+  await noop.stop();
+  const server = await startN1radar();
+  await load(server.ports.otlp, scenarios[0].requests, scenarios[0].spans, { ...options, seconds: 1 }); // JIT warm-up
+  console.log(`ingest over loopback HTTP, ${CONNECTIONS} keep-alive connections, ${SECONDS}s each:`);
+  for (const [k, s] of scenarios.entries()) {
+    const r = await measureN1radar(server, s.requests, s.spans, options);
+    const ceiling = ceilings[k];
+    console.log(
+      `  ${s.name.padEnd(22)} n1radar ${fmt(r.rate).padStart(9)} spans/s accepted, ${fmt(r.judged).padStart(9)} judged` +
+        ` | no-op ceiling ${fmt(ceiling.rate).padStart(10)} spans/s | ratio ${(r.rate / ceiling.rate).toFixed(2)}` +
+        ` | statuses ${JSON.stringify(r.statuses)}, queue at end ${r.queued}`,
+    );
   }
-  throw new Error(`port ${port} never opened`);
-}
-
-async function load(port, bodies, spansPerBody, concurrency = 8) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  let spans = 0;
-  let errors = 0;
-  let i = 0;
-  const end = Date.now() + SECONDS * 1000;
-  const start = performance.now();
-  const worker = async () => {
-    while (Date.now() < end) {
-      const body = bodies[i++ % bodies.length];
-      const status = await new Promise((resolve) => {
-        const req = http.request(
-          {
-            host: "127.0.0.1",
-            port,
-            path: "/v1/traces",
-            method: "POST",
-            agent,
-            headers: { "content-type": "application/x-protobuf", "content-length": body.length },
-          },
-          (res) => {
-            res.resume();
-            res.on("end", () => resolve(res.statusCode));
-          },
-        );
-        req.on("error", () => resolve(0));
-        req.end(body);
-      });
-      if (status === 200) spans += spansPerBody;
-      else errors++;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  agent.destroy();
-  return { rate: spans / ((performance.now() - start) / 1000), errors };
-}
-
-async function benchIngest({ protobuf, spansPerPayload }) {
-  const noop = await startChild("fork", [new URL("./noop-server.js", import.meta.url).pathname], {
-    ...process.env,
-    PORT: "0",
-  });
-  const ceiling = await load(noop.port, protobuf, spansPerPayload);
-  noop.child.kill("SIGTERM");
-
-  const dir = mkdtempSync(join(tmpdir(), "n1radar-bench-"));
-  const otlpPort = 43180 + Math.floor(Math.random() * 500);
-  const server = spawn(process.execPath, [new URL("../apps/server/dist/main.js", import.meta.url).pathname], {
-    env: {
-      ...process.env,
-      DATABASE_URL: join(dir, "bench.db"),
-      OTLP_HTTP_PORT: String(otlpPort),
-      PORT: String(otlpPort + 1),
-      HOST: "127.0.0.1",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  await waitForPort(otlpPort);
-  const ingest = await load(otlpPort, protobuf, spansPerPayload);
-  server.kill("SIGTERM");
-  await new Promise((r) => server.once("exit", r));
-  rmSync(dir, { recursive: true, force: true });
-  console.log(
-    `ingest no-op ceiling  ${fmt(ceiling.rate)} spans/s over loopback HTTP (${ceiling.errors} errors)`,
-  );
-  console.log(
-    `ingest n1radar        ${fmt(ingest.rate)} spans/s protobuf with detector and SQLite (${ingest.errors} errors), ${(ingest.rate / ceiling.rate).toFixed(2)} of the ceiling`,
-  );
+  await server.stop();
 }
 
 const payloads = payloadSet();
@@ -167,5 +64,22 @@ console.log(
   `payload: ${payloads.spansPerPayload} spans per request (20 traces of 1 request + 24 queries), ${payloads.protobuf[0].length} bytes protobuf, ${SECONDS}s per measurement, node ${process.version}`,
 );
 benchDecode(payloads);
-benchDetector(payloads);
-await benchIngest(payloads);
+benchDetector(payloads, timeLoop);
+const small = buildPayloads({ count: 200, tracesPerPayload: 2, repeats: 20 });
+await benchIngest([
+  {
+    name: `protobuf ${payloads.spansPerPayload} spans/req`,
+    spans: payloads.spansPerPayload,
+    requests: httpRequests(payloads.protobuf, PB),
+  },
+  {
+    name: `protobuf ${small.spansPerPayload} spans/req`,
+    spans: small.spansPerPayload,
+    requests: httpRequests(small.protobuf, PB),
+  },
+  {
+    name: `JSON ${payloads.spansPerPayload} spans/req`,
+    spans: payloads.spansPerPayload,
+    requests: httpRequests(payloads.json, "application/json"),
+  },
+]);

@@ -6,14 +6,26 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { N1Error } from "@n1radar/core";
-import { type Db, getOffender, listOffenders } from "@n1radar/db";
+import type { Db } from "@n1radar/db";
 import { Hono } from "hono";
-import { z } from "zod";
+import { LiveHub } from "./api/events.js";
+import { findingRoutes } from "./api/findings.js";
+import { overviewRoutes } from "./api/overview.js";
+import { IgnoreRuleCache } from "./ignore-rules.js";
 
 export interface ApiOptions {
   db: Db;
   /** Directory of the built dashboard; absent in API-only tests. */
   dashboardDir?: string;
+  /** Live-update stream; pass the one the pipeline publishes to. A private one still reports API changes. */
+  live?: LiveHub;
+  /** The pipeline's copy of the ignore rules, invalidated when the API changes a rule. */
+  ignoreRules?: IgnoreRuleCache;
+  /** TRACE_URL_TEMPLATE: link to a trace viewer, `{traceId}` replaced by the id. */
+  traceUrlTemplate?: string | null;
+  /** OTLP_HTTP_PORT, for the dashboard's "how to send traces" lines. */
+  otlpHttpPort?: number;
+  now?: () => number;
 }
 
 const STATUS = {
@@ -25,11 +37,6 @@ const STATUS = {
   unsupported_media_type: 415,
   overloaded: 503,
 } as const;
-
-const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
-});
 
 export function createApiApp(options: ApiOptions): Hono {
   const app = new Hono();
@@ -44,21 +51,17 @@ export function createApiApp(options: ApiOptions): Hono {
 
   app.get("/api/health", (c) => c.json({ status: "ok" }));
 
-  app.get("/api/findings", (c) => {
-    const parsed = listQuery.safeParse(c.req.query());
-    if (!parsed.success)
-      throw new N1Error(
-        "bad_request",
-        parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
-      );
-    return c.json({ findings: listOffenders(options.db, parsed.data) });
-  });
-
-  app.get("/api/findings/:id", (c) => {
-    const finding = getOffender(options.db, c.req.param("id"));
-    if (!finding) throw new N1Error("not_found", `no finding with id ${c.req.param("id")}`);
-    return c.json({ finding });
-  });
+  const now = options.now ?? Date.now;
+  const context = {
+    db: options.db,
+    live: options.live ?? new LiveHub(now),
+    ignoreRules: options.ignoreRules ?? new IgnoreRuleCache(options.db, now),
+    traceUrlTemplate: options.traceUrlTemplate ?? null,
+    otlpHttpPort: options.otlpHttpPort ?? 4318,
+    now,
+  };
+  findingRoutes(app, context);
+  overviewRoutes(app, context);
 
   app.all("/api/*", () => {
     throw new N1Error("not_found", "no such API route");

@@ -1,9 +1,15 @@
 import type { Db } from "@n1radar/db";
 import type { AssemblerSettings, DetectorSettings } from "@n1radar/detector";
-import type { Hono } from "hono";
+import { Hono } from "hono";
+import { LiveHub } from "./api/events.js";
 import { createApiApp } from "./api.js";
-import { createOtlpHttpApp } from "./otlp-http.js";
+import { IgnoreRuleCache } from "./ignore-rules.js";
+import { createIngestKeyCheck } from "./ingest-keys.js";
+import { IngestQueue } from "./ingest-queue.js";
+import { Metrics, PROMETHEUS_CONTENT_TYPE } from "./metrics.js";
+import { type CorsOrigins, createOtlpHttpHandler, type RequestListener } from "./otlp-http.js";
 import { Pipeline } from "./pipeline.js";
+import { observePipeline, Receiver } from "./receiver.js";
 
 export interface AppDeps {
   db: Db;
@@ -11,30 +17,88 @@ export interface AppDeps {
   assembler: AssemblerSettings;
   maxBodyBytes: number;
   flushIntervalMs: number;
+  /** Receiver settings; the defaults match config.ts. */
+  maxQueuedSpans?: number;
+  retryAfterSeconds?: number;
+  corsOrigins?: CorsOrigins;
+  ingestKeys?: readonly string[];
+  ingestKeyHeader?: string;
   dashboardDir?: string;
+  /** TRACE_URL_TEMPLATE, e.g. http://localhost:16686/trace/{traceId}. */
+  traceUrlTemplate?: string | null;
+  /** OTLP_HTTP_PORT, shown in the dashboard's setup instructions. */
+  otlpHttpPort?: number;
   now?: () => number;
 }
 
 export interface App {
   pipeline: Pipeline;
-  /** Serves the API and dashboard (PORT). */
+  /** Bounded buffer between the receivers and the pipeline; drain it before `pipeline.drain()`. */
+  queue: IngestQueue;
+  /** Shared by the OTLP/HTTP handler and the OTLP/gRPC server (startOtlpGrpcServer). */
+  receiver: Receiver;
+  metrics: Metrics;
+  /** Serves the API, the dashboard and /metrics (PORT). */
   api: Hono;
-  /** Serves OTLP/HTTP (OTLP_HTTP_PORT). */
-  otlpHttp: Hono;
+  /** Serves OTLP/HTTP (OTLP_HTTP_PORT): a node:http request listener. */
+  otlpHttp: RequestListener;
+  /** The dashboard's live-update streams; close it before closing the API server, or close() waits on them. */
+  live: LiveHub;
 }
 
 /** Builds the whole service from its dependencies; no sockets, so tests can drive it with `app.request()`. */
 export function createApp(deps: AppDeps): App {
+  const live = new LiveHub(deps.now);
+  const ignoreRules = new IgnoreRuleCache(deps.db, deps.now);
   const pipeline = new Pipeline({
     db: deps.db,
     detector: deps.detector,
     assembler: deps.assembler,
     flushIntervalMs: deps.flushIntervalMs,
     now: deps.now,
+    isIgnored: (finding) => ignoreRules.covers(finding),
+    onFlush: (offenders) => live.publish("flush", offenders),
   });
+  const metrics = new Metrics();
+  const queue = new IngestQueue((spans) => pipeline.accept(spans), {
+    maxSpans: deps.maxQueuedSpans ?? 100_000,
+  });
+  const receiver = new Receiver({
+    queue,
+    metrics,
+    retryAfterSeconds: deps.retryAfterSeconds ?? 1,
+    keys: createIngestKeyCheck({
+      keys: deps.ingestKeys ?? [],
+      header: deps.ingestKeyHeader ?? "authorization",
+    }),
+  });
+  observePipeline(metrics, pipeline);
+  // /metrics is routed before the API app, whose dashboard catch-all would otherwise answer it.
+  const api = new Hono()
+    .get("/metrics", (c) => c.body(metrics.render(), 200, { "content-type": PROMETHEUS_CONTENT_TYPE }))
+    .route(
+      "/",
+      createApiApp({
+        db: deps.db,
+        dashboardDir: deps.dashboardDir,
+        live,
+        ignoreRules,
+        traceUrlTemplate: deps.traceUrlTemplate,
+        otlpHttpPort: deps.otlpHttpPort,
+        now: deps.now,
+      }),
+    );
   return {
     pipeline,
-    api: createApiApp({ db: deps.db, dashboardDir: deps.dashboardDir }),
-    otlpHttp: createOtlpHttpApp({ pipeline, maxBodyBytes: deps.maxBodyBytes }),
+    queue,
+    receiver,
+    metrics,
+    api,
+    otlpHttp: createOtlpHttpHandler({
+      receiver,
+      maxBodyBytes: deps.maxBodyBytes,
+      cors: deps.corsOrigins ?? "*",
+    }),
+    live,
   };
 }

@@ -3,23 +3,100 @@
  * naming the variable, never a stack trace. The README's settings table mirrors this file.
  */
 import { z } from "zod";
+import { ignoreRulesSchema, jsonText, serviceOverridesSchema } from "./detector-settings.js";
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** `*` (any origin), `none`, or a comma list of origins such as `https://app.example.com`. */
+const corsOrigins = z
+  .string()
+  .default("*")
+  .transform((value, ctx): "*" | string[] => {
+    const v = value.trim();
+    if (v === "*") return "*";
+    if (v.toLowerCase() === "none") return [];
+    const list = v.split(",").map((o) => o.trim());
+    for (const origin of list) {
+      let ok = false;
+      try {
+        ok = new URL(origin).origin === origin;
+      } catch {}
+      if (!ok)
+        ctx.addIssue({
+          code: "custom",
+          message: `${JSON.stringify(origin)} is not an origin like https://app.example.com (or use * or none)`,
+        });
+    }
+    return list;
+  });
+
+/** Comma list of keys; header-safe (visible ASCII, no spaces) so they survive HTTP headers and gRPC metadata. */
+const ingestKeys = z
+  .string()
+  .default("")
+  .transform((value, ctx) => {
+    const keys = value
+      .split(",")
+      .map((k) => k.trim())
+      .filter((k) => k !== "");
+    if (keys.some((k) => !/^[\x21-\x7e]+$/.test(k))) {
+      ctx.addIssue({
+        code: "custom",
+        message: "keys must be visible ASCII without spaces, separated by commas",
+      });
+    }
+    return keys;
+  });
+
+/** A header name exporters can send and gRPC carries as text metadata (so not `-bin`, `grpc-` or reserved). */
+const keyHeader = z
+  .string()
+  .default("authorization")
+  .transform((v) => v.trim().toLowerCase())
+  .refine(
+    (h) =>
+      /^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(h) &&
+      !h.endsWith("-bin") &&
+      !h.startsWith("grpc-") &&
+      !["content-type", "content-length", "content-encoding", "host", "te", "user-agent"].includes(h),
+    { message: "expected a header name such as authorization or x-n1radar-key" },
+  );
 
 const schema = z.object({
   HOST: z.string().min(1).default("0.0.0.0"),
   PORT: port(3000),
   OTLP_HTTP_PORT: port(4318),
+  OTLP_GRPC_PORT: port(4317),
   DATABASE_URL: z.string().min(1).default("./data/n1radar.db"),
   MAX_BODY_BYTES: positiveInt(16 * 1024 * 1024),
+  MAX_QUEUED_SPANS: positiveInt(100_000),
+  RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(1),
+  CORS_ORIGINS: corsOrigins,
+  INGEST_KEYS: ingestKeys,
+  INGEST_KEY_HEADER: keyHeader,
   N1_MIN_REPEATS: z.coerce.number().int().min(2).default(5),
   N1_MIN_WASTED_MS: z.coerce.number().min(0).default(0),
+  N1_MIN_OUTER_REPEATS: z.coerce.number().int().min(2).default(2),
+  N1_PARALLEL_RATIO: z.coerce.number().min(0).max(1).default(0.5),
+  N1_MAX_SAMPLE_SPANS: z.coerce.number().int().min(1).max(10_000).default(200),
+  // JSON, e.g. {"batch-worker":{"minRepeats":20}} and [{"endpoint":"GET /admin/*"}] (detector-settings.ts).
+  N1_SERVICE_OVERRIDES: jsonText(serviceOverridesSchema).optional(),
+  N1_IGNORE: jsonText(ignoreRulesSchema).optional(),
+  MAX_OPEN_SPANS: positiveInt(500_000),
   TRACE_IDLE_MS: positiveInt(2_000),
   FLUSH_INTERVAL_MS: positiveInt(1_000),
   MAX_OPEN_TRACES: positiveInt(50_000),
   MAX_SPANS_PER_TRACE: positiveInt(10_000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  // Dashboard links to the team's trace viewer (Jaeger, Tempo, ...); http(s) only, so it cannot run script.
+  TRACE_URL_TEMPLATE: z
+    .string()
+    .refine(
+      (v) => v.includes("{traceId}") && /^https?:\/\//i.test(v),
+      "expected an http(s) URL containing {traceId}, e.g. http://localhost:16686/trace/{traceId}",
+    )
+    .optional(),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -32,7 +109,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const result = schema.safeParse(cleaned);
   if (result.success) {
     const config = result.data;
-    if (config.PORT === config.OTLP_HTTP_PORT) throw new ConfigError("PORT and OTLP_HTTP_PORT must differ");
+    const ports = [config.PORT, config.OTLP_HTTP_PORT, config.OTLP_GRPC_PORT];
+    if (new Set(ports).size !== ports.length) {
+      throw new ConfigError("PORT, OTLP_HTTP_PORT and OTLP_GRPC_PORT must differ");
+    }
     return config;
   }
   const lines = result.error.issues.map((issue) => {

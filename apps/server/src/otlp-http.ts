@@ -1,114 +1,222 @@
 /**
- * OTLP/HTTP trace receiver: `POST /v1/traces` with protobuf or JSON bodies, optionally gzip/deflate encoded,
- * answered in the request's own encoding as the OTLP specification requires.
+ * OTLP/HTTP receiver on a bare node:http handler (the hot path: no framework, no web streams). Rules from the
+ * OTLP specification (specification/protocol/otlp.md, "OTLP/HTTP"):
+ * - `POST /v1/traces`, body `application/x-protobuf` or `application/json`, optionally gzip (deflate too).
+ * - Responses use the request's Content-Type. Success is 200 with ExportTraceServiceResponse; partial
+ *   success is also 200, with partial_success {rejected_spans, error_message}.
+ * - Every 4xx/5xx body is a google.rpc.Status ("Failures"): 400 for undecodable data with a BadRequest
+ *   detail ("Bad Data"); 503 + Retry-After when saturated ("OTLP/HTTP Throttling"; 503 rather than 429
+ *   because the limit is the server's, not a per-client quota). Both are in the spec's retryable set, 400,
+ *   401, 404, 405, 413 and 415 are not, so senders drop bad data instead of retrying it forever.
  */
-
-import { gunzipSync, inflateSync } from "node:zlib";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { N1Error } from "@n1radar/core";
 import * as otlp from "@n1radar/otlp";
-import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import type { Pipeline } from "./pipeline.js";
+import { BodyBudget, checkDeclaredLength, codingOf, decompress, readBody } from "./http-body.js";
+import type { Encoding, Receiver, RejectReason } from "./receiver.js";
 
-type Encoding = "protobuf" | "json";
+/** Allowed browser origins: "*", a list, or an empty list for no CORS at all. */
+export type CorsOrigins = "*" | readonly string[];
 
 export interface OtlpHttpOptions {
-  pipeline: Pipeline;
+  receiver: Receiver;
   maxBodyBytes: number;
+  cors: CorsOrigins;
+  /** Request bodies buffered at once, across requests; past it, 503. Defaults to 4 * maxBodyBytes. */
+  maxInflightBytes?: number;
 }
 
-function encodingOf(contentType: string | undefined): Encoding | null {
+export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+const TRACES_PATH = "/v1/traces";
+/** Acknowledged and dropped: SDKs pointed at one endpoint export every signal, and failures spam their logs. */
+const OTHER_SIGNAL_PATHS = new Set(["/v1/metrics", "/v1/logs"]);
+
+const CONTENT_TYPE: Record<Encoding, string> = {
+  protobuf: "application/x-protobuf",
+  json: "application/json",
+};
+
+const HTTP_STATUS: Record<RejectReason, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  not_found: 404,
+  method_not_allowed: 405,
+  too_large: 413,
+  unsupported_media_type: 415,
+  internal: 500,
+  overloaded: 503,
+};
+
+/** Status.code in failure bodies; the spec says clients go by the HTTP status, so these are informative. */
+const RPC_CODE: Record<RejectReason, number> = {
+  bad_request: otlp.RpcCode.InvalidArgument,
+  unauthorized: otlp.RpcCode.Unauthenticated,
+  not_found: otlp.RpcCode.NotFound,
+  method_not_allowed: otlp.RpcCode.Unimplemented,
+  too_large: otlp.RpcCode.ResourceExhausted,
+  unsupported_media_type: otlp.RpcCode.InvalidArgument,
+  internal: otlp.RpcCode.Internal,
+  overloaded: otlp.RpcCode.Unavailable,
+};
+
+export function encodingOf(contentType: string | undefined): Encoding | null {
   const mime = contentType?.split(";")[0]?.trim().toLowerCase();
   if (mime === "application/x-protobuf" || mime === "application/protobuf") return "protobuf";
   if (mime === "application/json") return "json";
   return null;
 }
 
-/** Decompresses with a cap on the output, so a small gzip bomb cannot expand past the body limit. */
-function decompress(body: Uint8Array, contentEncoding: string | undefined, maxBytes: number): Uint8Array {
-  const coding = contentEncoding?.trim().toLowerCase();
-  if (!coding || coding === "identity") return body;
-  try {
-    if (coding === "gzip" || coding === "x-gzip") return gunzipSync(body, { maxOutputLength: maxBytes });
-    if (coding === "deflate") return inflateSync(body, { maxOutputLength: maxBytes });
-  } catch (error) {
-    if (error instanceof RangeError || (error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
-      throw new N1Error("payload_too_large", `decompressed body exceeds ${maxBytes} bytes`);
-    }
-    throw new N1Error("bad_request", `body is not valid ${coding} data`);
-  }
-  throw new N1Error("unsupported_media_type", `unsupported Content-Encoding: ${coding}`);
+/** Failure bodies follow the request's encoding; with none usable, JSON if accepted, else protobuf (spec). */
+function replyEncoding(req: IncomingMessage): Encoding {
+  return (
+    encodingOf(req.headers["content-type"]) ??
+    (req.headers.accept?.includes("application/json") ? "json" : "protobuf")
+  );
 }
 
-const STATUS: Record<string, 400 | 401 | 405 | 413 | 415 | 429 | 503> = {
-  bad_request: 400,
-  unauthorized: 401,
-  method_not_allowed: 405,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  overloaded: 503,
-};
+function pathOf(url: string | undefined): string {
+  const path = (url ?? "/").split("?", 1)[0]!;
+  return path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
+}
 
-/** google.rpc.Status codes for the same errors (the HTTP body of a failed export). */
-const RPC_CODE: Record<string, number> = {
-  bad_request: otlp.RpcCode.InvalidArgument,
-  unauthorized: otlp.RpcCode.Unauthenticated,
-  method_not_allowed: otlp.RpcCode.Unimplemented,
-  payload_too_large: otlp.RpcCode.ResourceExhausted,
-  unsupported_media_type: otlp.RpcCode.InvalidArgument,
-  overloaded: otlp.RpcCode.Unavailable,
-};
+/**
+ * Writes a whole response. An empty or string body goes out in one write with the headers (the common
+ * success answers); Node sends headers and a binary body as a writev, fine for the rarer partial successes.
+ */
+function send(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: Uint8Array | string,
+) {
+  const length = typeof body === "string" ? Buffer.byteLength(body) : body.length;
+  res.writeHead(status, { ...headers, "content-length": String(length) });
+  if (length === 0) res.end();
+  else res.end(body);
+}
 
-export function createOtlpHttpApp(options: OtlpHttpOptions): Hono {
-  const app = new Hono();
+export function createOtlpHttpHandler(options: OtlpHttpOptions): RequestListener {
+  const { receiver, maxBodyBytes } = options;
+  const budget = new BodyBudget(options.maxInflightBytes ?? 4 * maxBodyBytes, () => receiver.overloaded());
+  const origins = options.cors;
+  const corsOn = origins === "*" || origins.length > 0;
+  const allow = corsOn ? "POST, OPTIONS" : "POST";
 
-  app.onError((error, c) => {
-    const encoding = encodingOf(c.req.header("content-type")) ?? "json";
-    const code = error instanceof N1Error ? error.code : "bad_request";
-    const message = error instanceof N1Error ? error.message : "request could not be processed";
-    const status = STATUS[code] ?? 400;
-    const rpc = RPC_CODE[code] ?? 3;
-    if (encoding === "protobuf") {
-      return c.body(otlp.encodeStatusProtobuf(rpc, message) as Uint8Array<ArrayBuffer>, status, {
-        "content-type": "application/x-protobuf",
-      });
+  /** CORS response headers for this request's Origin, or none when it is absent or not allowed. */
+  const corsHeaders = (req: IncomingMessage): Record<string, string> => {
+    const origin = req.headers.origin;
+    if (!origin || !corsOn) return {};
+    // Retry-After must be exposed, or a browser exporter cannot read it and backs off blindly.
+    const expose = { "access-control-expose-headers": "Retry-After" };
+    if (origins === "*") return { "access-control-allow-origin": "*", ...expose };
+    return origins.includes(origin)
+      ? { "access-control-allow-origin": origin, vary: "Origin", ...expose }
+      : {};
+  };
+
+  const fail = (req: IncomingMessage, res: ServerResponse, error: unknown): void => {
+    const reason = receiver.refused("http", error);
+    if (reason === "internal") console.error("n1radar: OTLP/HTTP request failed", error);
+    const message = error instanceof N1Error ? error.message : "internal error";
+    const headers: Record<string, string> = corsHeaders(req);
+    const details: otlp.StatusDetail[] = [];
+    if (reason === "overloaded") {
+      headers["retry-after"] = String(receiver.retryAfterSeconds);
+      details.push({ retryDelayMs: receiver.retryAfterSeconds * 1000 });
+    } else if (reason === "bad_request") {
+      details.push({ fieldViolations: [{ field: "", description: message }] });
+    } else if (reason === "method_not_allowed") {
+      headers.allow = allow;
+    } else if (reason === "unauthorized" && receiver.keys.header === "authorization") {
+      headers["www-authenticate"] = 'Bearer realm="n1radar"';
     }
-    return c.body(otlp.encodeStatusJson(rpc, message), status, { "content-type": "application/json" });
-  });
+    const encoding = replyEncoding(req);
+    headers["content-type"] = CONTENT_TYPE[encoding];
+    const code = RPC_CODE[reason];
+    const body =
+      encoding === "json"
+        ? otlp.encodeStatusJson(code, message, details)
+        : otlp.encodeStatusProtobuf(code, message, details);
+    send(res, HTTP_STATUS[reason], headers, body);
+  };
 
-  app.post(
-    "/v1/traces",
-    bodyLimit({
-      maxSize: options.maxBodyBytes,
-      onError: () => {
-        throw new N1Error("payload_too_large", `body exceeds ${options.maxBodyBytes} bytes`);
+  const preflight = (req: IncomingMessage, res: ServerResponse): void => {
+    const cors = corsHeaders(req);
+    if (!cors["access-control-allow-origin"]) {
+      send(res, 403, { "content-type": "text/plain" }, "origin not allowed: see CORS_ORIGINS\n");
+      return;
+    }
+    send(
+      res,
+      204,
+      {
+        ...cors,
+        "access-control-allow-methods": "POST",
+        // Whatever the exporter asks for (Content-Type, Content-Encoding, its OTEL_EXPORTER_OTLP_HEADERS).
+        "access-control-allow-headers": req.headers["access-control-request-headers"] ?? "content-type",
+        "access-control-max-age": "7200",
+        vary: "Origin, Access-Control-Request-Headers",
       },
-    }),
-    async (c) => {
-      const encoding = encodingOf(c.req.header("content-type"));
-      if (!encoding) {
-        throw new N1Error(
-          "unsupported_media_type",
-          `unsupported Content-Type ${JSON.stringify(c.req.header("content-type") ?? "")}: use application/x-protobuf or application/json`,
-        );
-      }
-      const raw = new Uint8Array(await c.req.arrayBuffer());
-      const body = decompress(raw, c.req.header("content-encoding"), options.maxBodyBytes);
-      const result = encoding === "protobuf" ? otlp.decodeProtobufTraces(body) : otlp.decodeJsonTraces(body);
-      options.pipeline.accept(result.spans);
-      const partial = otlp.partialSuccessOf(result);
-      if (encoding === "protobuf") {
-        return c.body(otlp.encodeExportResponseProtobuf(partial) as Uint8Array<ArrayBuffer>, 200, {
-          "content-type": "application/x-protobuf",
-        });
-      }
-      return c.body(otlp.encodeExportResponseJson(partial), 200, { "content-type": "application/json" });
-    },
-  );
+      "",
+    );
+  };
 
-  app.all("/v1/traces", () => {
-    throw new N1Error("method_not_allowed", "use POST for /v1/traces");
-  });
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = pathOf(req.url);
+    const traces = path === TRACES_PATH;
+    if (!traces && !OTHER_SIGNAL_PATHS.has(path)) {
+      throw new N1Error("not_found", `no route ${path}: n1radar receives traces at POST ${TRACES_PATH}`);
+    }
+    if (req.method === "OPTIONS" && corsOn && req.headers["access-control-request-method"]) {
+      preflight(req, res);
+      return;
+    }
+    if (req.method !== "POST") throw new N1Error("method_not_allowed", `use POST for ${path}`);
+    if (!receiver.keys.allows(req.headers[receiver.keys.header])) {
+      throw new N1Error(
+        "unauthorized",
+        `missing or unknown ingest key in the ${receiver.keys.header} header`,
+      );
+    }
+    const encoding = encodingOf(req.headers["content-type"]);
+    if (!encoding) {
+      throw new N1Error(
+        "unsupported_media_type",
+        `unsupported Content-Type ${JSON.stringify(req.headers["content-type"] ?? "")}: use application/x-protobuf or application/json`,
+      );
+    }
+    const coding = codingOf(req.headers["content-encoding"]);
+    checkDeclaredLength(req, maxBodyBytes);
+    if (traces) receiver.checkCapacity();
+    const raw = await readBody(req, maxBodyBytes, budget);
+    if (raw === null) return; // the client went away; nobody to answer
+    let partial: otlp.PartialSuccess | undefined;
+    try {
+      const body = coding === "identity" ? raw : await decompress(raw, coding, maxBodyBytes);
+      if (traces) partial = receiver.accept(body, encoding, "http");
+      else receiver.discarded("http");
+    } finally {
+      budget.release(raw.length);
+    }
+    const headers = { ...corsHeaders(req), "content-type": CONTENT_TYPE[encoding] };
+    const reply =
+      encoding === "json"
+        ? otlp.encodeExportResponseJson(partial)
+        : otlp.encodeExportResponseProtobuf(partial);
+    send(res, 200, headers, reply);
+  };
 
-  return app;
+  return (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (res.headersSent || res.destroyed) return;
+      try {
+        fail(req, res, error);
+      } catch (failure) {
+        // Never let one request's trouble become an unhandled rejection, which would stop the process.
+        console.error("n1radar: could not answer an OTLP/HTTP request", failure);
+        res.destroy();
+      }
+    });
+  };
 }

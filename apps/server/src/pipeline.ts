@@ -1,9 +1,9 @@
-import type { SpanRecord } from "@n1radar/core";
+import type { Finding, SpanRecord } from "@n1radar/core";
 import { type Db, recordDeltas } from "@n1radar/db";
 import {
   type AssemblerSettings,
   type DetectorSettings,
-  detectNPlusOne,
+  detect,
   FindingAccumulator,
   TraceAssembler,
 } from "@n1radar/detector";
@@ -22,6 +22,10 @@ export interface PipelineOptions {
   /** Longest time a finding waits in memory before it is written. */
   flushIntervalMs: number;
   now?: () => number;
+  /** Drops findings the team ignored from the dashboard (ignore rules in the DB); asked once per finding. */
+  isIgnored?: (finding: Finding) => boolean;
+  /** Told after each flush that wrote offenders, with how many: the dashboard's live updates. */
+  onFlush?: (offenders: number) => void;
 }
 
 export interface PipelineStats {
@@ -67,6 +71,7 @@ export class Pipeline {
     if (this.accumulator.size === 0) return;
     const writes = this.accumulator.drain().map((delta) => ({ delta, guidance: guidanceFor(delta.sample) }));
     recordDeltas(this.options.db, writes);
+    this.options.onFlush?.(writes.length);
     this.counters.flushes++;
   }
 
@@ -77,7 +82,10 @@ export class Pipeline {
   private judge(traces: SpanRecord[][]): void {
     for (const spans of traces) {
       this.counters.tracesJudged++;
-      const findings = detectNPlusOne(spans, this.options.detector);
+      const isIgnored = this.options.isIgnored;
+      // One request (released when its span arrived) or a trace's leftovers (idle, evicted, shutdown).
+      const detected = detect(spans, this.options.detector);
+      const findings = isIgnored ? detected.filter((f) => !isIgnored(f)) : detected;
       this.counters.findings += findings.length;
       this.accumulator.addTrace(findings);
     }

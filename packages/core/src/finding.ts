@@ -10,6 +10,13 @@ export type FindingKind =
   /** An INSERT/UPDATE/DELETE per row where one bulk statement would do. */
   | "repeated_write";
 
+/**
+ * The family of store a finding's queries went to, so non-SQL stores are reported as what they are:
+ * "document" (MongoDB), "key_value" (Redis, Memcached, DynamoDB), "search" (Elasticsearch, OpenSearch),
+ * "wide_column" (Cassandra), "graph" (Neo4j), else "sql".
+ */
+export type DbKind = "sql" | "document" | "key_value" | "search" | "wide_column" | "graph";
+
 /** A span kept as evidence: only normalized SQL, never raw statement text (it may hold personal data). */
 export interface SampleSpan {
   spanId: string;
@@ -31,6 +38,8 @@ export interface Finding {
   /** The request's route ("GET /posts") or, lacking one, the request span's name. */
   endpoint: string;
   dbSystem: string | null;
+  /** Store family; absent means "sql" (findings written before the field existed). */
+  dbKind?: DbKind;
   /** Normalized statement of the repeated query. */
   statement: string;
   /** Stable short hash of `statement`. */
@@ -44,10 +53,14 @@ export interface Finding {
   chain: string[];
   /** True when the repeats ran concurrently (Promise.all-style fan-out) rather than one after another. */
   parallel: boolean;
+  /** Calls of the repeated query in this request (for a chain: of its deepest level). */
   repeats: number;
-  /** Sum of the repeated spans' durations. */
+  /** Sum of the repeated spans' durations (for a chain: of its deepest level). */
   totalMs: number;
-  /** What the repeats cost beyond one query: totalMs minus one average repeat. */
+  /**
+   * What the repeats cost beyond one query: totalMs minus one average repeat. For a chain, summed over every
+   * level, since one fix removes them all. Database time: concurrent repeats are summed too.
+   */
   wastedMs: number;
   /** When the request happened (request span start), ms since epoch. */
   seenAtMs: number;

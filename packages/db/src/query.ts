@@ -3,9 +3,38 @@ import { asc, desc, eq } from "drizzle-orm";
 import type { Db } from "./open.js";
 import { offenderHours, offenders } from "./schema.js";
 
-type OffenderRow = typeof offenders.$inferSelect;
+/**
+ * The columns an Offender is built from. Lists select only these: the sample spans, histogram and example ids
+ * are the bulk of a row and only the detail page needs them.
+ */
+export const offenderColumns = {
+  id: offenders.id,
+  kind: offenders.kind,
+  service: offenders.service,
+  endpoint: offenders.endpoint,
+  statement: offenders.statement,
+  sourceStatement: offenders.sourceStatement,
+  chain: offenders.chain,
+  parallel: offenders.parallel,
+  dbSystem: offenders.dbSystem,
+  orm: offenders.orm,
+  guidance: offenders.guidance,
+  repeatsMax: offenders.repeatsMax,
+  repeatsMedian: offenders.repeatsMedian,
+  occurrences: offenders.occurrences,
+  traces: offenders.traces,
+  wastedMs: offenders.wastedMs,
+  firstSeen: offenders.firstSeen,
+  lastSeen: offenders.lastSeen,
+  status: offenders.status,
+  codeFunction: offenders.codeFunction,
+  codeFile: offenders.codeFile,
+  codeLine: offenders.codeLine,
+};
 
-function toOffender(row: OffenderRow): Offender {
+type OffenderRow = Pick<typeof offenders.$inferSelect, keyof typeof offenderColumns>;
+
+export function toOffender(row: OffenderRow): Offender {
   const hasCode = row.codeFunction !== null || row.codeFile !== null || row.codeLine !== null;
   return {
     id: row.id,
@@ -22,7 +51,7 @@ function toOffender(row: OffenderRow): Offender {
     repeatsMedian: row.repeatsMedian,
     traces: row.traces,
     occurrences: row.occurrences,
-    wastedMs: Math.round(row.wastedMs * 1000) / 1000,
+    wastedMs: roundMs(row.wastedMs),
     firstSeen: new Date(row.firstSeen).toISOString(),
     lastSeen: new Date(row.lastSeen).toISOString(),
     status: row.status as OffenderStatus,
@@ -31,15 +60,20 @@ function toOffender(row: OffenderRow): Offender {
   };
 }
 
+/** Sums of many float durations carry noise in the last digits; microseconds are plenty. */
+export function roundMs(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
 export interface ListOptions {
   limit: number;
   offset: number;
 }
 
-/** Offenders ranked by the time they waste, most first. */
+/** Offenders ranked by the time they waste, most first. See `findOffenders` for filters and sorting. */
 export function listOffenders(db: Db, options: ListOptions): Offender[] {
   return db
-    .select()
+    .select(offenderColumns)
     .from(offenders)
     .orderBy(desc(offenders.wastedMs), offenders.id)
     .limit(options.limit)
@@ -65,7 +99,7 @@ export function getOffender(db: Db, id: string): OffenderDetail | null {
     history: hours.map((h) => ({
       at: new Date(h.hourStart).toISOString(),
       occurrences: h.occurrences,
-      wastedMs: Math.round(h.wastedMs * 1000) / 1000,
+      wastedMs: roundMs(h.wastedMs),
       repeatsMax: h.repeatsMax,
     })),
   };

@@ -39,9 +39,16 @@ export const offenders = sqliteTable(
     codeLine: integer("code_line"),
   },
   (t) => [
-    index("offenders_wasted_idx").on(t.wastedMs),
-    index("offenders_last_seen_idx").on(t.lastSeen),
+    // One index per list sort, holding the whole ORDER BY (key, wasted, id): a page, however deep, is read from
+    // the index alone. Rows are wide (sample spans), so touching each skipped row would cost a page read each.
+    index("offenders_wasted_idx").on(t.wastedMs, t.id),
+    index("offenders_last_seen_idx").on(t.lastSeen, t.wastedMs, t.id),
+    index("offenders_traces_idx").on(t.traces, t.wastedMs, t.id),
+    index("offenders_repeats_idx").on(t.repeatsMax, t.wastedMs, t.id),
+    index("offenders_status_idx").on(t.status, t.wastedMs, t.id),
     index("offenders_service_endpoint_idx").on(t.service, t.endpoint),
+    // The ORM facet and filter read only this index.
+    index("offenders_orm_idx").on(t.orm),
   ],
 );
 

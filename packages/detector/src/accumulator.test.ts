@@ -63,3 +63,15 @@ describe("histogramMedian", () => {
     expect(histogramMedian(new Map())).toBe(0);
   });
 });
+
+describe("FindingAccumulator across requests of one trace", () => {
+  it("counts a trace once when the assembler releases its requests one by one", () => {
+    const acc = new FindingAccumulator();
+    acc.addTrace([finding("t1", 5, 1000)]);
+    acc.addTrace([finding("t1", 6, 1001)]);
+    acc.addTrace([finding("t2", 6, 1002)]);
+    expect(acc.drain()[0]).toMatchObject({ occurrences: 3, traces: 2 });
+    acc.addTrace([finding("t1", 5, 1003)]);
+    expect(acc.drain()[0]).toMatchObject({ occurrences: 1, traces: 1 });
+  });
+});

@@ -36,15 +36,25 @@ const HOUR_MS = 3_600_000;
 
 export class FindingAccumulator {
   private deltas = new Map<string, OffenderDelta>();
+  /** Trace ids seen per offender in this window; kept out of the delta, which the store reads. */
+  private traceIds = new Map<string, Set<string>>();
 
-  /** Adds the findings of one judged trace; an offender seen twice in it counts one trace. */
+  /**
+   * Adds findings of one trace (a whole trace, or one request of it: the assembler releases requests one by
+   * one). An offender counts a trace once per window however many of its requests showed it; across windows
+   * the store adds the counts, so a trace whose requests straddle a flush can count twice.
+   */
   addTrace(findings: readonly Finding[]): void {
-    const seenInTrace = new Set<string>();
     for (const finding of findings) {
       const id = offenderId(finding);
       const delta = this.deltas.get(id) ?? this.create(id, finding);
-      const newTrace = !seenInTrace.has(id);
-      seenInTrace.add(id);
+      let traces = this.traceIds.get(id);
+      if (!traces) {
+        traces = new Set();
+        this.traceIds.set(id, traces);
+      }
+      const newTrace = !traces.has(finding.traceId);
+      traces.add(finding.traceId);
       this.merge(delta, finding, newTrace);
     }
   }
@@ -57,6 +67,7 @@ export class FindingAccumulator {
   drain(): OffenderDelta[] {
     const out = [...this.deltas.values()];
     this.deltas = new Map();
+    this.traceIds = new Map();
     return out;
   }
 

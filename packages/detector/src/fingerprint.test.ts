@@ -74,4 +74,45 @@ describe("normalizeSql", () => {
     expect(out.display).not.toContain("alice");
     expect(out.display).not.toContain("123456789");
   });
+
+  it("ignores sqlcommenter tags wherever the ORM puts them", () => {
+    same(
+      "SELECT * FROM posts WHERE id = 1 /*controller='posts',framework='django%3A4.2',traceparent='00-5bd6-01'*/",
+      "SELECT * FROM posts WHERE id = ?",
+    );
+    same(
+      "/*action='index',application='Blog'*/ SELECT * FROM posts WHERE id = 2",
+      "SELECT * FROM posts WHERE id = ?",
+    );
+  });
+
+  it("treats Oracle :1, NULL values and MySQL double-quoted strings as values", () => {
+    same("SELECT name FROM authors WHERE id = :1", "SELECT name FROM authors WHERE id = ?");
+    same("INSERT INTO t (a, b) VALUES (1, NULL)", "INSERT INTO t (a, b) VALUES (2, 'x')");
+    differ("SELECT * FROM t WHERE a IS NULL", "SELECT * FROM t WHERE a = 1");
+    differ("SELECT * FROM t WHERE a IS NOT NULL", "SELECT * FROM t WHERE a IS NULL");
+    expect(normalizeSql('SELECT * FROM users WHERE name = "alice"').display).toBe(
+      "SELECT * FROM users WHERE name = ?",
+    );
+    expect(normalizeSql('SELECT * FROM "a" JOIN "b" ON "a"."id" = "b"."a_id"').canonical).toBe(
+      "select * from a join b on a.id = b.a_id",
+    );
+  });
+
+  it("makes two cuts of one truncated statement equal", () => {
+    same("SELECT * FROM t WHERE id IN (1, 2, 3, 4, 5, 6", "SELECT * FROM t WHERE id IN (10, 20,");
+    same("SELECT * FROM t WHERE id IN (1, 2, 3, 4...", "SELECT * FROM t WHERE id IN (?)");
+    same("INSERT INTO t (a, b) VALUES (1, 'x'), (2, 'y'), (3, ", "INSERT INTO t (a, b) VALUES (?, ?)");
+    same("SELECT * FROM t WHERE name = 'truncated in the mid", "SELECT * FROM t WHERE name = 'other");
+  });
+
+  it("glues function calls in display text only", () => {
+    expect(normalizeSql("select count(*) from t where lower(name) = 'x'")).toEqual({
+      display: "SELECT COUNT(*) FROM t WHERE lower(name) = ?",
+      canonical: "select count (*) from t where lower (name) = ?",
+    });
+    expect(normalizeSql("INSERT INTO users (name) VALUES ('x')").display).toBe(
+      "INSERT INTO users (name) VALUES (?)",
+    );
+  });
 });

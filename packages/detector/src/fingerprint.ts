@@ -25,6 +25,7 @@ const KEYWORDS = new Set(
   ).split(" "),
 );
 const LITERAL_WORDS = new Set(["true", "false"]);
+const COMPARISONS = new Set(["=", "<>", "!=", "<", ">", "<=", ">=", "like", "ilike"]);
 
 type Token = { text: string; canon: string; literal: boolean };
 
@@ -39,6 +40,11 @@ function isDigit(c: number): boolean {
 }
 
 const LITERAL: Token = { text: "?", canon: "?", literal: true };
+
+function afterComparison(out: Token[]): boolean {
+  const prev = out[out.length - 1];
+  return prev !== undefined && COMPARISONS.has(prev.canon);
+}
 
 /** Skips a quoted run starting at `i` (the opening quote); returns the index after the closing quote. */
 function skipQuoted(sql: string, i: number, quote: number, backslashEscapes: boolean): number {
@@ -98,6 +104,12 @@ function tokenize(sql: string): Token[] {
       out.push(LITERAL);
     } else if (c === 34 || c === 96) {
       const end = skipQuoted(sql, i, c, false);
+      if (c === 34 && afterComparison(out) && sql.charCodeAt(end) !== 46) {
+        // MySQL's "double-quoted string" compared to a column: a value, not an identifier (`= "alice"`).
+        out.push(LITERAL);
+        i = end;
+        continue;
+      }
       const raw = sql.slice(i, end);
       const inner = raw.slice(1, raw.endsWith(String.fromCharCode(c)) && raw.length > 1 ? -1 : undefined);
       out.push({ text: raw, canon: inner.toLowerCase(), literal: false });
@@ -136,8 +148,8 @@ function tokenize(sql: string): Token[] {
       const close = sql.indexOf(")", i);
       i = close < 0 ? n : Math.min(n, close + 2); // %(name)s
       out.push(LITERAL);
-    } else if (c === 58 && isIdentStart(next) && sql.charCodeAt(i - 1) !== 58) {
-      i++; // :name placeholder (not a ::cast)
+    } else if (c === 58 && (isIdentStart(next) || isDigit(next)) && sql.charCodeAt(i - 1) !== 58) {
+      i++; // :name or :1 placeholder (not a ::cast)
       while (i < n && isIdentPart(sql.charCodeAt(i))) i++;
       out.push(LITERAL);
     } else if (c === 64 && isIdentStart(next)) {
@@ -171,6 +183,12 @@ function tokenize(sql: string): Token[] {
       const word = sql.slice(start, i);
       const lower = word.toLowerCase();
       if (LITERAL_WORDS.has(lower)) out.push(LITERAL);
+      else if (
+        lower === "null" &&
+        out[out.length - 1]?.canon !== "is" &&
+        out[out.length - 1]?.canon !== "not"
+      )
+        out.push(LITERAL); // `VALUES (?, NULL)` is the same INSERT as `VALUES (?, ?)`; `IS NULL` is not `= ?`
       else if (KEYWORDS.has(lower)) out.push({ text: word.toUpperCase(), canon: lower, literal: false });
       else out.push({ text: word, canon: lower, literal: false });
     } else {
@@ -217,9 +235,19 @@ function collapseLists(tokens: Token[]): Token[] {
   return out;
 }
 
-function join(tokens: Token[], pick: (t: Token) => string): string {
+/** `INSERT INTO users (a, b)`: a table name before "(" keeps its space. */
+const TABLE_BEFORE = new Set(["into", "table", "update", "join", "from", "using", "exists"]);
+const FUNCTION_WORDS = new Set(["count", "sum", "avg", "min", "max", "coalesce", "any", "some"]);
+
+/**
+ * `calls` glues a function name to its "(" (`count(*)`, `lower(name)`) for display; canonical text keeps the
+ * original spacing rule so fingerprints (and offender ids) do not change.
+ */
+function join(tokens: Token[], pick: (t: Token) => string, calls = false): string {
   let s = "";
   let prev = "";
+  let prevToken: Token | undefined;
+  let beforePrev = "";
   for (const t of tokens) {
     const text = pick(t);
     const glue =
@@ -230,18 +258,42 @@ function join(tokens: Token[], pick: (t: Token) => string): string {
       text === "," ||
       text === "." ||
       text === "::" ||
-      prev === "::";
+      prev === "::" ||
+      (calls &&
+        text === "(" &&
+        prevToken !== undefined &&
+        !prevToken.literal &&
+        (FUNCTION_WORDS.has(prevToken.canon) ||
+          (!KEYWORDS.has(prevToken.canon) && /\w$/.test(prev) && !TABLE_BEFORE.has(beforePrev))));
     s += glue ? text : ` ${text}`;
     prev = text;
+    beforePrev = prevToken?.canon ?? "";
+    prevToken = t;
   }
   return s;
 }
 
 const MAX_STATEMENT_CHARS = 64 * 1024;
+const CLOSE: Token = { text: ")", canon: ")", literal: false };
+
+/**
+ * SDKs cut long statements (and we cut at MAX_STATEMENT_CHARS), most often inside a long IN or VALUES list,
+ * at a point that depends on the values. A list left open at the end is closed and collapsed like a whole
+ * one, and a trailing "..." marker dropped, so two cuts of the same query still compare equal.
+ */
+function closeTruncatedList(tokens: Token[]): Token[] {
+  while (tokens.length > 0 && /^(\.|\u2026)+$/.test(tokens[tokens.length - 1]?.text ?? "")) tokens.pop();
+  for (let k = tokens.length - 1; k >= 0; k--) {
+    const t = tokens[k] as Token;
+    if (t.text === "(") return k === tokens.length - 1 ? tokens : collapseLists([...tokens, CLOSE]);
+    if (!t.literal && t.text !== ",") return tokens;
+  }
+  return tokens;
+}
 
 export function normalizeSql(sql: string): NormalizedStatement {
-  const tokens = collapseLists(
-    tokenize(sql.length > MAX_STATEMENT_CHARS ? sql.slice(0, MAX_STATEMENT_CHARS) : sql),
+  const tokens = closeTruncatedList(
+    collapseLists(tokenize(sql.length > MAX_STATEMENT_CHARS ? sql.slice(0, MAX_STATEMENT_CHARS) : sql)),
   );
-  return { display: join(tokens, (t) => t.text), canonical: join(tokens, (t) => t.canon) };
+  return { display: join(tokens, (t) => t.text, true), canonical: join(tokens, (t) => t.canon) };
 }

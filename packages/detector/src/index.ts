@@ -11,8 +11,17 @@ export {
   defaultAssemblerSettings,
   TraceAssembler,
 } from "./assembler.js";
+export { DETECTORS, detect, detectNPlusOne } from "./detect.js";
 export { type NormalizedStatement, normalizeSql } from "./fingerprint.js";
-export { detectNPlusOne, fingerprintOf } from "./n-plus-one.js";
+export { type IgnoreRule, type IgnoreTarget, isIgnored, matchesIgnoreRule } from "./ignore.js";
 export { offenderId } from "./offender-id.js";
-export { type DetectorSettings, defaultDetectorSettings } from "./settings.js";
+export { type Detector, fingerprintOf, type RequestContext } from "./report.js";
+export {
+  type DetectorSettings,
+  defaultDetectorSettings,
+  settingsFor,
+  type Thresholds,
+} from "./settings.js";
+export { type CallOp, classifySql } from "./sql-shape.js";
 export { type StatementKey, statementKey } from "./statement.js";
+export { endpointOf, type Request, TraceView, UNKNOWN_ENDPOINT } from "./trace-view.js";

@@ -1,72 +1,78 @@
-import type { DbCall } from "@n1radar/core";
+import type { DbCall, DbKind } from "@n1radar/core";
 import { normalizeSql } from "./fingerprint.js";
+import { normalizeJsonStatement } from "./json-statement.js";
+import { NOSQL_KIND, noSqlKey } from "./nosql.js";
+import { type CallOp, classifySql } from "./sql-shape.js";
 
 /**
- * The comparable identity of one database call. SQL stores are fingerprinted from their statement text;
- * document and key-value stores (MongoDB, Redis, ...) by operation and collection or key pattern, because
- * their "statement" is a JSON document or a command with a key full of ids.
+ * The comparable identity of one database call. SQL (and SQL-like: CQL, Cypher, N1QL, Cosmos SQL) is
+ * fingerprinted from its text; document, key-value and search stores by operation and collection or key
+ * pattern (nosql.ts), because their "statement" is a JSON document or a command with a key full of ids.
  */
 export interface StatementKey {
   /** Human-readable normalized statement, no literal values. */
   display: string;
   /** What grouping compares. */
   canonical: string;
+  dbKind: DbKind;
+  /** read / write are grouped; control and cursor calls are never repeats (sql-shape.ts). */
+  op: CallOp;
+  /** One page of a longer result (LIMIT .. OFFSET, keyset): a loop of these is paging, not an N+1. */
+  paginated: boolean;
 }
 
-const NON_SQL_SYSTEMS = new Set([
+/** Stores whose statement is never SQL-like text. */
+const KEYED_STORES = new Set([
   "mongodb",
   "redis",
+  "valkey",
   "memcached",
   "elasticsearch",
   "opensearch",
   "dynamodb",
   "aws.dynamodb",
-  "cassandra",
   "couchdb",
-  "couchbase",
-  "neo4j",
-  "cosmosdb",
-  "azure.cosmosdb",
-  "gcp.firestore",
   "firestore",
+  "gcp.firestore",
 ]);
-
-/** Replaces id-like runs in a key (`user:42:posts`, `session/9f8a...`) with `?`. */
-function keyPattern(key: string): string {
-  return key.replace(/[0-9a-f]{8,}|\d+/gi, "?");
-}
-
-function nonSqlKey(system: string, db: DbCall): StatementKey | null {
-  const text = db.statement?.trim() ?? "";
-  let operation = db.operation;
-  let target = db.collection;
-  if (system === "redis" || system === "memcached") {
-    const [command, key] = text.split(/\s+/, 2);
-    operation = operation ?? command?.toUpperCase() ?? null;
-    target = key ? keyPattern(key) : target;
-  }
-  if (!operation && !target) {
-    if (!db.summary) return null;
-    return { display: db.summary, canonical: `${system}:${db.summary.toLowerCase()}` };
-  }
-  const display = `${system} ${operation ?? "?"} ${target ?? ""}`.trim();
-  return { display, canonical: display.toLowerCase() };
-}
 
 const cache = new Map<string, StatementKey>();
 const CACHE_LIMIT = 20_000;
 
-/** Statement key for a database call, or null when the span says too little to compare it. */
-export function statementKey(db: DbCall): StatementKey | null {
-  const system = db.system?.toLowerCase() ?? "";
-  if (NON_SQL_SYSTEMS.has(system)) return nonSqlKey(system, db);
-  const text = db.statement ?? db.summary;
-  if (!text) return null;
-  // Most traffic repeats a handful of parameterized statements: memoize, bounded.
-  const hit = cache.get(text);
-  if (hit) return hit;
-  const normalized = normalizeSql(text);
+function remember(text: string, key: StatementKey): StatementKey {
   if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(text, normalized);
-  return normalized;
+  cache.set(text, key);
+  return key;
+}
+
+/**
+ * Statement key for a database call, or null when the span says too little to compare it (a connection-pool
+ * `connect` span carries `db.system` and nothing else). `path` is the call's URL path (Elasticsearch) and
+ * `spanName` its span name (DynamoDB names the operation there).
+ */
+export function statementKey(db: DbCall, path: string | null = null, spanName = ""): StatementKey | null {
+  const system = db.system?.toLowerCase() ?? "";
+  const dbKind: DbKind = NOSQL_KIND[system] ?? "sql";
+  const text = db.statement ?? (dbKind === "sql" ? db.summary : null);
+  if (KEYED_STORES.has(system) || !text) {
+    if (dbKind === "sql") return null;
+    const memo = `\u0000${system}\u0000${db.operation}\u0000${db.collection}\u0000${db.namespace}\u0000${path}\u0000${spanName}\u0000${db.statement}`;
+    const hit = cache.get(memo);
+    if (hit) return hit;
+    const k = noSqlKey(system, db, path, spanName);
+    return k ? remember(memo, { ...k, dbKind, paginated: false }) : null;
+  }
+  // Most traffic repeats a handful of parameterized statements: memoize, bounded.
+  const json = text.charCodeAt(0) === 123 || text.charCodeAt(0) === 91 || /^\s*[[{]/.test(text);
+  const memo = dbKind === "sql" && !json ? text : `${system}\u0000${db.operation}\u0000${text}`;
+  const hit = cache.get(memo);
+  if (hit) return hit;
+  const asJson = json ? normalizeJsonStatement(text, db.operation) : null;
+  if (asJson) {
+    const { display, op, paginated } = asJson;
+    return remember(memo, { display, canonical: display.toLowerCase(), dbKind, op, paginated });
+  }
+  const { display, canonical } = normalizeSql(text);
+  if (canonical === "") return null;
+  return remember(memo, { display, canonical, dbKind, ...classifySql(canonical) });
 }

@@ -1,10 +1,38 @@
 import type { SpanRecord } from "@n1radar/core";
 import { SpanKind } from "@n1radar/core";
 
-/** Parent/child index over the spans of one trace that have arrived so far. */
+/**
+ * Parent/child index over a set of spans (a whole trace, one request released by the assembler, or the
+ * leftovers of a trace whose parents never came), and its split into requests.
+ *
+ * A request is one service's unit of work: everything under a SERVER or CONSUMER span, a trace root, or a span
+ * whose parent lives in another service, down to the next such boundary. Each is judged on its own, with its
+ * own service's settings, so timestamps are only ever compared within one service (no clock skew).
+ */
+export interface Request {
+  /** The request span; null when it never arrived and its spans hang off a missing parent. */
+  root: SpanRecord | null;
+  /** The root's span id, or the missing parent's: what top-level calls are grouped under. */
+  id: string;
+  service: string;
+  endpoint: string;
+  startMs: number;
+  spans: SpanRecord[];
+  /** Spans whose parent is outside the request: the root alone, or the orphans of a missing parent. */
+  tops: SpanRecord[];
+}
+
+export const UNKNOWN_ENDPOINT = "(unknown endpoint)";
+
+export function isEntrySpan(span: SpanRecord): boolean {
+  return span.kind === SpanKind.Server || span.kind === SpanKind.Consumer;
+}
+
 export class TraceView {
   readonly byId = new Map<string, SpanRecord>();
   readonly children = new Map<string, SpanRecord[]>();
+  private readonly requestOfSpan = new Map<string, Request>();
+  private requestList: Request[] | null = null;
 
   constructor(readonly spans: readonly SpanRecord[]) {
     for (const span of spans) this.byId.set(span.spanId, span);
@@ -24,19 +52,92 @@ export class TraceView {
     return this.children.get(span.spanId) ?? [];
   }
 
-  /**
-   * The span that names the request: the nearest ancestor (or self) that is a SERVER or CONSUMER span of the
-   * same service, else the topmost ancestor of the same service that has arrived.
-   */
-  requestSpan(span: SpanRecord): SpanRecord {
-    let top = span;
-    for (let cur: SpanRecord | undefined = span; cur; cur = this.parent(cur)) {
-      if (cur.resource.serviceName !== span.resource.serviceName) break;
-      if (cur.kind === SpanKind.Server || cur.kind === SpanKind.Consumer) return cur;
-      top = cur;
-    }
-    return top;
+  requestOf(span: SpanRecord): Request | undefined {
+    this.requests();
+    return this.requestOfSpan.get(span.spanId);
   }
+
+  /** The requests in this span set, in arrival order of their first span. */
+  requests(): Request[] {
+    if (this.requestList) return this.requestList;
+    const byKey = new Map<string, Request>();
+    const path: SpanRecord[] = [];
+    for (const span of this.spans) {
+      if (this.requestOfSpan.has(span.spanId)) continue;
+      path.length = 0;
+      let request: Request | undefined;
+      for (let cur = span; ; ) {
+        request = this.requestOfSpan.get(cur.spanId);
+        if (request) break;
+        path.push(cur);
+        const parent = this.parent(cur);
+        const service = cur.resource.serviceName;
+        if (
+          isEntrySpan(cur) ||
+          cur.parentSpanId === null ||
+          (parent && parent.resource.serviceName !== service)
+        ) {
+          request = this.open(byKey, cur.spanId, cur, service);
+          request.tops.push(cur);
+          break;
+        }
+        // A missing parent, or a parent cycle in hostile input (the walk is longer than the trace).
+        if (!parent || path.length > this.spans.length) {
+          request = this.open(byKey, `${service}\u0000${cur.parentSpanId}`, null, service, cur.parentSpanId);
+          request.tops.push(cur);
+          break;
+        }
+        cur = parent;
+      }
+      for (const s of path) {
+        this.requestOfSpan.set(s.spanId, request);
+        request.spans.push(s);
+      }
+    }
+    this.requestList = [...byKey.values()];
+    for (const r of this.requestList) if (!r.root) describeOrphans(r);
+    return this.requestList;
+  }
+
+  /** True when `span` is part of `request` (cheap when the set holds one request, the usual case). */
+  inRequest(span: SpanRecord | undefined, request: Request): span is SpanRecord {
+    if (span === undefined) return false;
+    const list = this.requests();
+    return list.length === 1 ? list[0] === request : this.requestOfSpan.get(span.spanId) === request;
+  }
+
+  private open(
+    byKey: Map<string, Request>,
+    key: string,
+    root: SpanRecord | null,
+    service: string,
+    missingParent?: string | null,
+  ): Request {
+    let request = byKey.get(key);
+    if (!request) {
+      request = {
+        root,
+        id: root ? root.spanId : `${missingParent}`,
+        service,
+        endpoint: root ? endpointOf(root) : UNKNOWN_ENDPOINT,
+        startMs: root ? root.startMs : Number.POSITIVE_INFINITY,
+        spans: [],
+        tops: [],
+      };
+      byKey.set(key, request);
+    }
+    return request;
+  }
+}
+
+/**
+ * A request whose span never arrived: it starts at its earliest orphan, and is named after its only non-database
+ * top span when there is one (a handler span whose HTTP parent was lost); otherwise its endpoint is unknown.
+ */
+function describeOrphans(request: Request): void {
+  for (const top of request.tops) request.startMs = Math.min(request.startMs, top.startMs);
+  const named = request.tops.filter((s) => s.db === null);
+  if (named.length === 1 && request.tops.length === 1) request.endpoint = endpointOf(named[0] as SpanRecord);
 }
 
 /** "GET /posts/:id" from the route when known, else the span's own name. */

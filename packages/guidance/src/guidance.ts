@@ -1,98 +1,151 @@
-import type { Finding, Guidance } from "@n1radar/core";
+import type { Guidance, GuidanceRelationship } from "@n1radar/core";
+import { cased } from "./naming.js";
+import { ORMS } from "./orms/index.js";
+import { opaqueFix, plainSql } from "./orms/plain-sql.js";
 import { recognizeOrm } from "./recognize.js";
-import { inferRelationship, modelName, type Relationship, singular } from "./relationship.js";
+import {
+  inferChain,
+  inferRelationship,
+  nameChain,
+  nameRelationship,
+  type Relationship,
+} from "./relationship.js";
+import { parseStatement } from "./sql.js";
+import { chooseStrategy, defaultExpectedQueries } from "./strategy.js";
+import type { FixCatalog, FixContext, GuidanceInput, Link, StrategyId, WriteOp } from "./types.js";
 
-type Evidence = Pick<
-  Finding,
-  "scopeName" | "sdkLanguage" | "statement" | "sourceStatement" | "repeats" | "totalMs"
->;
+/**
+ * Composes recognition, relationship inference, the rule book and the ORM's catalog into the guidance a
+ * finding carries. Pure and total: any statement, even garbage, yields guidance (plain SQL at worst).
+ */
 
-interface Names {
-  parentModel: string;
-  childModel: string;
-  /** Attribute on the parent model that holds the related rows. */
-  attribute: string;
+const LAZY =
+  "Lazy loading is the default and fine for one object; in a loop it costs one round trip per row, and the count grows with the data.";
+const EXPLICIT =
+  "A query per object is fine for one object; in a loop it costs one round trip per row, and the count grows with the data.";
+
+const REASONS: Record<StrategyId, string> = {
+  "eager-many-to-one": LAZY,
+  "eager-one-to-many": LAZY,
+  chained:
+    "Each level multiplies the queries of the level above; loaders chained on the outer query read each level once.",
+  aggregate:
+    "An aggregate computed per row costs a query per row; one grouped query (or an annotation on the parent query) computes them all at once.",
+  "bulk-write":
+    "A write per row pays a round trip (and often a commit) per row; one bulk statement does the same work at once.",
+  "batch-ids": "Looking rows up one key at a time costs a round trip per key; one IN query fetches them all.",
+};
+
+const ms = (value: number) => `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
+
+function why(
+  catalog: FixCatalog,
+  input: GuidanceInput,
+  strategy: StrategyId,
+  rel: Relationship,
+  links: readonly Link[],
+): string {
+  const repeated = parseStatement(input.statement);
+  const what =
+    repeated.op === "other"
+      ? "statement"
+      : `${repeated.op.toUpperCase()}${rel.childTable ? ` on ${rel.childTable}` : ""}`;
+  const perRow = input.sourceStatement && rel.parentTable ? `, once per ${rel.parentTable} row` : "";
+  const wasted = input.wastedMs ?? input.totalMs - input.totalMs / Math.max(1, input.repeats);
+  const parts = [
+    `This request ran the same ${what} ${input.repeats} times${perRow}: ${ms(input.totalMs)} in all, ${ms(wasted)} more than one query would have taken.`,
+  ];
+  if (strategy === "chained") {
+    const first = links[0];
+    if (first)
+      parts.push(
+        `The loop is nested (${[first.n.parentTable, ...links.map((l) => l.n.childTable)].join(" -> ")}).`,
+      );
+  }
+  const eager = strategy === "eager-many-to-one" || strategy === "eager-one-to-many";
+  parts.push(eager && !catalog.implicitLazyLoading ? EXPLICIT : REASONS[strategy]);
+  if (input.parallel)
+    parts.push(
+      "Running the repeats concurrently hides the latency, not the load: each still takes a connection and a round trip.",
+    );
+  if (strategy === "batch-ids" && rel.direction === "many-to-one") {
+    parts.push(
+      "The query that produced the keys was not found, so the fix batches the lookups rather than eager-loading them.",
+    );
+  }
+  return parts.join(" ");
 }
 
-interface OrmFix {
-  name: string;
-  summary: (n: Names, r: Relationship) => string;
-  before: (n: Names, r: Relationship) => string;
-  after: (n: Names, r: Relationship) => string;
+function verify(catalog: FixCatalog, input: GuidanceInput, strategy: StrategyId, expected: number): string {
+  const hasSource = input.sourceStatement !== null;
+  const now =
+    strategy === "chained"
+      ? `the ${input.repeats} this level alone ran`
+      : hasSource
+        ? `1 + ${input.repeats}`
+        : `${input.repeats}`;
+  const unit = expected === 1 ? "query" : "queries";
+  const what = strategy === "bulk-write" ? "statement" : unit;
+  return `${catalog.verifyHow} Expect ${expected} ${expected === 1 ? what : unit} for this loop instead of ${now}, whatever the number of rows; the finding should stop appearing in new traces.`;
 }
 
-const SQLALCHEMY: OrmFix = {
-  name: "SQLAlchemy",
-  summary: (n, r) =>
-    r.direction === "many-to-one"
-      ? `Eager-load ${n.parentModel}.${n.attribute} with joinedload (or selectinload) on the query that loads ${n.parentModel}`
-      : `Eager-load ${n.parentModel}.${n.attribute} with selectinload on the query that loads ${n.parentModel}`,
-  before: (n) =>
-    `items = session.scalars(select(${n.parentModel})).all()\nfor item in items:\n    item.${n.attribute}  # one query per row`,
-  after: (n, r) =>
-    `from sqlalchemy.orm import ${r.direction === "many-to-one" ? "joinedload" : "selectinload"}\n\nitems = session.scalars(\n    select(${n.parentModel}).options(${r.direction === "many-to-one" ? "joinedload" : "selectinload"}(${n.parentModel}.${n.attribute}))\n).all()`,
-};
-
-const DJANGO: OrmFix = {
-  name: "Django ORM",
-  summary: (n, r) =>
-    r.direction === "many-to-one"
-      ? `Use select_related("${n.attribute}") on the ${n.parentModel} queryset`
-      : `Use prefetch_related("${n.attribute}") on the ${n.parentModel} queryset`,
-  before: (n) => `for item in ${n.parentModel}.objects.all():\n    item.${n.attribute}  # one query per row`,
-  after: (n, r) =>
-    `${n.parentModel}.objects.${r.direction === "many-to-one" ? "select_related" : "prefetch_related"}("${n.attribute}")`,
-};
-
-const ACTIVERECORD: OrmFix = {
-  name: "ActiveRecord",
-  summary: (n) => `Use includes(:${n.attribute}) on the ${n.parentModel} relation`,
-  before: (n) => `${n.parentModel}.all.each do |item|\n  item.${n.attribute}  # one query per row\nend`,
-  after: (n) => `${n.parentModel}.includes(:${n.attribute}).each do |item|\n  item.${n.attribute}\nend`,
-};
-
-const SQL: OrmFix = {
-  name: "SQL",
-  summary: (_n, r) =>
-    `Load the ${r.childTable ?? "related"} rows for all parents in one query (WHERE ${r.column ?? "key"} IN (...)) or join them`,
-  before: (_n, r) =>
-    `-- once per parent row:\nSELECT * FROM ${r.childTable ?? "child"} WHERE ${r.column ?? "key"} = ?`,
-  after: (_n, r) =>
-    `-- once per request:\nSELECT * FROM ${r.childTable ?? "child"} WHERE ${r.column ?? "key"} IN (?, ?, ...)`,
-};
-
-const CATALOG: Record<string, OrmFix> = {
-  sqlalchemy: SQLALCHEMY,
-  django: DJANGO,
-  activerecord: ACTIVERECORD,
-};
-
-/** Django names tables "<app>_<model>"; the attribute is named after the model alone. */
-function withoutAppPrefix(table: string, parentTable: string | null): string {
-  const prefix = /^([a-z0-9]+)_/.exec(parentTable ?? "")?.[1];
-  return prefix && table.startsWith(`${prefix}_`) ? table.slice(prefix.length + 1) : table;
+function relationshipOut(
+  catalog: FixCatalog,
+  rel: Relationship,
+  ctx: FixContext,
+): GuidanceRelationship | null {
+  if (!rel.childTable && !rel.column) return null;
+  const parentKnown = rel.parentTable !== null || rel.foreignKeyOf !== null;
+  return {
+    parentTable: rel.parentTable,
+    childTable: rel.childTable,
+    column: rel.column,
+    direction: rel.direction,
+    parentModel: parentKnown ? ctx.n.parent.pascal : null,
+    attribute: parentKnown && rel.direction !== "unknown" ? catalog.relationName(ctx.n, rel.direction) : null,
+  };
 }
 
-function names(r: Relationship): Names {
-  const child = withoutAppPrefix(r.childTable ?? "related", r.parentTable);
-  const parent = withoutAppPrefix(r.parentTable ?? "parent", r.parentTable);
-  const attribute = r.direction === "many-to-one" ? singular(child) : child;
-  return { parentModel: modelName(parent), childModel: modelName(child), attribute };
-}
-
-export function guidanceFor(evidence: Evidence): Guidance {
-  const match = recognizeOrm(evidence);
-  const fix = (match.orm && CATALOG[match.orm]) || SQL;
-  const relationship = inferRelationship(evidence.statement, evidence.sourceStatement);
-  const n = names(relationship);
+export function guidanceFor(input: GuidanceInput): Guidance {
+  const match = recognizeOrm(input);
+  const catalog: FixCatalog = match.orm ? ORMS[match.orm] : plainSql;
+  const repeated = parseStatement(input.statement);
+  const rel = inferRelationship(input.statement, input.sourceStatement);
+  const chain = inferChain(input.chain ?? [], input.statement);
+  const strategy = chooseStrategy(input.kind, repeated, rel, chain);
+  const sourceNames = input.sourceStatement ? parseStatement(input.sourceStatement).names : [];
+  const n = nameRelationship(rel, catalog.naming, sourceNames);
+  const write: WriteOp | null = repeated.op === "select" || repeated.op === "other" ? null : repeated.op;
+  const agg = repeated.aggregate;
+  const ctx: FixContext = {
+    strategy,
+    direction: rel.direction,
+    n,
+    links: strategy === "chained" ? nameChain(chain, catalog.naming) : [{ direction: rel.direction, n }],
+    aggregate: agg ? { fn: agg.fn, column: agg.column ? cased(agg.column) : null } : null,
+    write: write ?? (strategy === "bulk-write" ? "insert" : null),
+    repeats: input.repeats,
+    hasSource: input.sourceStatement !== null,
+  };
+  // A statement we could not read gets the rule without invented table or model names.
+  const fix = rel.childTable ? catalog.fixes[strategy](ctx) : opaqueFix(ctx);
+  const expected = fix.expectedQueries ?? defaultExpectedQueries(strategy, ctx.hasSource, ctx.links.length);
+  // Read-side pitfalls (serializers, closed sessions, lazy settings) do not apply to a write loop.
+  const general = strategy === "bulk-write" ? [] : catalog.pitfalls;
   return {
     orm: match.orm,
-    ormName: fix === SQL && match.orm ? match.orm : fix.name,
+    ormName: catalog.name,
     confidence: match.confidence,
-    summary: fix.summary(n, relationship),
-    why: `This request ran the same query ${evidence.repeats} times (${evidence.totalMs.toFixed(1)} ms in all); one batched query replaces them.`,
-    before: fix.before(n, relationship),
-    after: fix.after(n, relationship),
-    verify: `After the fix this request should run 1 query against ${relationship.childTable ?? "that table"} instead of ${evidence.repeats}.`,
+    summary: fix.summary,
+    why: why(catalog, input, strategy, rel, ctx.links),
+    before: fix.before || null,
+    after: fix.after || null,
+    verify: verify(catalog, input, strategy, expected),
+    strategy,
+    tradeoff: fix.tradeoff,
+    pitfalls: [...new Set([...(fix.pitfalls ?? []), ...general])],
+    evidence: match.evidence,
+    relationship: relationshipOut(catalog, rel, ctx),
+    expectedQueries: expected,
   };
 }

@@ -1,3 +1,9 @@
 export { guidanceFor } from "./guidance.js";
-export { type OrmMatch, recognizeOrm } from "./recognize.js";
-export { type Direction, inferRelationship, modelName, type Relationship, singular } from "./relationship.js";
+export { cased, plural, singular, snake } from "./naming.js";
+export { ORMS } from "./orms/index.js";
+export { plainSql } from "./orms/plain-sql.js";
+export { languageOf, type OrmMatch, type RecognitionInput, recognizeOrm } from "./recognize.js";
+export { inferChain, inferRelationship, nameRelationship, type Relationship } from "./relationship.js";
+export { parseStatement } from "./sql.js";
+export { chooseStrategy } from "./strategy.js";
+export type * from "./types.js";

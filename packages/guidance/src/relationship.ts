@@ -1,64 +1,167 @@
-/**
- * Relationship inference from the repeated statement (and the source statement when known):
- *   SELECT ... FROM authors WHERE authors.id = ?        -> many-to-one: each post loads its author
- *   SELECT ... FROM comments WHERE comments.post_id = ? -> one-to-many: each post loads its comments
- */
-export type Direction = "many-to-one" | "one-to-many" | "unknown";
+import { cased, entityOf, foreignKeyBase, isPrimaryKey, plural, sharedAppLabel, snake } from "./naming.js";
+import { type Filter, type ParsedStatement, parseStatement } from "./sql.js";
+import type { Direction, Link, Names, NamingStyle } from "./types.js";
 
+/**
+ * Relationship inference from the source query and the repeated one:
+ *   SELECT ... FROM posts, then SELECT ... FROM authors WHERE authors.id = ?      -> many-to-one, Post.author
+ *   SELECT ... FROM posts, then SELECT ... FROM comments WHERE comments.post_id = ? (or ? = comments.post_id)
+ *                                                                                -> one-to-many, Post.comments
+ * The filter on the primary key means "each parent row points at one child"; a filter on a foreign key means
+ * "each parent row owns many children". Anything else is a lookup by some key (direction unknown).
+ */
 export interface Relationship {
   /** Table the loop iterates over (from the source statement), when known. */
   parentTable: string | null;
-  /** Table the repeated query reads. */
+  /** Table the repeated query reads or writes. */
   childTable: string | null;
   /** Column the repeated query filters on. */
   column: string | null;
   direction: Direction;
+  /** For one-to-many, the parent a foreign key names ("post_id" -> "post"); a parent when no source is known. */
+  foreignKeyOf: string | null;
 }
 
-const unquote = (name: string) => name.replace(/["`[\]]/g, "");
-
-function fromTable(sql: string): string | null {
-  const m = /\bFROM\s+((?:["`[]?[\w$]+["`\]]?\.)?["`[]?[\w$]+["`\]]?)/i.exec(sql);
-  if (!m?.[1]) return null;
-  const parts = unquote(m[1]).split(".");
-  return parts[parts.length - 1] ?? null;
+/** Filters on the child's own table, in order of how much they say about the relationship. */
+function bestFilter(statement: ParsedStatement, parentTable: string | null): Filter | null {
+  const own = statement.filters.filter(
+    (f) => f.table === null || !statement.table || f.table.toLowerCase() === statement.table.toLowerCase(),
+  );
+  const parentEntity = parentTable ? entityOf(parentTable, false) : null;
+  const rank = (f: Filter): number => {
+    if (isPrimaryKey(f.column)) return 3;
+    const base = foreignKeyBase(f.column);
+    // tenant_id = ? AND post_id = ?: the key naming the parent wins over other foreign keys.
+    if (base && parentEntity && (base === parentEntity || base.endsWith(`_${parentEntity}`))) return 4;
+    return base ? 2 : 1;
+  };
+  return [...own].sort((a, b) => rank(b) - rank(a))[0] ?? null;
 }
 
-function filterColumn(sql: string): string | null {
-  const where = /\bWHERE\b([\s\S]*)$/i.exec(sql)?.[1];
-  if (!where) return null;
-  const m =
-    /((?:["`[]?[\w$]+["`\]]?\.)?["`[]?[\w$]+["`\]]?)\s*(?:=|IN)\s*\(?\?/i.exec(where) ??
-    /\?\s*=\s*((?:["`[]?[\w$]+["`\]]?\.)?["`[]?[\w$]+["`\]]?)/i.exec(where);
-  if (!m?.[1]) return null;
-  const parts = unquote(m[1]).split(".");
-  return parts[parts.length - 1] ?? null;
+const same = (a: string | null, b: string | null) =>
+  a !== null && b !== null && a.toLowerCase() === b.toLowerCase();
+
+/**
+ * A lazy load that reaches the child through a join and filters on the parent (TypeORM):
+ *   SELECT author.* FROM authors author JOIN posts Post ON Post.author_id = author.id WHERE Post.id IN (?)
+ * The foreign key in the ON clause says which side owns the other.
+ */
+function throughJoin(child: ParsedStatement, parentTable: string | null): Relationship | null {
+  const filter = child.filters.find((f) => !same(f.table, child.table) && f.table !== null);
+  if (!filter) return null;
+  const base = foreignKeyBase(filter.column);
+  if (base) {
+    // Filtered on the join table's foreign key (many-to-many through post_tags.post_id): the parent's children.
+    return {
+      parentTable,
+      childTable: child.table,
+      column: filter.column,
+      direction: "one-to-many",
+      foreignKeyOf: base,
+    };
+  }
+  if (!isPrimaryKey(filter.column)) return null;
+  for (const [a, b] of child.joins) {
+    const [mine, theirs] = same(a.table, filter.table)
+      ? [a, b]
+      : same(b.table, filter.table)
+        ? [b, a]
+        : [null, null];
+    if (!mine || !theirs || !same(theirs.table, child.table)) continue;
+    const parent = parentTable ?? filter.table;
+    if (foreignKeyBase(mine.column)) {
+      return {
+        parentTable: parent,
+        childTable: child.table,
+        column: "id",
+        direction: "many-to-one",
+        foreignKeyOf: null,
+      };
+    }
+    const fk = foreignKeyBase(theirs.column);
+    if (fk)
+      return {
+        parentTable: parent,
+        childTable: child.table,
+        column: theirs.column,
+        direction: "one-to-many",
+        foreignKeyOf: fk,
+      };
+  }
+  return null;
 }
 
 export function inferRelationship(statement: string, sourceStatement: string | null): Relationship {
-  const childTable = fromTable(statement);
-  const column = filterColumn(statement);
-  const parentTable = sourceStatement ? fromTable(sourceStatement) : null;
+  const child = parseStatement(statement);
+  const parentTable = sourceStatement ? parseStatement(sourceStatement).table : null;
+  const filter = bestFilter(child, parentTable);
+  if (!filter) {
+    const joined = throughJoin(child, parentTable);
+    if (joined) return joined;
+  }
+  const column = filter?.column ?? null;
   let direction: Direction = "unknown";
-  if (column === "id") direction = "many-to-one";
-  else if (column?.endsWith("_id")) direction = "one-to-many";
-  return { parentTable, childTable, column, direction };
+  let foreignKeyOf: string | null = null;
+  if (column && isPrimaryKey(column)) direction = "many-to-one";
+  else if (column && foreignKeyBase(column)) {
+    direction = "one-to-many";
+    foreignKeyOf = foreignKeyBase(column);
+  }
+  return { parentTable, childTable: child.table, column, direction, foreignKeyOf };
 }
 
-/** "authors" -> "author", "categories" -> "category", "blog_post" -> "blog_post". */
-export function singular(table: string): string {
-  if (/ies$/.test(table)) return table.replace(/ies$/, "y");
-  if (/(ss|us)$/.test(table)) return table;
-  if (/(s|x|z|ch|sh)es$/.test(table)) return table.replace(/es$/, "");
-  return table.replace(/s$/, "");
+/**
+ * Links of a nested loop, outermost first: chain [posts, comments per post, author per comment] gives
+ * posts -> comments (one-to-many) and comments -> authors (many-to-one). The repeated statement closes the
+ * chain when the detector did not include it.
+ */
+export function inferChain(chain: readonly string[], statement: string): Relationship[] {
+  const steps =
+    chain.length > 0 && chain[chain.length - 1] !== statement ? [...chain, statement] : [...chain];
+  const links: Relationship[] = [];
+  for (let i = 1; i < steps.length; i++) {
+    links.push(inferRelationship(steps[i] as string, steps[i - 1] as string));
+  }
+  return links;
 }
 
-/** "blog_post" (Django app_model) or "posts" -> "Post"; "order_items" -> "OrderItem". */
-export function modelName(table: string): string {
-  const base = singular(table);
-  return base
-    .split("_")
-    .filter(Boolean)
-    .map((w) => w[0]?.toUpperCase() + w.slice(1))
-    .join("");
+/** The foreign key a source query selects for a many-to-one child ("author_id" for authors), if any. */
+function selectedForeignKey(sourceNames: readonly string[], child: string): string | null {
+  return sourceNames.find((name) => snake(name) === `${child}_id`) ?? null;
+}
+
+/** Model and attribute names for one relationship, in an ORM's table naming. */
+export function nameRelationship(
+  r: Relationship,
+  style: NamingStyle = {},
+  sourceNames: string[] = [],
+): Names {
+  const django = style.appLabelTables === true;
+  const label = django && r.parentTable && r.childTable ? sharedAppLabel(r.parentTable, r.childTable) : null;
+  const child = r.childTable ? entityOf(r.childTable, django, label) : "record";
+  const parent = r.parentTable ? entityOf(r.parentTable, django, label) : (r.foreignKeyOf ?? "item");
+  const attr = r.direction === "one-to-many" ? plural(child) : child;
+  const fkColumn =
+    r.direction === "one-to-many"
+      ? (r.column ?? `${parent}_id`)
+      : (selectedForeignKey(sourceNames, child) ?? `${child}_id`);
+  const keyColumn = r.column ?? "id";
+  return {
+    parent: cased(parent),
+    parents: cased(plural(parent)),
+    child: cased(child),
+    children: cased(plural(child)),
+    attr: cased(attr),
+    fk: cased(fkColumn),
+    key: cased(keyColumn),
+    parentTable: r.parentTable ?? plural(parent),
+    childTable: r.childTable ?? plural(child),
+    fkColumn,
+    keyColumn,
+  };
+}
+
+/** Links ready for a chained fix: each level's names, in the ORM's naming. */
+export function nameChain(links: Relationship[], style: NamingStyle = {}): Link[] {
+  return links.map((r) => ({ direction: r.direction, n: nameRelationship(r, style) }));
 }

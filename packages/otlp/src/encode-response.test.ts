@@ -1,14 +1,6 @@
 import { JsonTraceSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import { describe, expect, it } from "vitest";
-import {
-  encodeExportResponseJson,
-  encodeExportResponseProtobuf,
-  encodeStatusJson,
-  encodeStatusProtobuf,
-  partialSuccessOf,
-  RpcCode,
-} from "./index.js";
-import { ProtoReader, tagOf } from "./protobuf-reader.js";
+import { encodeExportResponseJson, encodeExportResponseProtobuf, partialSuccessOf } from "./index.js";
 
 describe("export responses", () => {
   it("leaves partial_success unset when everything was accepted", () => {
@@ -46,24 +38,5 @@ describe("export responses", () => {
       rejectedSpans: 7,
       errorMessage: "a; b; and 5 more",
     });
-  });
-});
-
-describe("google.rpc.Status", () => {
-  it("encodes code and message to protobuf", () => {
-    const r = new ProtoReader(encodeStatusProtobuf(RpcCode.InvalidArgument, "invalid protobuf payload"));
-    expect(r.readTag()).toBe(tagOf(1, 0));
-    expect(r.int64()).toBe(3);
-    expect(r.readTag()).toBe(tagOf(2, 2));
-    expect(r.string(r.len())).toBe("invalid protobuf payload");
-    expect(r.atEnd).toBe(true);
-  });
-
-  it("encodes to JSON with an int32 code", () => {
-    expect(JSON.parse(encodeStatusJson(RpcCode.ResourceExhausted, "slow down"))).toEqual({
-      code: 8,
-      message: "slow down",
-    });
-    expect(() => encodeStatusJson(-1, "x")).toThrow(RangeError);
   });
 });

@@ -3,10 +3,14 @@ export { decodeProtobufTraces } from "./decode-protobuf.js";
 export {
   encodeExportResponseJson,
   encodeExportResponseProtobuf,
-  encodeStatusJson,
-  encodeStatusProtobuf,
   type PartialSuccess,
   partialSuccessOf,
-  RpcCode,
 } from "./encode-response.js";
+export {
+  encodeStatusJson,
+  encodeStatusProtobuf,
+  type FieldViolation,
+  RpcCode,
+  type StatusDetail,
+} from "./encode-status.js";
 export { type DecodeResult, MAX_ERROR_MESSAGES } from "./result.js";

@@ -1,5 +1,13 @@
 // The only place that talks to the server. Same origin, JSON under /api/.
-import type { ApiErrorBody, Offender, OffenderDetail } from "./types";
+import type {
+  ApiErrorBody,
+  DashboardConfig,
+  Facets,
+  FindingsPage,
+  IgnoreRule,
+  OffenderDetail,
+  Overview,
+} from "./types";
 
 export class ApiError extends Error {
   constructor(
@@ -22,33 +30,92 @@ function isErrorBody(value: unknown): value is ApiErrorBody {
   return typeof error === "object" && error !== null && "code" in error && "message" in error;
 }
 
-async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(path, { signal, headers: { accept: "application/json" } });
+    response = await fetch(path, {
+      method,
+      signal,
+      headers:
+        body === undefined
+          ? { accept: "application/json" }
+          : { accept: "application/json", "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   } catch (error) {
     if (signal?.aborted) throw error;
     // fetch rejects only when the server cannot be reached at all.
     throw new ApiError(0, "unreachable", "Cannot reach the n1radar server.");
   }
-  const body: unknown = await response.json().catch(() => null);
+  const json: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    if (isErrorBody(body)) throw new ApiError(response.status, body.error.code, body.error.message);
+    if (isErrorBody(json)) throw new ApiError(response.status, json.error.code, json.error.message);
     throw new ApiError(response.status, "http_error", `The server answered ${response.status}.`);
   }
-  if (body === null)
+  if (json === null)
     throw new ApiError(response.status, "bad_json", "The server sent something that is not JSON.");
-  return body as T;
+  return json as T;
 }
 
-export async function listFindings(signal?: AbortSignal): Promise<Offender[]> {
-  const body = await getJson<{ findings: Offender[] }>("/api/findings", signal);
-  return body.findings;
+const getJson = <T>(path: string, signal?: AbortSignal) => request<T>("GET", path, undefined, signal);
+
+/** One page of the ranked list; `query` is built by filters.apiQuery. */
+export function listFindings(query: string, signal?: AbortSignal): Promise<FindingsPage> {
+  return getJson<FindingsPage>(`/api/findings?${query}`, signal);
 }
 
 export async function getFinding(id: string, signal?: AbortSignal): Promise<OffenderDetail> {
   const body = await getJson<{ finding: OffenderDetail }>(`/api/findings/${encodeURIComponent(id)}`, signal);
   return body.finding;
+}
+
+export type WorkflowStatus = "open" | "acknowledged" | "resolved";
+
+export async function setStatus(id: string, status: WorkflowStatus): Promise<OffenderDetail> {
+  const body = await request<{ finding: OffenderDetail }>(
+    "POST",
+    `/api/findings/${encodeURIComponent(id)}/status`,
+    { status },
+  );
+  return body.finding;
+}
+
+export async function ignoreFinding(
+  id: string,
+  scope: "statement" | "endpoint",
+  reason: string,
+): Promise<{ finding: OffenderDetail; rule: IgnoreRule; ignored: number }> {
+  return request("POST", `/api/findings/${encodeURIComponent(id)}/ignore`, {
+    scope,
+    ...(reason.trim() ? { reason: reason.trim() } : {}),
+  });
+}
+
+export function getOverview(signal?: AbortSignal): Promise<Overview> {
+  return getJson<Overview>("/api/overview", signal);
+}
+
+export function getFacets(signal?: AbortSignal): Promise<Facets> {
+  return getJson<Facets>("/api/facets", signal);
+}
+
+let config: Promise<DashboardConfig> | null = null;
+
+/** Server settings the dashboard needs; fetched once per page load (a failure is retried next time). */
+export function getConfig(): Promise<DashboardConfig> {
+  config ??= getJson<DashboardConfig>("/api/config").catch((error: unknown) => {
+    config = null;
+    throw error;
+  });
+  return config;
+}
+
+export async function listIgnoreRules(signal?: AbortSignal): Promise<IgnoreRule[]> {
+  return (await getJson<{ rules: IgnoreRule[] }>("/api/ignore-rules", signal)).rules;
+}
+
+export function deleteIgnoreRule(id: number): Promise<{ deleted: true; reopened: number }> {
+  return request("DELETE", `/api/ignore-rules/${id}`);
 }
 
 /** True for the rejection an aborted fetch produces, which callers should ignore. */

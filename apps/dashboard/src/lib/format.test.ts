@@ -84,6 +84,7 @@ describe("text", () => {
       "OTEL_SERVICE_NAME=my-service",
     ]);
     expect(otlpEnvLines("::1")[0]).toBe("OTEL_EXPORTER_OTLP_ENDPOINT=http://[::1]:4318");
+    expect(otlpEnvLines("radar", "api", 14318)[0]).toBe("OTEL_EXPORTER_OTLP_ENDPOINT=http://radar:14318");
     expect(otlpEnvLines("")[0]).toBe("OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318");
   });
 });

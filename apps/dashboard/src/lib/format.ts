@@ -91,10 +91,10 @@ export function statusLabel(status: OffenderStatus): string {
 }
 
 /** Environment lines an OpenTelemetry SDK needs to send traces to this host's OTLP/HTTP port. */
-export function otlpEnvLines(hostname: string, serviceName = "my-service"): string[] {
+export function otlpEnvLines(hostname: string, serviceName = "my-service", port = 4318): string[] {
   const host = hostname === "" ? "localhost" : hostname.includes(":") ? `[${hostname}]` : hostname;
   return [
-    `OTEL_EXPORTER_OTLP_ENDPOINT=http://${host}:4318`,
+    `OTEL_EXPORTER_OTLP_ENDPOINT=http://${host}:${port}`,
     "OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
     `OTEL_SERVICE_NAME=${serviceName}`,
   ];

@@ -76,4 +76,31 @@ describe("poll", () => {
     stop();
     expect(signal?.aborted).toBe(true);
   });
+
+  it("runs when triggered, and once more after a run that a trigger interrupted", async () => {
+    const { page } = fakePage();
+    let fire = () => {};
+    let subscribed = 0;
+    const trigger = (f: () => void) => {
+      fire = f;
+      subscribed++;
+      return () => subscribed--;
+    };
+    let finish = () => {};
+    const task = vi.fn(() => new Promise<void>((resolve) => (finish = resolve)));
+    const stop = poll(task, 60_000, page, trigger);
+    expect(task).toHaveBeenCalledTimes(1);
+    fire(); // during the first run: queued
+    fire();
+    finish();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(task).toHaveBeenCalledTimes(2);
+    finish();
+    await vi.advanceTimersByTimeAsync(0);
+    fire(); // idle: runs at once instead of waiting a minute
+    expect(task).toHaveBeenCalledTimes(3);
+    finish();
+    stop();
+    expect(subscribed).toBe(0);
+  });
 });

@@ -1,5 +1,6 @@
 // Repeats an async task every `intervalMs`, measured from the end of the previous run so slow responses
-// never pile up. Pauses while the tab is hidden and runs at once when it is shown again.
+// never pile up. Pauses while the tab is hidden and runs at once when it is shown again. A `trigger` (the
+// live-update stream) can ask for a run at any time; a request during a run queues one more run right after.
 
 export interface PageVisibility {
   hidden(): boolean;
@@ -17,15 +18,20 @@ export function documentVisibility(): PageVisibility {
   };
 }
 
+/** Subscribes `fire` to some source of "something changed"; returns an unsubscribe function. */
+export type Trigger = (fire: () => void) => () => void;
+
 /** Starts polling right away; the returned function stops it and aborts a run in flight. */
 export function poll(
   task: (signal: AbortSignal) => Promise<void>,
   intervalMs: number,
   page: PageVisibility = documentVisibility(),
+  trigger?: Trigger,
 ): () => void {
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running = false;
+  let again = false;
 
   const cancelTimer = () => {
     clearTimeout(timer);
@@ -46,18 +52,31 @@ export function poll(
     } finally {
       running = false;
     }
-    schedule();
+    if (again) {
+      again = false;
+      void run();
+    } else schedule();
   };
 
   const unsubscribe = page.onChange(() => {
     cancelTimer();
     if (!page.hidden()) void run();
   });
+  const untrigger =
+    trigger?.(() => {
+      if (running) {
+        again = true;
+        return;
+      }
+      cancelTimer();
+      void run();
+    }) ?? (() => {});
   void run();
 
   return () => {
     controller.abort();
     cancelTimer();
     unsubscribe();
+    untrigger();
   };
 }

@@ -6,11 +6,13 @@ class Router {
   url: URL = $state.raw(new URL(window.location.href));
   route: Route = $derived(matchRoute(this.url.pathname));
 
-  navigate(to: string, options: { replace?: boolean } = {}): void {
+  /** `quiet` keeps scroll and focus where they are: for filter changes made on the page itself. */
+  navigate(to: string, options: { replace?: boolean; quiet?: boolean } = {}): void {
     const url = new URL(to, window.location.href);
     if (options.replace) window.history.replaceState(null, "", url);
     else window.history.pushState(null, "", url);
     this.url = url;
+    if (options.quiet) return;
     window.scrollTo(0, 0);
     // Move focus to the new page so keyboard and screen-reader users start at its top.
     requestAnimationFrame(() => document.getElementById("main")?.focus({ preventScroll: true }));

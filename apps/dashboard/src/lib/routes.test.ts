@@ -5,6 +5,8 @@ describe("matchRoute", () => {
   it("maps paths to pages", () => {
     expect(matchRoute("/")).toEqual({ name: "findings" });
     expect(matchRoute("")).toEqual({ name: "findings" });
+    expect(matchRoute("/overview")).toEqual({ name: "overview" });
+    expect(matchRoute("/overview/")).toEqual({ name: "overview" });
     expect(matchRoute("/findings/abc123")).toEqual({ name: "finding", id: "abc123" });
     expect(matchRoute("/findings/abc123/")).toEqual({ name: "finding", id: "abc123" });
     expect(matchRoute("/findings/a%20b")).toEqual({ name: "finding", id: "a b" });

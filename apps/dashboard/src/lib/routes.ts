@@ -1,10 +1,15 @@
 // Pure routing rules: which page a path shows, and which link clicks the app handles itself.
 
-export type Route = { name: "findings" } | { name: "finding"; id: string } | { name: "not_found" };
+export type Route =
+  | { name: "findings" }
+  | { name: "overview" }
+  | { name: "finding"; id: string }
+  | { name: "not_found" };
 
 export function matchRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, "") || "/";
   if (path === "/") return { name: "findings" };
+  if (path === "/overview") return { name: "overview" };
   const id = /^\/findings\/([^/]+)$/.exec(path)?.[1];
   if (id !== undefined) {
     try {

@@ -1,0 +1,115 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+import { jsonOf, nPlusOneSpans } from "../test-payloads.js";
+import { runCli } from "./run.js";
+
+const dir = mkdtempSync(join(tmpdir(), "n1radar-analyze-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+function file(name: string, content: string | Uint8Array): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+async function cli(...args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(args, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    columns: 140,
+  });
+  return { code, stdout, stderr };
+}
+
+describe("n1radar analyze", () => {
+  const orders = () => text(jsonOf(nPlusOneSpans({ route: "/orders", repeats: 8 })));
+  const clean = () => text(jsonOf(nPlusOneSpans({ route: "/health", repeats: 2 })));
+
+  it("reads the Collector file exporter's JSON lines and prints a table", async () => {
+    const path = file("traces.jsonl", `${orders()}\n${orders()}\n${clean()}\n`);
+    const { code, stdout, stderr } = await cli("analyze", path);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toContain("1 finding in 3 traces");
+    expect(stdout).toMatch(/shop GET \/orders\s+8x N\+1\s+2\s+/);
+    expect(stdout).toContain("SELECT id, name FROM customers WHERE id = ?");
+    expect(stdout).toContain("fix: ");
+  });
+
+  it("reads one request or an array of them, gzipped or not, and prints JSON", async () => {
+    for (const [name, content] of [
+      ["one.json", orders()],
+      ["array.json", `[${orders()},${clean()}]`],
+      ["one.json.gz", gzipSync(orders())],
+    ] as const) {
+      const { code, stdout } = await cli("analyze", file(name, content), "--json");
+      expect(code).toBe(0);
+      const { findings } = JSON.parse(stdout);
+      expect(findings).toHaveLength(1);
+      expect(findings[0]).toMatchObject({
+        kind: "n_plus_one",
+        service: "shop",
+        endpoint: "GET /orders",
+        statement: "SELECT id, name FROM customers WHERE id = ?",
+        sourceStatement: "SELECT id, customer_id FROM orders",
+        repeats: 8,
+        traces: 1,
+        dbKind: "sql",
+        guidance: { summary: expect.any(String) },
+      });
+    }
+  });
+
+  it("gates CI: exit 1 with --fail-on-findings when something is found, 0 when not", async () => {
+    const path = file("gate.jsonl", `${orders()}\n`);
+    expect((await cli("analyze", path, "--fail-on-findings")).code).toBe(1);
+    expect((await cli("analyze", path, "--fail-on-findings", "--min-repeats", "9")).code).toBe(0);
+    const ignore = file("n1radar.json", JSON.stringify({ ignore: [{ endpoint: "GET /orders" }] }));
+    expect((await cli("analyze", path, "--fail-on-findings", "--config", ignore)).code).toBe(0);
+  });
+
+  it("exits 2 with one clear message on bad usage or input, never a stack trace", async () => {
+    const cases: [string[], RegExp][] = [
+      [[], /missing command/],
+      [["analyze"], /missing <file>/],
+      [["analyze", join(dir, "nope.json")], /cannot read .*nope\.json: no such file/],
+      [
+        ["analyze", file("bad.jsonl", `${orders()}\n{"resourceSpans": 5}\n`)],
+        /line 2: invalid OTLP\/JSON payload/,
+      ],
+      [["analyze", file("empty.json", "  \n")], /the file is empty/],
+      [["analyze", file("text.txt", "hello")], /expected OTLP\/JSON/],
+      [["analyze", file("x.json", orders()), "--min-repeats", "one"], /--min-repeats expects an integer/],
+      [["analyze", file("y.json", orders()), "--bogus"], /Unknown option '--bogus'/],
+      [["analyze", file("z.json", orders()), "--config", file("c.json", '{"minRepeats": 1}')], /minRepeats/],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stderr, stdout } = await cli(...args);
+      expect(code, args.join(" ")).toBe(2);
+      expect(stderr).toMatch(message);
+      expect(stderr).not.toMatch(/\n\s+at /);
+      expect(stdout).toBe("");
+    }
+    expect((await cli("--help")).stdout).toContain("Usage: n1radar analyze <file>");
+  });
+
+  // The built command, as CI runs it; skipped when the server has not been built yet.
+  const built = new URL("../../dist/cli.js", import.meta.url).pathname;
+  it.skipIf(!existsSync(built))("runs as the built n1radar command", () => {
+    const path = file("built.jsonl", `${orders()}\n`);
+    let status = 0;
+    try {
+      execFileSync(process.execPath, [built, "analyze", path, "--fail-on-findings"], { stdio: "pipe" });
+    } catch (error) {
+      status = (error as { status: number }).status;
+    }
+    expect(status).toBe(1);
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * `n1radar analyze`: the server's detector, offline. Spans are grouped by trace and each whole trace is judged
+ * at once (no assembly timing: the file holds everything there is), then folded per offender exactly as the
+ * server folds them, so a finding here is the offender the dashboard would show.
+ */
+import type { CodeLocation, DbKind, FindingKind, Guidance, SpanRecord } from "@n1radar/core";
+import { type DetectorSettings, detect, FindingAccumulator, histogramMedian } from "@n1radar/detector";
+import { guidanceFor } from "@n1radar/guidance";
+
+export interface AnalyzedOffender {
+  id: string;
+  kind: FindingKind;
+  service: string;
+  endpoint: string;
+  statement: string;
+  sourceStatement: string | null;
+  chain: string[];
+  parallel: boolean;
+  dbSystem: string | null;
+  dbKind: DbKind;
+  orm: string | null;
+  repeats: number;
+  repeatsMedian: number;
+  traces: number;
+  occurrences: number;
+  wastedMs: number;
+  firstSeen: string;
+  lastSeen: string;
+  guidance: Guidance;
+  code: CodeLocation | null;
+  exampleTraceIds: string[];
+}
+
+export interface Analysis {
+  findings: AnalyzedOffender[];
+  traces: number;
+  spans: number;
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
+export function analyzeSpans(spans: readonly SpanRecord[], settings: DetectorSettings): Analysis {
+  const byTrace = new Map<string, Map<string, SpanRecord>>();
+  for (const span of spans) {
+    let trace = byTrace.get(span.traceId);
+    if (!trace) {
+      trace = new Map();
+      byTrace.set(span.traceId, trace);
+    }
+    trace.set(span.spanId, span); // a span written twice (exporter retry) counts once
+  }
+  const accumulator = new FindingAccumulator();
+  for (const trace of byTrace.values()) accumulator.addTrace(detect([...trace.values()], settings));
+  const findings = accumulator.drain().map((delta): AnalyzedOffender => {
+    const { latest, sample } = delta;
+    const guidance = guidanceFor(sample);
+    return {
+      id: delta.id,
+      kind: latest.kind,
+      service: latest.service,
+      endpoint: latest.endpoint,
+      statement: latest.statement,
+      sourceStatement: sample.sourceStatement,
+      chain: sample.chain,
+      parallel: sample.parallel,
+      dbSystem: latest.dbSystem,
+      dbKind: latest.dbKind ?? "sql",
+      orm: guidance.orm,
+      repeats: delta.repeatsMax,
+      repeatsMedian: histogramMedian(delta.repeatsHistogram),
+      traces: delta.traces,
+      occurrences: delta.occurrences,
+      wastedMs: round(delta.wastedMs),
+      firstSeen: new Date(delta.firstSeenMs).toISOString(),
+      lastSeen: new Date(delta.lastSeenMs).toISOString(),
+      guidance,
+      code: latest.code ?? sample.code,
+      exampleTraceIds: delta.exampleTraceIds,
+    };
+  });
+  findings.sort((a, b) => b.wastedMs - a.wastedMs || b.repeats - a.repeats || a.id.localeCompare(b.id));
+  return { findings, traces: byTrace.size, spans: spans.length };
+}

@@ -1,0 +1,65 @@
+/** Findings: the ranked, filtered list; one finding; and the triage workflow (status, ignore). */
+import { N1Error } from "@n1radar/core";
+import { findOffenders, getOffender, ignoreOffender, setOffenderStatus } from "@n1radar/db";
+import type { Hono } from "hono";
+import type { ApiContext } from "./context.js";
+import { ignoreBody, jsonBody, listQuery, parseQuery, parseValue, statusBody, timeRange } from "./params.js";
+
+function found<T>(value: T | null | undefined | false, id: string): T {
+  if (value === null || value === undefined || value === false)
+    throw new N1Error("not_found", `no finding with id ${id}`);
+  return value;
+}
+
+export function findingRoutes(app: Hono, ctx: ApiContext): void {
+  app.get("/api/findings", (c) => {
+    const query = parseQuery(listQuery, c.req.query());
+    const now = ctx.now();
+    const page = findOffenders(
+      ctx.db,
+      {
+        limit: query.limit,
+        offset: query.offset,
+        sort: query.sort,
+        service: query.service,
+        endpoint: query.endpoint,
+        orm: query.orm,
+        status: query.status,
+        q: query.q,
+        trendHours: query.trendHours,
+        ...timeRange(query, now),
+      },
+      now,
+    );
+    return c.json(page);
+  });
+
+  app.get("/api/findings/:id", (c) => {
+    const id = c.req.param("id");
+    return c.json({ finding: found(getOffender(ctx.db, id), id) });
+  });
+
+  app.post("/api/findings/:id/status", async (c) => {
+    const id = c.req.param("id");
+    const { status } = parseValue(statusBody, await jsonBody(c.req));
+    const wasIgnored = getOffender(ctx.db, id)?.status === "ignored";
+    found(setOffenderStatus(ctx.db, id, status, ctx.now()), id);
+    // Reopening an ignored finding deletes the rules that covered it.
+    if (wasIgnored) ctx.ignoreRules.invalidate();
+    ctx.live.publish(wasIgnored ? "rules" : "status");
+    return c.json({ finding: found(getOffender(ctx.db, id), id) });
+  });
+
+  app.post("/api/findings/:id/ignore", async (c) => {
+    const id = c.req.param("id");
+    const body = parseValue(ignoreBody, await jsonBody(c.req));
+    const result = found(ignoreOffender(ctx.db, id, body.scope, body.reason || null, ctx.now()), id);
+    ctx.ignoreRules.invalidate();
+    ctx.live.publish("rules");
+    return c.json({
+      finding: found(getOffender(ctx.db, id), id),
+      rule: result.rule,
+      ignored: result.ignored,
+    });
+  });
+}

@@ -1,0 +1,32 @@
+/** The overview, the list's filter values, ignore rules, dashboard settings and the live-update stream. */
+import { N1Error } from "@n1radar/core";
+import { deleteIgnoreRule, facets, listIgnoreRules, overview } from "@n1radar/db";
+import type { Hono } from "hono";
+import type { ApiContext } from "./context.js";
+import { parseQuery, parseValue, rangeQuery, ruleId, timeRange } from "./params.js";
+
+export function overviewRoutes(app: Hono, ctx: ApiContext): void {
+  app.get("/api/overview", (c) => {
+    const query = parseQuery(rangeQuery, c.req.query());
+    return c.json(overview(ctx.db, { service: query.service, ...timeRange(query, ctx.now()) }));
+  });
+
+  app.get("/api/facets", (c) => c.json(facets(ctx.db)));
+
+  app.get("/api/config", (c) =>
+    c.json({ traceUrlTemplate: ctx.traceUrlTemplate, otlpHttpPort: ctx.otlpHttpPort }),
+  );
+
+  app.get("/api/ignore-rules", (c) => c.json({ rules: listIgnoreRules(ctx.db) }));
+
+  app.delete("/api/ignore-rules/:id", (c) => {
+    const id = parseValue(ruleId, c.req.param("id"));
+    const result = deleteIgnoreRule(ctx.db, id, ctx.now());
+    if (!result) throw new N1Error("not_found", `no ignore rule with id ${id}`);
+    ctx.ignoreRules.invalidate();
+    ctx.live.publish("rules");
+    return c.json({ deleted: true, reopened: result.reopened });
+  });
+
+  app.get("/api/events", (c) => ctx.live.handle(c));
+}

@@ -1,0 +1,184 @@
+/**
+ * The dashboard in a real browser (Debian's Chromium via playwright-core) against the real server: traces go
+ * in through the OpenTelemetry SDK's OTLP/HTTP exporter, and the checks are on what a person sees. Every page
+ * must finish without console errors, uncaught exceptions or dialogs.
+ */
+import type { Browser } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { TestServer } from "../test-server.js";
+import {
+  FakeService,
+  launchChromium,
+  openPage,
+  screenshot,
+  startDashboardServer,
+  type WatchedPage,
+} from "./harness.js";
+
+let server: TestServer;
+let browser: Browser;
+let blog: FakeService;
+const opened: (WatchedPage & { context: { close(): Promise<void> } })[] = [];
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startDashboardServer(), launchChromium()]);
+  blog = new FakeService(server.otlpUrl, "blog-api");
+}, 60_000);
+
+afterEach(async () => {
+  // Close pages first: their event streams end cleanly instead of erroring when the server stops.
+  const pages = opened.splice(0);
+  for (const p of pages) await p.context.close();
+  for (const p of pages) {
+    expect(p.problems, "console errors").toEqual([]);
+    expect(p.dialogs, "dialogs").toEqual([]);
+  }
+});
+
+afterAll(async () => {
+  await blog?.shutdown();
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(options: Parameters<typeof openPage>[1] = {}) {
+  const watched = await openPage(browser, options);
+  opened.push(watched);
+  return watched;
+}
+
+const STATEMENT = "SELECT id, name, email FROM authors WHERE id = ?";
+
+describe("the dashboard", () => {
+  it("shows how to send traces, then the N+1 live; list -> finding -> resolve -> regression", async () => {
+    const { page } = await open();
+    const url = (path: string) => `${server.apiUrl}${path}`;
+
+    await page.goto(url("/"));
+    await page.getByRole("heading", { name: "No N+1 queries found yet" }).waitFor();
+    await expect(
+      page.getByText("OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318").isVisible(),
+    ).resolves.toBe(true);
+    await screenshot(page, "empty-light");
+
+    // No reload: the row arrives over the live-update stream.
+    await blog.postsWithAuthors(8);
+    await blog.request("/about", ["SELECT id FROM pages WHERE slug = 'about'"]);
+    const row = page.getByRole("row").filter({ hasText: "GET /posts" });
+    await row.waitFor({ timeout: 10_000 });
+    await expect(row.textContent()).resolves.toContain(STATEMENT);
+    await expect(row.getByText("Open", { exact: true }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole("row").filter({ hasText: "GET /about" }).count()).resolves.toBe(0);
+    await expect(page.getByText("1–1 of 1").isVisible()).resolves.toBe(true);
+
+    await row.getByRole("link", { name: "GET /posts" }).click();
+    await page.waitForURL(/\/findings\/[0-9a-f]+$/);
+    const id = new URL(page.url()).pathname.split("/").pop() as string;
+    const { finding } = (await (await fetch(url(`/api/findings/${id}`))).json()) as {
+      finding: { guidance: { summary: string; after: string | null } };
+    };
+    await page.getByRole("heading", { name: "GET /posts", level: 1 }).waitFor();
+    await expect(
+      page.locator("figure", { hasText: "Normalized SQL" }).first().textContent(),
+    ).resolves.toContain("authors");
+    await expect(page.getByRole("heading", { name: "How to fix it" }).isVisible()).resolves.toBe(true);
+    await expect(page.getByText(finding.guidance.summary).first().isVisible()).resolves.toBe(true);
+    if (finding.guidance.after)
+      await expect(page.getByRole("button", { name: "Copy after" }).isVisible()).resolves.toBe(true);
+    await expect(page.locator(".waterfall li.hot").count()).resolves.toBe(8); // the repeats, highlighted
+    await expect(page.getByText("app/views/posts.py:42").isVisible()).resolves.toBe(true);
+    const traceLink = page.getByRole("link", { name: /^[0-9a-f]{32}$/ }).first();
+    await expect(traceLink.getAttribute("href")).resolves.toMatch(
+      /^http:\/\/jaeger\.test\/trace\/[0-9a-f]{32}$/,
+    );
+    await expect(page.getByText(/1 occurrence in the last 24 hours/).isVisible()).resolves.toBe(true);
+
+    await page.getByRole("button", { name: "Mark resolved" }).click();
+    await page.getByText("Marked fixed.").waitFor();
+    await expect(page.locator(".workflow .badge").textContent()).resolves.toBe("Resolved");
+
+    // The same N+1 again, after the resolve: the open page turns it into a regression by itself.
+    await blog.postsWithAuthors(9);
+    await page.getByText("Seen again after it was marked resolved").waitFor({ timeout: 10_000 });
+    await expect(page.locator(".workflow .badge").textContent()).resolves.toBe("Regressed");
+
+    await page.getByRole("link", { name: "Offenders", exact: true }).click();
+    const regressed = page.getByRole("row").filter({ hasText: "GET /posts" });
+    await expect(regressed.getByText("Regressed").isVisible()).resolves.toBe(true);
+  }, 60_000);
+
+  it("keeps filters, sort and search in the URL across a reload, and works by keyboard", async () => {
+    await blog.request("/feed", [
+      "SELECT id FROM posts",
+      ...Array.from({ length: 6 }, (_, i) => `SELECT count(*) FROM likes WHERE post_id = ${i}`),
+    ]);
+    const { page } = await open();
+    await page.goto(`${server.apiUrl}/?sort=traces`);
+    await page.getByRole("row").filter({ hasText: "GET /feed" }).waitFor({ timeout: 10_000 });
+
+    await page.getByRole("searchbox").fill("likes");
+    await page.waitForURL(/q=likes/);
+    await page.getByLabel("Status", { exact: true }).selectOption("all");
+    await page.waitForURL(/status=all/);
+    await page.getByLabel("Service", { exact: true }).selectOption("blog-api");
+    await page.waitForURL(/service=blog-api/);
+    await expect(page.getByRole("row").filter({ hasText: "GET /posts" }).count()).resolves.toBe(0);
+
+    await page.reload();
+    const feed = page.getByRole("row").filter({ hasText: "GET /feed" });
+    await feed.waitFor();
+    await expect(page.getByRole("searchbox").inputValue()).resolves.toBe("likes");
+    await expect(page.getByLabel("Status", { exact: true }).inputValue()).resolves.toBe("all");
+    await expect(page.getByLabel("Service", { exact: true }).inputValue()).resolves.toBe("blog-api");
+    await expect(page.getByRole("radio", { name: "Traces" }).isChecked()).resolves.toBe(true);
+    await expect(page.getByRole("row").count()).resolves.toBe(2); // header + GET /feed
+
+    // Keyboard only: Tab from the search box through the controls to the row, Enter opens it.
+    await page.getByRole("searchbox").focus();
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press("Tab");
+      if (await feed.getByRole("link").evaluate((a) => a.ownerDocument.activeElement === a)) break;
+    }
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/findings\//);
+    await page.getByRole("heading", { name: "GET /feed", level: 1 }).waitFor();
+
+    // Ignore the whole endpoint through the dialog, then undo it.
+    await page.getByRole("button", { name: "Ignore…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Ignore this N+1" });
+    await dialog.getByRole("radio", { name: /Every repeated query/ }).check();
+    await dialog.getByRole("textbox").fill("counts are cached in production");
+    await dialog.getByRole("button", { name: "Ignore", exact: true }).click();
+    await page.getByText("An ignore rule drops new occurrences").waitFor();
+    const rules = (await (await fetch(`${server.apiUrl}/api/ignore-rules`)).json()) as { rules: unknown[] };
+    expect(rules.rules).toEqual([
+      expect.objectContaining({
+        endpoint: "GET /feed",
+        statement: null,
+        reason: "counts are cached in production",
+      }),
+    ]);
+    await page.getByRole("button", { name: "Stop ignoring" }).click();
+    await page.getByText("Nobody has triaged this yet.").waitFor();
+  }, 45_000);
+
+  it("renders hostile span text as text: no markup, no script, no dialog", async () => {
+    const hostile = "<img src=x onerror=alert(1)>";
+    await blog.request(`/x/${hostile}`, [
+      "SELECT id FROM widgets",
+      ...Array.from({ length: 6 }, (_, i) => `SELECT "${hostile}" FROM parts WHERE widget_id = ${i}`),
+    ]);
+    const { page, dialogs } = await open();
+    await page.goto(`${server.apiUrl}/?q=${encodeURIComponent("onerror")}&status=all`);
+    const row = page.getByRole("row").filter({ hasText: hostile });
+    await row.waitFor({ timeout: 10_000 });
+    await expect(row.getByRole("link").textContent()).resolves.toBe(`GET /x/${hostile}`);
+    await row.getByRole("link").click();
+    await page.getByRole("heading", { name: `GET /x/${hostile}`, level: 1 }).waitFor();
+    await expect(page.locator("pre", { hasText: hostile }).first().isVisible()).resolves.toBe(true);
+    await page.getByRole("link", { name: "Overview", exact: true }).click();
+    await page.getByRole("link", { name: `GET /x/${hostile}` }).waitFor();
+    await expect(page.locator("img").count()).resolves.toBe(0);
+    expect(dialogs).toEqual([]);
+  }, 30_000);
+});

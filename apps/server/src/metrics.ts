@@ -1,0 +1,114 @@
+/**
+ * Self-telemetry in the Prometheus text exposition format (version 0.0.4), without a client library: a few
+ * counters with fixed label sets and gauges read at scrape time. Counters are bumped per request, never per
+ * span, so the hot path pays one property increment.
+ */
+
+export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+type Labels = Readonly<Record<string, string>>;
+
+/** One labelled series of a counter; keep the handle and call `inc` on the hot path. */
+export interface CounterChild {
+  inc(by?: number): void;
+  readonly value: number;
+}
+
+interface Family {
+  name: string;
+  help: string;
+  type: "counter" | "gauge";
+  series(): Iterable<[Labels, number]>;
+}
+
+const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** Label values may hold anything; the format escapes backslash, double quote and newline. */
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+}
+
+function escapeHelp(text: string): string {
+  return text.replace(/\\/g, "\\\\").replace(/\n/g, "\\n");
+}
+
+function formatValue(v: number): string {
+  if (Number.isNaN(v)) return "NaN";
+  if (v === Number.POSITIVE_INFINITY) return "+Inf";
+  if (v === Number.NEGATIVE_INFINITY) return "-Inf";
+  return String(v);
+}
+
+function formatLabels(labels: Labels): string {
+  const parts = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`);
+  return parts.length === 0 ? "" : `{${parts.join(",")}}`;
+}
+
+export class Counter {
+  private readonly children = new Map<string, { labels: Labels; child: CounterChild }>();
+
+  constructor(private readonly labelNames: readonly string[]) {}
+
+  /** The series for these label values, created at 0 on first use (so it is exported even before it moves). */
+  labels(labels: Labels = {}): CounterChild {
+    const names = Object.keys(labels);
+    if (names.length !== this.labelNames.length || !this.labelNames.every((n) => n in labels)) {
+      throw new Error(`expected labels ${this.labelNames.join(",")}, got ${names.join(",")}`);
+    }
+    const key = this.labelNames.map((n) => labels[n]).join("\u0000");
+    let entry = this.children.get(key);
+    if (!entry) {
+      let value = 0;
+      const child: CounterChild = {
+        inc(by = 1) {
+          if (!(by >= 0)) throw new RangeError(`counters only go up, got ${by}`);
+          value += by;
+        },
+        get value() {
+          return value;
+        },
+      };
+      entry = { labels: { ...labels }, child };
+      this.children.set(key, entry);
+    }
+    return entry.child;
+  }
+
+  *series(): Iterable<[Labels, number]> {
+    for (const { labels, child } of this.children.values()) yield [labels, child.value];
+  }
+}
+
+export class Metrics {
+  private readonly families = new Map<string, Family>();
+
+  private add(family: Family): void {
+    if (!NAME.test(family.name)) throw new Error(`invalid metric name ${family.name}`);
+    if (this.families.has(family.name)) throw new Error(`metric ${family.name} registered twice`);
+    this.families.set(family.name, family);
+  }
+
+  counter(name: string, help: string, labelNames: readonly string[] = []): Counter {
+    for (const l of labelNames) if (!LABEL.test(l)) throw new Error(`invalid label name ${l}`);
+    const counter = new Counter(labelNames);
+    this.add({ name, help, type: "counter", series: () => counter.series() });
+    return counter;
+  }
+
+  /** A value that something else owns (queue depth, pipeline totals), read when scraped. */
+  observe(name: string, help: string, type: "counter" | "gauge", read: () => number): void {
+    this.add({ name, help, type, series: () => [[{}, read()]] });
+  }
+
+  render(): string {
+    const lines: string[] = [];
+    for (const f of this.families.values()) {
+      lines.push(`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} ${f.type}`);
+      for (const [labels, value] of f.series()) {
+        lines.push(`${f.name}${formatLabels(labels)} ${formatValue(value)}`);
+      }
+    }
+    return `${lines.join("\n")}\n`;
+  }
+}

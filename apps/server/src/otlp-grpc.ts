@@ -1,0 +1,163 @@
+/**
+ * OTLP/gRPC receiver: `opentelemetry.proto.collector.trace.v1.TraceService/Export` on a hand-written service
+ * definition whose (de)serializers pass raw bytes through, so requests are decoded by our own decoder and
+ * errors map to the codes the OTLP specification asks for (specification/protocol/otlp.md, "OTLP/gRPC"):
+ * - undecodable data: INVALID_ARGUMENT with a BadRequest detail (not retryable);
+ * - saturated: UNAVAILABLE with RetryInfo in `grpc-status-details-bin` ("OTLP/gRPC Throttling");
+ * - over MAX_BODY_BYTES, compressed or decompressed: RESOURCE_EXHAUSTED from grpc-js itself, without
+ *   RetryInfo, which the spec says means "do not retry";
+ * - missing or unknown ingest key: UNAUTHENTICATED.
+ * gzip and deflate request compression is handled by grpc-js (`grpc-encoding`), bounded by the same limit.
+ */
+import * as grpc from "@grpc/grpc-js";
+import { N1Error } from "@n1radar/core";
+import * as otlp from "@n1radar/otlp";
+import type { Receiver, RejectReason } from "./receiver.js";
+
+export interface OtlpGrpcOptions {
+  receiver: Receiver;
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  /** Largest message, compressed or decompressed (MAX_BODY_BYTES). */
+  maxMessageBytes: number;
+}
+
+export interface OtlpGrpcServer {
+  port: number;
+  /** Stops accepting calls and waits for those in flight (forcing them after `graceMs`). */
+  close(graceMs?: number): Promise<void>;
+}
+
+const passThrough = (b: Buffer) => b;
+const toBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+
+function exportMethod(service: string): grpc.MethodDefinition<Buffer, Uint8Array> {
+  return {
+    path: `/opentelemetry.proto.collector.${service}/Export`,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: passThrough,
+    // Decoding happens in the handler: a throwing deserializer would surface as INTERNAL, not INVALID_ARGUMENT.
+    requestDeserialize: passThrough,
+    responseSerialize: toBuffer,
+    responseDeserialize: passThrough,
+  };
+}
+
+const GRPC_CODE: Record<RejectReason, grpc.status> = {
+  bad_request: grpc.status.INVALID_ARGUMENT,
+  unauthorized: grpc.status.UNAUTHENTICATED,
+  not_found: grpc.status.UNIMPLEMENTED,
+  method_not_allowed: grpc.status.UNIMPLEMENTED,
+  too_large: grpc.status.RESOURCE_EXHAUSTED,
+  unsupported_media_type: grpc.status.INVALID_ARGUMENT,
+  internal: grpc.status.INTERNAL,
+  overloaded: grpc.status.UNAVAILABLE,
+};
+
+function serviceError(receiver: Receiver, error: unknown): Partial<grpc.StatusObject> {
+  const reason = receiver.refused("grpc", error);
+  if (reason === "internal") console.error("n1radar: OTLP/gRPC request failed", error);
+  const code = GRPC_CODE[reason];
+  const message = error instanceof N1Error ? error.message : "internal error";
+  const details: otlp.StatusDetail[] = [];
+  if (reason === "overloaded") details.push({ retryDelayMs: receiver.retryAfterSeconds * 1000 });
+  if (reason === "bad_request") details.push({ fieldViolations: [{ field: "", description: message }] });
+  const metadata = new grpc.Metadata();
+  if (details.length > 0) {
+    // Status.code must equal the call's status code; grpc-js base64-encodes `-bin` values itself.
+    metadata.set("grpc-status-details-bin", toBuffer(otlp.encodeStatusProtobuf(code, message, details)));
+  }
+  return { code, details: message, metadata };
+}
+
+/**
+ * Counts refusals grpc-js makes before our handler runs (oversized messages, undecompressable bodies). The
+ * base call sends those statuses on itself, past any interceptor's `sendStatus`, so the interceptor wraps the
+ * base call's own method instead; calls that reach our handler count their own outcome.
+ */
+function countTransportRefusals(receiver: Receiver): grpc.ServerInterceptor {
+  return (_method, call) => {
+    let handled = false;
+    const sendStatus = call.sendStatus.bind(call);
+    call.sendStatus = (status) => {
+      if (!handled && status.code === grpc.status.RESOURCE_EXHAUSTED) {
+        receiver.refused("grpc", new N1Error("payload_too_large", status.details));
+      } else if (!handled && status.code === grpc.status.INTERNAL) {
+        receiver.refused("grpc", new N1Error("bad_request", status.details));
+      }
+      sendStatus(status);
+    };
+    return new grpc.ServerInterceptingCall(call, {
+      start: (next) =>
+        next({
+          onReceiveMessage: (message, nextMessage) => {
+            handled = true;
+            nextMessage(message);
+          },
+        }),
+    });
+  };
+}
+
+export async function startOtlpGrpcServer(options: OtlpGrpcOptions): Promise<OtlpGrpcServer> {
+  const { receiver } = options;
+  const server = new grpc.Server({
+    "grpc.max_receive_message_length": options.maxMessageBytes,
+    interceptors: [countTransportRefusals(receiver)],
+  });
+
+  const authorized = (call: grpc.ServerUnaryCall<Buffer, Uint8Array>): boolean => {
+    if (!receiver.keys.enabled) return true;
+    const value = call.metadata.get(receiver.keys.header)[0];
+    return receiver.keys.allows(typeof value === "string" ? value : undefined);
+  };
+
+  const exportTraces: grpc.handleUnaryCall<Buffer, Uint8Array> = (call, callback) => {
+    try {
+      if (!authorized(call)) {
+        throw new N1Error(
+          "unauthorized",
+          `missing or unknown ingest key in the ${receiver.keys.header} metadata`,
+        );
+      }
+      callback(null, otlp.encodeExportResponseProtobuf(receiver.accept(call.request, "protobuf", "grpc")));
+    } catch (error) {
+      callback(serviceError(receiver, error));
+    }
+  };
+  // Metrics and logs are acknowledged and dropped, as over HTTP: n1radar reads traces only.
+  const discard: grpc.handleUnaryCall<Buffer, Uint8Array> = (call, callback) => {
+    if (!authorized(call)) {
+      callback(serviceError(receiver, new N1Error("unauthorized", "missing or unknown ingest key")));
+      return;
+    }
+    receiver.discarded("grpc");
+    callback(null, new Uint8Array(0));
+  };
+
+  server.addService({ Export: exportMethod("trace.v1.TraceService") }, { Export: exportTraces });
+  server.addService({ Export: exportMethod("metrics.v1.MetricsService") }, { Export: discard });
+  server.addService({ Export: exportMethod("logs.v1.LogsService") }, { Export: discard });
+
+  const port = await new Promise<number>((resolve, reject) => {
+    const host = options.host.includes(":") ? `[${options.host}]` : options.host; // IPv6 literal
+    server.bindAsync(`${host}:${options.port}`, grpc.ServerCredentials.createInsecure(), (error, p) =>
+      error ? reject(error) : resolve(p),
+    );
+  });
+
+  return {
+    port,
+    close(graceMs = 5_000) {
+      return new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.forceShutdown(), graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,89 @@
+/** Test-only: both OTLP receivers without the pipeline, over a queue the test controls. */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { ServerType } from "@hono/node-server";
+import type { SpanRecord } from "@n1radar/core";
+import { createIngestKeyCheck, type IngestKeyOptions } from "./ingest-keys.js";
+import { IngestQueue } from "./ingest-queue.js";
+import { Metrics } from "./metrics.js";
+import { startOtlpGrpcServer } from "./otlp-grpc.js";
+import { type CorsOrigins, createOtlpHttpHandler, type RequestListener } from "./otlp-http.js";
+import { Receiver } from "./receiver.js";
+
+export function listenNode(listener: RequestListener): Promise<ServerType> {
+  return new Promise((resolve) => {
+    const server = createServer(listener).listen(0, "127.0.0.1", () => resolve(server));
+  });
+}
+
+export const portOf = (server: ServerType) => (server.address() as AddressInfo).port;
+
+/**
+ * Both OTLP receivers over a queue the test controls: nothing reaches a pipeline until `release()`, so a test
+ * can hold the queue full and see 503 / UNAVAILABLE deterministically.
+ */
+export interface TestReceivers {
+  httpUrl: string;
+  grpcAddress: string;
+  receiver: Receiver;
+  metrics: Metrics;
+  queue: IngestQueue;
+  /** Batches the queue has released, in order. */
+  batches: SpanRecord[][];
+  release(): void;
+  close(): Promise<void>;
+}
+
+export interface TestReceiverOptions {
+  maxQueuedSpans?: number;
+  maxBodyBytes?: number;
+  maxInflightBytes?: number;
+  cors?: CorsOrigins;
+  keys?: Partial<IngestKeyOptions>;
+}
+
+export async function startTestReceivers(options: TestReceiverOptions = {}): Promise<TestReceivers> {
+  const batches: SpanRecord[][] = [];
+  const pending: (() => void)[] = [];
+  const queue = new IngestQueue((spans) => batches.push(spans), {
+    maxSpans: options.maxQueuedSpans ?? 1_000_000,
+    schedule: (run) => pending.push(run),
+  });
+  const metrics = new Metrics();
+  const receiver = new Receiver({
+    queue,
+    metrics,
+    retryAfterSeconds: 2,
+    keys: createIngestKeyCheck({ keys: [], header: "authorization", ...options.keys }),
+  });
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const http = await listenNode(
+    createOtlpHttpHandler({
+      receiver,
+      maxBodyBytes,
+      maxInflightBytes: options.maxInflightBytes,
+      cors: options.cors ?? "*",
+    }),
+  );
+  const grpc = await startOtlpGrpcServer({
+    receiver,
+    host: "127.0.0.1",
+    port: 0,
+    maxMessageBytes: maxBodyBytes,
+  });
+  return {
+    httpUrl: `http://127.0.0.1:${portOf(http)}`,
+    grpcAddress: `127.0.0.1:${grpc.port}`,
+    receiver,
+    metrics,
+    queue,
+    batches,
+    release() {
+      for (const run of pending.splice(0)) run();
+      queue.drainAll();
+    },
+    async close() {
+      await Promise.all([grpc.close(1_000), new Promise<void>((r) => http.close(() => r()))]);
+    },
+  };
+}

@@ -1,0 +1,162 @@
+import { and, count, desc, eq, isNotNull, isNull, max, ne, sql, sum } from "drizzle-orm";
+import { filterWhere, type OffenderFilter } from "./list.js";
+import type { Db } from "./open.js";
+import { roundMs } from "./query.js";
+import { offenders } from "./schema.js";
+
+/** Counts for one service or endpoint. Ignored offenders are left out: the team chose to keep those loops. */
+export interface OverviewCounts {
+  /** Offenders not ignored. */
+  offenders: number;
+  /** Open, acknowledged or regressed: still to fix. */
+  unresolved: number;
+  regressed: number;
+  wastedMs: number;
+  /** Traces affected, summed over offenders (a trace with two offenders counts twice). */
+  traces: number;
+  /** Newest lastSeen (ISO 8601). */
+  lastSeen: string;
+}
+
+export interface OverviewEndpoint extends OverviewCounts {
+  endpoint: string;
+}
+
+export interface OverviewService extends OverviewCounts {
+  service: string;
+  /** All endpoints with offenders; `endpoints` holds at most the top ENDPOINTS_PER_SERVICE by time wasted. */
+  endpointCount: number;
+  endpoints: OverviewEndpoint[];
+}
+
+export interface Overview {
+  totals: OverviewCounts & { services: number; endpoints: number; ignored: number };
+  /** Most time wasted first. */
+  services: OverviewService[];
+}
+
+export const ENDPOINTS_PER_SERVICE = 50;
+
+const UNRESOLVED = sql<number>`sum(case when ${offenders.status} in ('open', 'acknowledged', 'regressed') then 1 else 0 end)`;
+const REGRESSED = sql<number>`sum(case when ${offenders.status} = 'regressed' then 1 else 0 end)`;
+
+/** Services and their endpoints with offender counts: one grouped query, folded here. */
+export function overview(db: Db, filter: Omit<OffenderFilter, "status"> = {}): Overview {
+  const scope = filterWhere(filter);
+  const rows = db
+    .select({
+      service: offenders.service,
+      endpoint: offenders.endpoint,
+      offenders: count(),
+      unresolved: UNRESOLVED,
+      regressed: REGRESSED,
+      wastedMs: sum(offenders.wastedMs).mapWith(Number),
+      traces: sum(offenders.traces).mapWith(Number),
+      lastSeen: max(offenders.lastSeen),
+    })
+    .from(offenders)
+    .where(and(scope, ne(offenders.status, "ignored")))
+    .groupBy(offenders.service, offenders.endpoint)
+    .orderBy(desc(sum(offenders.wastedMs)))
+    .all();
+  const ignored =
+    db
+      .select({ n: count() })
+      .from(offenders)
+      .where(and(scope, sql`${offenders.status} = 'ignored'`))
+      .get()?.n ?? 0;
+
+  const services = new Map<string, OverviewService>();
+  const totals = { ...emptyCounts(), services: 0, endpoints: 0, ignored };
+  for (const row of rows) {
+    const counts: OverviewCounts = {
+      offenders: row.offenders,
+      unresolved: Number(row.unresolved),
+      regressed: Number(row.regressed),
+      wastedMs: roundMs(row.wastedMs),
+      traces: row.traces,
+      lastSeen: new Date(row.lastSeen ?? 0).toISOString(),
+    };
+    let service = services.get(row.service);
+    if (!service) {
+      service = { service: row.service, ...emptyCounts(), endpointCount: 0, endpoints: [] };
+      services.set(row.service, service);
+    }
+    add(service, counts);
+    add(totals, counts);
+    service.endpointCount++;
+    totals.endpoints++;
+    // Rows arrive most wasteful first, so the first ones kept are the ones worth showing.
+    if (service.endpoints.length < ENDPOINTS_PER_SERVICE)
+      service.endpoints.push({ endpoint: row.endpoint, ...counts });
+  }
+  totals.services = services.size;
+  totals.wastedMs = roundMs(totals.wastedMs);
+  const list = [...services.values()].sort((a, b) => b.wastedMs - a.wastedMs);
+  for (const s of list) s.wastedMs = roundMs(s.wastedMs);
+  return { totals, services: list };
+}
+
+function emptyCounts(): OverviewCounts {
+  return {
+    offenders: 0,
+    unresolved: 0,
+    regressed: 0,
+    wastedMs: 0,
+    traces: 0,
+    lastSeen: new Date(0).toISOString(),
+  };
+}
+
+function add(into: OverviewCounts, counts: OverviewCounts): void {
+  into.offenders += counts.offenders;
+  into.unresolved += counts.unresolved;
+  into.regressed += counts.regressed;
+  into.wastedMs += counts.wastedMs;
+  into.traces += counts.traces;
+  if (counts.lastSeen > into.lastSeen) into.lastSeen = counts.lastSeen;
+}
+
+export interface Facets {
+  services: string[];
+  /** Recognised ORMs: the id to filter by and the name to show. */
+  orms: { orm: string; name: string }[];
+  /** True when some offenders have no recognised ORM (filter with `orm=none`). */
+  unknownOrm: boolean;
+}
+
+/**
+ * The values the list's service and ORM filters can take, for its dropdowns. Both read only indexes; the ORM's
+ * display name comes from one row per ORM. Endpoints are not listed: there can be thousands, and the list's
+ * text search and the overview's links cover them.
+ */
+export function facets(db: Db): Facets {
+  const services = db
+    .selectDistinct({ service: offenders.service })
+    .from(offenders)
+    .orderBy(offenders.service)
+    .all()
+    .map((r) => r.service);
+  const orms = db
+    .selectDistinct({ orm: offenders.orm })
+    .from(offenders)
+    .where(isNotNull(offenders.orm))
+    .orderBy(offenders.orm)
+    .all()
+    .map(({ orm }) => {
+      const name = db
+        .select({ name: sql<string | null>`json_extract(${offenders.guidance}, '$.ormName')` })
+        .from(offenders)
+        .where(eq(offenders.orm, orm as string))
+        .limit(1)
+        .get()?.name;
+      return { orm: orm as string, name: name ?? (orm as string) };
+    });
+  const unknownOrm = db
+    .select({ id: offenders.id })
+    .from(offenders)
+    .where(isNull(offenders.orm))
+    .limit(1)
+    .get();
+  return { services, orms, unknownOrm: unknownOrm !== undefined };
+}

@@ -1,0 +1,176 @@
+/**
+ * The triage workflow: acknowledge, resolve, reopen, and ignore through ignore rules. Regressions (a resolved
+ * offender seen again) are marked by recordDeltas, since only new data can cause one.
+ */
+import { N1Error } from "@n1radar/core";
+import { and, desc, eq, isNull, ne, or, type SQL, sql } from "drizzle-orm";
+import type { Db } from "./open.js";
+import { ignoreRules, offenders } from "./schema.js";
+
+/** The statuses a person sets directly; `ignored` comes with a rule, `regressed` from new data. */
+export type WorkflowStatus = "open" | "acknowledged" | "resolved";
+export type IgnoreScope = "statement" | "endpoint";
+
+/** A loop the team keeps on purpose. Null fields match anything; `statement` is normalized SQL, exact. */
+export interface IgnoreRule {
+  id: number;
+  service: string | null;
+  endpoint: string | null;
+  statement: string | null;
+  reason: string | null;
+  createdAt: string;
+}
+
+type RuleRow = typeof ignoreRules.$inferSelect;
+/** The handle inside db.transaction(); it has the same query builders as Db. */
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+type RuleFields = Pick<RuleRow, "service" | "endpoint" | "statement">;
+
+function toRule(row: RuleRow): IgnoreRule {
+  return { ...row, createdAt: new Date(row.createdAt).toISOString() };
+}
+
+export function listIgnoreRules(db: Db): IgnoreRule[] {
+  return db
+    .select()
+    .from(ignoreRules)
+    .orderBy(desc(ignoreRules.createdAt), desc(ignoreRules.id))
+    .all()
+    .map(toRule);
+}
+
+/** Offenders a rule covers. */
+function coveredBy(rule: RuleFields): SQL | undefined {
+  return and(
+    rule.service === null ? undefined : eq(offenders.service, rule.service),
+    rule.endpoint === null ? undefined : eq(offenders.endpoint, rule.endpoint),
+    rule.statement === null ? undefined : eq(offenders.statement, rule.statement),
+  );
+}
+
+/** Rules that cover a given offender (the reverse of `coveredBy`). */
+function coveringRules(target: RuleFields & { service: string; endpoint: string; statement: string }) {
+  return and(
+    or(isNull(ignoreRules.service), eq(ignoreRules.service, target.service)),
+    or(isNull(ignoreRules.endpoint), eq(ignoreRules.endpoint, target.endpoint)),
+    or(isNull(ignoreRules.statement), eq(ignoreRules.statement, target.statement)),
+  );
+}
+
+/** Ignored offenders no rule covers any more go back to open, so deleting a rule undoes it. */
+function reopenUncovered(tx: Tx, nowMs: number): number {
+  return tx
+    .update(offenders)
+    .set({ status: "open", statusChangedAt: nowMs })
+    .where(
+      and(
+        eq(offenders.status, "ignored"),
+        // Spelled out: inside UPDATE, drizzle renders columns unqualified, which the subquery would misread.
+        sql`not exists (select 1 from ignore_rules r where
+          (r.service is null or r.service = offenders.service) and
+          (r.endpoint is null or r.endpoint = offenders.endpoint) and
+          (r.statement is null or r.statement = offenders.statement))`,
+      ),
+    )
+    .run().changes;
+}
+
+/**
+ * Sets an offender's status; false when there is no such offender. Reopening an ignored offender deletes the
+ * rules that cover it (and so reopens the other offenders only those rules covered): otherwise the pipeline
+ * would go on dropping its new data.
+ */
+export function setOffenderStatus(db: Db, id: string, status: WorkflowStatus, nowMs: number): boolean {
+  return db.transaction((tx) => {
+    const row = tx
+      .select({
+        status: offenders.status,
+        service: offenders.service,
+        endpoint: offenders.endpoint,
+        statement: offenders.statement,
+      })
+      .from(offenders)
+      .where(eq(offenders.id, id))
+      .get();
+    if (!row) return false;
+    if (row.status === "ignored") {
+      if (status !== "open")
+        throw new N1Error("bad_request", "an ignored finding can only be reopened (status open)");
+      tx.delete(ignoreRules).where(coveringRules(row)).run();
+      reopenUncovered(tx, nowMs);
+    }
+    // statusChangedAt is what a regression is measured from: data seen after a resolve reopens it.
+    tx.update(offenders).set({ status, statusChangedAt: nowMs }).where(eq(offenders.id, id)).run();
+    return true;
+  });
+}
+
+export interface IgnoreResult {
+  rule: IgnoreRule;
+  /** Offenders newly marked ignored by the rule (this one and any others it covers). */
+  ignored: number;
+}
+
+/**
+ * Ignores an offender by creating a rule: `statement` covers this statement anywhere in the service,
+ * `endpoint` every statement of this endpoint. An identical existing rule is reused. Null when no such offender.
+ */
+export function ignoreOffender(
+  db: Db,
+  id: string,
+  scope: IgnoreScope,
+  reason: string | null,
+  nowMs: number,
+): IgnoreResult | null {
+  return db.transaction((tx) => {
+    const row = tx
+      .select({ service: offenders.service, endpoint: offenders.endpoint, statement: offenders.statement })
+      .from(offenders)
+      .where(eq(offenders.id, id))
+      .get();
+    if (!row) return null;
+    const fields: RuleFields =
+      scope === "statement"
+        ? { service: row.service, endpoint: null, statement: row.statement }
+        : { service: row.service, endpoint: row.endpoint, statement: null };
+    const same = and(
+      fields.endpoint === null ? isNull(ignoreRules.endpoint) : eq(ignoreRules.endpoint, fields.endpoint),
+      fields.statement === null ? isNull(ignoreRules.statement) : eq(ignoreRules.statement, fields.statement),
+      eq(ignoreRules.service, row.service),
+    );
+    const rule =
+      tx.select().from(ignoreRules).where(same).get() ??
+      tx
+        .insert(ignoreRules)
+        .values({ ...fields, reason, createdAt: nowMs })
+        .returning()
+        .get();
+    const ignored = tx
+      .update(offenders)
+      .set({ status: "ignored", statusChangedAt: nowMs })
+      .where(and(coveredBy(fields), ne(offenders.status, "ignored")))
+      .run().changes;
+    return { rule: toRule(rule), ignored };
+  });
+}
+
+/** Deletes a rule and reopens what only it covered; null when there is no such rule. */
+export function deleteIgnoreRule(db: Db, id: number, nowMs: number): { reopened: number } | null {
+  return db.transaction((tx) => {
+    const deleted = tx.delete(ignoreRules).where(eq(ignoreRules.id, id)).run().changes;
+    if (deleted === 0) return null;
+    return { reopened: reopenUncovered(tx, nowMs) };
+  });
+}
+
+/** True when a rule covers this (service, endpoint, statement); the pipeline uses it to drop findings. */
+export function ruleCovers(
+  rule: Pick<IgnoreRule, "service" | "endpoint" | "statement">,
+  target: { service: string; endpoint: string; statement: string },
+): boolean {
+  return (
+    (rule.service === null || rule.service === target.service) &&
+    (rule.endpoint === null || rule.endpoint === target.endpoint) &&
+    (rule.statement === null || rule.statement === target.statement)
+  );
+}

@@ -1,0 +1,81 @@
+import { SpanKind } from "@n1radar/core";
+import { describe, expect, it } from "vitest";
+import { detect } from "./detect.js";
+import { defaultDetectorSettings } from "./settings.js";
+import { traceBuilder } from "./test-spans.js";
+
+const loop = (
+  t: ReturnType<typeof traceBuilder>,
+  parent: Parameters<typeof t.query>[0],
+  n: number,
+  table = "authors",
+) => {
+  for (let i = 0; i < n; i++) t.query(parent, `SELECT * FROM ${table} WHERE id = ${i}`);
+};
+
+describe("detect: requests, services and settings", () => {
+  it("judges each service's request separately, named by its own request span", () => {
+    const front = traceBuilder({ service: "web" });
+    const page = front.request("/page");
+    loop(front, page, 5, "menus");
+    const client = front.wrap(page, "GET", () => {}, { kind: SpanKind.Client });
+    const api = traceBuilder({ service: "api", traceId: front.traceId });
+    const server = api.request("/posts/:id", "GET", { parentSpanId: client.spanId });
+    loop(api, server, 6);
+    const findings = detect([...front.spans, ...api.spans], defaultDetectorSettings);
+    expect(findings.map((f) => [f.service, f.endpoint, f.repeats])).toEqual([
+      ["web", "GET /page", 5],
+      ["api", "GET /posts/:id", 6],
+    ]);
+  });
+
+  it("never mixes one service's queries into another's request, even without a SERVER span", () => {
+    const front = traceBuilder({ service: "web" });
+    const page = front.request("/page");
+    loop(front, page, 3);
+    const worker = traceBuilder({ service: "worker", traceId: front.traceId });
+    const job = worker.wrap(page, "process", () => {});
+    loop(worker, job, 3);
+    expect(detect([...front.spans, ...worker.spans], defaultDetectorSettings)).toEqual([]);
+  });
+
+  it("applies per-service overrides", () => {
+    const t = traceBuilder({ service: "batch" });
+    loop(t, t.request("/nightly"), 8);
+    const settings = { ...defaultDetectorSettings, serviceOverrides: { batch: { minRepeats: 10 } } };
+    expect(detect(t.spans, settings)).toEqual([]);
+    expect(detect(t.spans, { ...settings, serviceOverrides: { other: { minRepeats: 10 } } })).toHaveLength(1);
+    expect(
+      detect(t.spans, {
+        ...settings,
+        serviceOverrides: { batch: { minRepeats: 3, minWastedMs: undefined } },
+      }),
+    ).toHaveLength(1);
+  });
+
+  it("drops findings matching an ignore rule", () => {
+    const t = traceBuilder();
+    loop(t, t.request("/admin/report"), 6);
+    const ignore = (rule: object) => detect(t.spans, { ...defaultDetectorSettings, ignore: [rule] });
+    expect(ignore({ endpoint: "GET /admin/*" })).toEqual([]);
+    expect(ignore({ service: "blog", statement: "select * from authors where id = 99" })).toEqual([]);
+    expect(ignore({ statementContains: "FROM authors" })).toEqual([]);
+    expect(ignore({ service: "shop" })).toHaveLength(1);
+    expect(ignore({})).toHaveLength(1);
+  });
+
+  it("judges spans whose request span never came, under their missing parent", () => {
+    const t = traceBuilder();
+    const root = t.request();
+    const handler = t.wrap(root, "PostsController#index", () => {});
+    loop(t, handler, 5);
+    const orphans = t.spans.filter((s) => s !== root);
+    expect(detect(orphans, defaultDetectorSettings)).toMatchObject([
+      { endpoint: "PostsController#index", repeats: 5 },
+    ]);
+    const bare = t.spans.filter((s) => s !== root && s !== handler);
+    expect(detect(bare, defaultDetectorSettings)).toMatchObject([
+      { endpoint: "(unknown endpoint)", repeats: 5 },
+    ]);
+  });
+});

@@ -1,0 +1,51 @@
+import type { Finding, SpanRecord } from "@n1radar/core";
+import { collectCalls } from "./calls.js";
+import { groupCalls } from "./groups.js";
+import { isIgnored } from "./ignore.js";
+import { nPlusOneDetector } from "./n-plus-one.js";
+import { repeatedWriteDetector } from "./repeated-write.js";
+import type { Detector, RequestContext } from "./report.js";
+import { type DetectorSettings, settingsFor } from "./settings.js";
+import { TraceView } from "./trace-view.js";
+
+/** Every detector, run on every request. Adding one: a file on the report.ts base and an entry here. */
+export const DETECTORS: readonly Detector[] = [nPlusOneDetector, repeatedWriteDetector];
+
+function lowestMinRepeats(settings: DetectorSettings): number {
+  let min = settings.minRepeats;
+  for (const o of Object.values(settings.serviceOverrides ?? {})) min = Math.min(min, o.minRepeats ?? min);
+  return min;
+}
+
+/**
+ * Judges a set of spans: a whole trace, one request the assembler released, or a trace's leftovers. Each
+ * request in it is judged on its own with its service's settings; findings under `minWastedMs` or matching an
+ * ignore rule are dropped. Pure: the same spans always give the same findings.
+ */
+export function detect(spans: readonly SpanRecord[], settings: DetectorSettings): Finding[] {
+  // Most traces hold a few queries: skip building any index for them.
+  let dbSpans = 0;
+  for (const span of spans) if (span.db !== null) dbSpans++;
+  if (dbSpans < lowestMinRepeats(settings)) return [];
+
+  const view = new TraceView(spans);
+  const findings: Finding[] = [];
+  for (const request of view.requests()) {
+    const own = settingsFor(settings, request.service);
+    const calls = collectCalls(view, request);
+    if (calls.length < own.minRepeats) continue;
+    const groups = groupCalls(calls, own);
+    if (!groups.some((g) => g.calls.length >= own.minRepeats)) continue;
+    const ctx: RequestContext = { view, request, settings: own, calls, groups };
+    for (const detector of DETECTORS) {
+      for (const finding of detector.detect(ctx)) {
+        if (finding.wastedMs < own.minWastedMs || isIgnored(finding, settings.ignore)) continue;
+        findings.push(finding);
+      }
+    }
+  }
+  return findings;
+}
+
+/** The name the first release exported; the same function. */
+export const detectNPlusOne = detect;

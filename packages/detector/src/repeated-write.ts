@@ -1,0 +1,39 @@
+import type { Finding } from "@n1radar/core";
+import { findSource } from "./groups.js";
+import { buildFinding, type Detector, type RequestContext } from "./report.js";
+
+/**
+ * Repeated writes: an INSERT, UPDATE or DELETE (or a store's put/set/index) per row, where one bulk statement
+ * would do. Its own kind, because the fix is a bulk write rather than eager loading.
+ *
+ *   POST /import
+ *   ├─ SELECT ... FROM products                 <- source: the rows being written back, when there is one
+ *   ├─ BEGIN / SAVEPOINT                        <- control statements: never counted
+ *   ├─ INSERT INTO line_items (...) VALUES (?)  ┐
+ *   ├─ INSERT INTO line_items (...) VALUES (?)  │ >= minRepeats successful calls
+ *   └─ INSERT INTO line_items (...) VALUES (?)  ┘
+ *
+ * One multi-row INSERT, or a driver's executemany reported as one span, is a single call and never fires.
+ */
+export const repeatedWriteDetector: Detector = {
+  name: "repeated_write",
+  detect(ctx: RequestContext): Finding[] {
+    const { settings, groups } = ctx;
+    const findings: Finding[] = [];
+    for (const group of groups) {
+      if (group.calls[0]?.key.op !== "write" || group.calls.length < settings.minRepeats) continue;
+      const source = findSource(group, groups, settings.minRepeats);
+      findings.push(
+        buildFinding(ctx, {
+          kind: "repeated_write",
+          leaf: group,
+          members: [group],
+          sourceStatement: source?.key.display ?? null,
+          chain: [],
+          wastedMs: group.wastedMs,
+        }),
+      );
+    }
+    return findings;
+  },
+};

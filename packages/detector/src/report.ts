@@ -1,0 +1,117 @@
+import { createHash } from "node:crypto";
+import type { CodeLocation, Finding, FindingKind, SampleSpan, SpanRecord } from "@n1radar/core";
+import { spanDurationMs } from "@n1radar/core";
+import type { Call } from "./calls.js";
+import { firstCall, type Group } from "./groups.js";
+import type { DetectorSettings } from "./settings.js";
+import { statementKey } from "./statement.js";
+import type { Request, TraceView } from "./trace-view.js";
+
+/**
+ * What every detector hands back for one request, and how it becomes a Finding. Kept apart from the detectors
+ * so that all of them report evidence the same way: normalized statements only, a bounded sample of the
+ * request's spans, the code location when spans carry `code.*`.
+ */
+export interface RequestContext {
+  view: TraceView;
+  request: Request;
+  /** The request's service settings (overrides applied). */
+  settings: DetectorSettings;
+  /** Sorted by start. */
+  calls: Call[];
+  groups: Group[];
+}
+
+/** One detector per file on this base (Sentry-style): it looks at a request's groups and reports. */
+export interface Detector {
+  name: string;
+  detect(ctx: RequestContext): Finding[];
+}
+
+export interface Report {
+  kind: FindingKind;
+  /** The repeated query the finding is about (a chain's deepest level). */
+  leaf: Group;
+  /** Every group whose calls the finding covers, leaf included (several for a chain). */
+  members: readonly Group[];
+  sourceStatement: string | null;
+  chain: string[];
+  wastedMs: number;
+}
+
+export function fingerprintOf(canonical: string): string {
+  return createHash("sha1").update(canonical).digest("hex").slice(0, 16);
+}
+
+/** The first `code.*` location on a repeated call, else on the spans between it and its grouping parent. */
+function codeOf(ctx: RequestContext, calls: readonly Call[]): CodeLocation | null {
+  for (const call of calls) if (call.span.code) return call.span.code;
+  for (const call of calls.slice(0, 5)) {
+    for (let p = ctx.view.parent(call.span), d = 0; p && d < 16; p = ctx.view.parent(p), d++) {
+      if (p.code) return p.code;
+      if (p.spanId === call.parentId) break;
+    }
+  }
+  return null;
+}
+
+/**
+ * Some instrumentations name a database span after its raw statement (values included): such a name is stored
+ * as the normalized statement instead, since sample spans are kept.
+ */
+function safeName(name: string, statement: string | null, display: string): string {
+  if (statement === null || name.length < 12) return name;
+  const head = statement.trim().slice(0, 24);
+  return head.length >= 12 && name.includes(head) ? display : name;
+}
+
+function sampleSpans(ctx: RequestContext, repeated: ReadonlySet<SpanRecord>): SampleSpan[] {
+  const { view, request } = ctx;
+  const limit = ctx.settings.maxSampleSpans;
+  const out: SampleSpan[] = [];
+  const queue = [...request.tops].sort((a, b) => a.startMs - b.startMs);
+  for (let i = 0; i < queue.length && out.length < limit; i++) {
+    const span = queue[i] as SpanRecord;
+    const key = span.db ? statementKey(span.db, span.http?.path ?? null, span.name) : null;
+    out.push({
+      spanId: span.spanId,
+      parentSpanId: span.parentSpanId,
+      name: key ? safeName(span.name, span.db?.statement ?? null, key.display) : span.name,
+      offsetMs: span.startMs - request.startMs,
+      durationMs: spanDurationMs(span),
+      statement: key?.display ?? null,
+      repeated: repeated.has(span),
+    });
+    const children = view.childrenOf(span).filter((c) => view.inRequest(c, request));
+    queue.push(...children.sort((a, b) => a.startMs - b.startMs));
+  }
+  return out;
+}
+
+export function buildFinding(ctx: RequestContext, report: Report): Finding {
+  const { request } = ctx;
+  const first = firstCall(report.leaf);
+  const repeated = new Set<SpanRecord>();
+  for (const group of report.members) for (const call of group.calls) repeated.add(call.span);
+  return {
+    kind: report.kind,
+    traceId: first.span.traceId,
+    service: request.service,
+    endpoint: request.endpoint,
+    dbSystem: first.span.db?.system ?? null,
+    dbKind: first.key.dbKind,
+    statement: first.key.display,
+    fingerprint: fingerprintOf(first.key.canonical),
+    sourceStatement: report.sourceStatement,
+    chain: report.chain,
+    parallel: report.leaf.parallel,
+    repeats: report.leaf.calls.length,
+    totalMs: report.leaf.totalMs,
+    wastedMs: report.wastedMs,
+    seenAtMs: request.startMs,
+    scopeName: first.span.scope.name || null,
+    sdkLanguage: first.span.resource.sdkLanguage,
+    code: codeOf(ctx, report.leaf.calls),
+    spans: sampleSpans(ctx, repeated),
+  };
+}

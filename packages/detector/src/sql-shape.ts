@@ -1,0 +1,99 @@
+/**
+ * What a normalized SQL statement does, read from its canonical text (lower case, literals as `?`). Runs once
+ * per distinct statement text (statement.ts memoizes), so plain regular expressions are cheap enough here.
+ *
+ * - `read` / `write`: the calls detectors group.
+ * - `control`: transactions, savepoints, session settings, pings (`SELECT 1`), sequence fetches (`SELECT
+ *   nextval(..)`), DDL. They repeat around every unit of work by design; a loop of writes shows up as its
+ *   INSERTs, not as its BEGIN/COMMIT pairs.
+ * - `cursor`: FETCH / MOVE / CLOSE on a server-side cursor: more rows of one result, never an N+1.
+ *
+ * `paginated` marks reads shaped like one page of a longer result: LIMIT with OFFSET (`LIMIT ? OFFSET ?`,
+ * `OFFSET ? ROWS FETCH NEXT ? ROWS ONLY`, MySQL `LIMIT ?, ?`), or keyset pagination: a range comparison on a
+ * column the statement also orders by, plus a row limit (`WHERE id > ? ORDER BY id LIMIT ?`, Rails
+ * `find_each`). Fingerprints erase the offset or cursor value, so a loop over pages would look like N
+ * identical queries; fetching a large result page by page is deliberate, so such loops are not reported.
+ * An N+1 of "first row per parent" (`WHERE post_id = ? ORDER BY id LIMIT ?`) has no range comparison on the
+ * ordered column and stays reported.
+ */
+export type CallOp = "read" | "write" | "control" | "cursor";
+
+export interface SqlShape {
+  op: CallOp;
+  paginated: boolean;
+}
+
+const CONTROL = new Set([
+  "begin",
+  "commit",
+  "rollback",
+  "savepoint",
+  "release",
+  "start",
+  "end",
+  "set",
+  "show",
+  "use",
+  "reset",
+  "discard",
+  "deallocate",
+  "pragma",
+  "explain",
+  "lock",
+  "unlock",
+  "listen",
+  "unlisten",
+  "notify",
+  "create",
+  "alter",
+  "drop",
+  "truncate",
+  "grant",
+  "revoke",
+  "vacuum",
+  "analyze",
+  "checkpoint",
+  "xa",
+]);
+const CURSOR = new Set(["fetch", "move", "close"]);
+const WRITE = new Set(["insert", "update", "delete", "merge", "replace", "upsert", "copy"]);
+
+const WRITE_AFTER_CTE = /\b(insert into|update [\w.]+ set|delete from|merge into)\b/;
+const OFFSET = /\boffset \?|\blimit \?, \?/;
+const ROW_LIMIT = /\blimit \?|\bfetch (first|next) \? rows?\b|\btop \(?\?/;
+const RANGE = /([a-z_][\w$]*(?:\.[a-z_][\w$]*)*) (?:>|<|>=|<=) \?/g;
+const ROW_RANGE = /\(([^()]*)\) (?:>|<|>=|<=) \(\?\)/g;
+const ORDER_END = / (limit|offset|fetch|for|top) /;
+
+const lastSegment = (column: string) => column.slice(column.lastIndexOf(".") + 1).trim();
+
+function orderedColumns(canonical: string): Set<string> {
+  const at = canonical.lastIndexOf(" order by ");
+  if (at < 0) return new Set();
+  let tail = canonical.slice(at + 10);
+  const end = tail.search(ORDER_END);
+  if (end >= 0) tail = tail.slice(0, end);
+  return new Set(tail.split(",").map((part) => lastSegment(part.trim().split(" ")[0] ?? "")));
+}
+
+function isKeysetPage(canonical: string): boolean {
+  if (!ROW_LIMIT.test(canonical)) return false;
+  const ordered = orderedColumns(canonical);
+  if (ordered.size === 0) return false;
+  for (const m of canonical.matchAll(RANGE)) if (ordered.has(lastSegment(m[1] ?? ""))) return true;
+  for (const m of canonical.matchAll(ROW_RANGE))
+    if ((m[1] ?? "").split(",").some((c) => ordered.has(lastSegment(c)))) return true;
+  return false;
+}
+
+export function classifySql(canonical: string): SqlShape {
+  const space = canonical.indexOf(" ");
+  const verb = space < 0 ? canonical : canonical.slice(0, space);
+  if (CONTROL.has(verb)) return { op: "control", paginated: false };
+  if (CURSOR.has(verb)) return { op: "cursor", paginated: false };
+  if (WRITE.has(verb)) return { op: "write", paginated: false };
+  if (verb === "with" && WRITE_AFTER_CTE.test(canonical)) return { op: "write", paginated: false };
+  if (verb === "select" && (!canonical.includes(" from ") || / from dual\b/.test(canonical)))
+    return { op: "control", paginated: false };
+  return { op: "read", paginated: OFFSET.test(canonical) || isKeysetPage(canonical) };
+}

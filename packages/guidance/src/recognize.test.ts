@@ -1,0 +1,133 @@
+import { describe, expect, it } from "vitest";
+import { languageOf, type RecognitionInput, recognizeOrm } from "./recognize.js";
+
+const none: RecognitionInput = {
+  scopeName: null,
+  sdkLanguage: null,
+  statement: "SELECT 1",
+  sourceStatement: null,
+};
+const AR_SQL = 'SELECT "authors".* FROM "authors" WHERE "authors"."id" = ? LIMIT ?';
+
+describe("recognizeOrm", () => {
+  it("knows each ORM's own instrumentation scope", () => {
+    const cases: [string, string][] = [
+      ["opentelemetry.instrumentation.sqlalchemy", "sqlalchemy"],
+      ["OpenTelemetry::Instrumentation::ActiveRecord", "activerecord"],
+      ["io.opentelemetry.hibernate-6.0", "hibernate"],
+      ["@prisma/instrumentation", "prisma"],
+      ["OpenTelemetry.Instrumentation.EntityFrameworkCore", "efcore"],
+      ["@opentelemetry/instrumentation-typeorm", "typeorm"],
+      ["opentelemetry_ecto", "ecto"],
+    ];
+    for (const [scopeName, orm] of cases) {
+      const m = recognizeOrm({ ...none, scopeName });
+      expect(m.orm, scopeName).toBe(orm);
+      expect(m.confidence).toBeGreaterThan(0.7);
+      expect(m.evidence[0]).toContain(scopeName);
+    }
+  });
+
+  it("reads ORM span names: ActiveRecord's 'Author Load', Prisma's engine spans, GORM's callbacks", () => {
+    const span = (name: string) => [
+      { spanId: "1", parentSpanId: null, name, offsetMs: 0, durationMs: 1, statement: null, repeated: true },
+    ];
+    expect(recognizeOrm({ ...none, spans: span("Author Load") }).orm).toBe("activerecord");
+    expect(recognizeOrm({ ...none, spans: span("prisma:engine:db_query") }).orm).toBe("prisma");
+    expect(recognizeOrm({ ...none, spans: span("gorm.Query") }).orm).toBe("gorm");
+    expect(recognizeOrm({ ...none, spans: span("blog.repo.query:authors") }).orm).toBe("ecto");
+    expect(recognizeOrm({ ...none, spans: span("Session.find com.example.Author") }).orm).toBe("hibernate");
+    expect(recognizeOrm({ ...none, spans: span("Post query") }).orm).toBe("activerecord");
+    expect(recognizeOrm({ ...none, spans: span("Post#save") }).orm).toBe("activerecord");
+    expect(recognizeOrm({ ...none, spans: span("Sequelize SELECT") }).orm).toBe("sequelize");
+    expect(recognizeOrm({ ...none, spans: span("TypeORM find") }).orm).toBe("typeorm");
+  });
+
+  it("reads code.* attributes", () => {
+    const code = {
+      function: "PostController.index",
+      file: "/app/vendor/laravel/framework/src/Query.php",
+      line: 1,
+    };
+    expect(recognizeOrm({ ...none, code }).orm).toBe("laravel");
+  });
+
+  it("never lets a Python service get a Ruby ORM, however Rails-like the SQL", () => {
+    const m = recognizeOrm({
+      ...none,
+      statement: AR_SQL,
+      scopeName: "opentelemetry.instrumentation.psycopg2",
+    });
+    expect(m.orm).not.toBe("activerecord");
+    const bySdk = recognizeOrm({ ...none, statement: AR_SQL, sdkLanguage: "python" });
+    expect(bySdk.orm).toBeNull();
+    expect(bySdk.confidence).toBe(0);
+  });
+
+  it("a matching language makes the same SQL shape more certain", () => {
+    const alone = recognizeOrm({ ...none, statement: AR_SQL });
+    const ruby = recognizeOrm({ ...none, statement: AR_SQL, sdkLanguage: "ruby" });
+    expect(alone.orm).toBe("activerecord");
+    expect(ruby.confidence).toBeGreaterThan(alone.confidence);
+    expect(ruby.evidence).toContain('telemetry.sdk.language "ruby"');
+  });
+
+  it("says unknown, not a guess, when the SQL fits two ORMs and nothing else tells them apart", () => {
+    // Laravel's and GORM's Take() both emit this shape; only the language separates them.
+    const sql = 'SELECT * FROM "authors" WHERE "authors"."id" = ? LIMIT ?';
+    expect(recognizeOrm({ ...none, statement: sql }).orm).toBeNull();
+    expect(recognizeOrm({ ...none, statement: sql, sdkLanguage: "php" }).orm).toBe("laravel");
+    const soft = 'SELECT * FROM "authors" WHERE "authors"."id" = ? AND "authors"."deleted_at" IS NULL';
+    const m = recognizeOrm({ ...none, statement: soft });
+    expect(m.orm).toBeNull();
+    expect(m.evidence.join(" ")).toMatch(/not sure enough/);
+    expect(recognizeOrm({ ...none, statement: soft, sdkLanguage: "go" }).orm).toBe("gorm");
+  });
+
+  it("returns null with confidence 0 for hand-written SQL", () => {
+    for (const statement of [
+      "SELECT * FROM t WHERE t.x_id = ?",
+      "SELECT id, name FROM users WHERE id = ?",
+      "",
+    ]) {
+      const m = recognizeOrm({ ...none, statement });
+      expect(m).toMatchObject({ orm: null, confidence: 0 });
+    }
+  });
+
+  it("keeps confidence in 0..1 with every clue matching", () => {
+    const m = recognizeOrm({
+      scopeName: "opentelemetry.instrumentation.sqlalchemy",
+      sdkLanguage: "python",
+      statement: "SELECT count(*) AS count_1 FROM comments WHERE ? = comments.post_id",
+      sourceStatement: "SELECT posts.id AS posts_id FROM posts",
+      code: {
+        function: "sqlalchemy.orm.strategies",
+        file: "/site-packages/sqlalchemy/orm/loading.py",
+        line: 1,
+      },
+    });
+    expect(m.orm).toBe("sqlalchemy");
+    expect(m.confidence).toBeGreaterThan(0.95);
+    expect(m.confidence).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("languageOf", () => {
+  it("prefers the SDK language, then the scope convention, then the file extension", () => {
+    expect(languageOf({ ...none, sdkLanguage: "JavaScript" })?.language).toBe("nodejs");
+    expect(languageOf({ ...none, sdkLanguage: "elixir" })?.language).toBe("erlang");
+    expect(languageOf({ ...none, scopeName: "opentelemetry.instrumentation.dbapi" })?.language).toBe(
+      "python",
+    );
+    expect(languageOf({ ...none, scopeName: "OpenTelemetry::Instrumentation::PG" })?.language).toBe("ruby");
+    expect(languageOf({ ...none, scopeName: "OpenTelemetry.Instrumentation.SqlClient" })?.language).toBe(
+      "dotnet",
+    );
+    expect(languageOf({ ...none, scopeName: "io.opentelemetry.jdbc" })?.language).toBe("java");
+    expect(
+      languageOf({ ...none, code: { function: null, file: "app/models/post.rb", line: 3 } })?.language,
+    ).toBe("ruby");
+    expect(languageOf(none)).toBeNull();
+  });
+});
