@@ -1,106 +1,18 @@
-// Copies of the API's JSON shapes (packages/core/src/offender.ts and friends).
-// The dashboard talks to the server only over HTTP, so it does not import @n1radar/core.
+// The API's JSON shapes. The contract types come from @n1radar/core as types only (erased at build time:
+// the dashboard still talks to the server only over HTTP); the shapes below are the dashboard API's own.
+import type { Offender } from "@n1radar/core";
 
-export type OffenderStatus = "open" | "acknowledged" | "resolved" | "ignored" | "regressed";
-
-export type GuidanceStrategy =
-  | "eager-many-to-one"
-  | "eager-one-to-many"
-  | "chained"
-  | "aggregate"
-  | "bulk-write"
-  | "batch-ids";
-
-export interface GuidanceRelationship {
-  parentTable: string | null;
-  childTable: string | null;
-  column: string | null;
-  direction: "many-to-one" | "one-to-many" | "unknown";
-  parentModel: string | null;
-  attribute: string | null;
-}
-
-export interface Guidance {
-  /** Recognised ORM id, or null when unknown. */
-  orm: string | null;
-  /** Display name of the ORM, or "SQL" for the plain fallback. */
-  ormName: string;
-  /** 0..1, how sure the ORM recognition is. */
-  confidence: number;
-  summary: string;
-  why: string;
-  before: string | null;
-  after: string | null;
-  verify: string;
-  // Added later: guidance stored by older versions lacks them, so every one is optional.
-  strategy?: GuidanceStrategy;
-  tradeoff?: string;
-  pitfalls?: string[];
-  evidence?: string[];
-  relationship?: GuidanceRelationship | null;
-  expectedQueries?: number;
-}
-
-export interface CodeLocation {
-  function: string | null;
-  file: string | null;
-  line: number | null;
-}
-
-/** One N+1 seen across many traces. Every string here comes from traces and is untrusted text. */
-export interface Offender {
-  id: string;
-  kind: "n_plus_one" | "repeated_write";
-  service: string;
-  endpoint: string;
-  /** Normalized SQL of the repeated query. */
-  statement: string;
-  sourceStatement: string | null;
-  /** Nested loops (1+N+N²): statements from the outermost source down to this one; empty for a plain 1+N. */
-  chain: string[];
-  /** The repeats ran concurrently rather than one after another. */
-  parallel: boolean;
-  dbSystem: string | null;
-  orm: string | null;
-  /** Most repeats seen in one request. */
-  repeats: number;
-  repeatsMedian: number;
-  traces: number;
-  occurrences: number;
-  wastedMs: number;
-  firstSeen: string;
-  lastSeen: string;
-  status: OffenderStatus;
-  guidance: Guidance;
-  code: CodeLocation | null;
-}
-
-export interface SampleSpan {
-  spanId: string;
-  parentSpanId: string | null;
-  name: string;
-  /** Milliseconds from the start of the sampled request span. */
-  offsetMs: number;
-  durationMs: number;
-  statement: string | null;
-  /** True for the spans that make up the repeated group. */
-  repeated: boolean;
-}
-
-export interface HistoryPoint {
-  /** Start of the hour, ISO 8601. */
-  at: string;
-  occurrences: number;
-  wastedMs: number;
-  repeatsMax: number;
-}
-
-export interface OffenderDetail extends Offender {
-  sampleTraceId: string;
-  exampleTraceIds: string[];
-  sampleSpans: SampleSpan[];
-  history: HistoryPoint[];
-}
+export type {
+  CodeLocation,
+  Guidance,
+  GuidanceRelationship,
+  GuidanceStrategy,
+  HistoryPoint,
+  Offender,
+  OffenderDetail,
+  OffenderStatus,
+  SampleSpan,
+} from "@n1radar/core";
 
 /** A list row: the offender plus occurrences per hour, oldest first, for the sparkline. */
 export interface OffenderListItem extends Offender {
