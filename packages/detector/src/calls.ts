@@ -18,7 +18,8 @@ import type { Request, TraceView } from "./trace-view.js";
  *   │  └─ SELECT ... FROM tags WHERE post_id = ?         under the request
  *   ├─ Sequelize/TypeORM span with db.statement  <- a database span around a database span: the inner one
  *   │  └─ pg.query SELECT ...                       is the call, the outer a wrapper
- *   └─ CURSOR: SELECT | FETCH FORWARD 100 FROM c <- more rows of one result: not a call
+ *   ├─ CURSOR: SELECT | FETCH FORWARD 100 FROM c <- more rows of one result: not a call
+ *   └─ prepare: SELECT ... (driver instrumentation)  <- compiling a statement, not running it: not a call
  *
  * Not calls either: cached spans, transaction control and pings (sql-shape.ts). Failed calls are kept but
  * flagged: a retry is the same statement after a failure, and groups count only calls that succeeded.
@@ -35,12 +36,15 @@ export interface Call {
 }
 
 const CURSOR_SPAN = /^cursor\b|\.(fetch(many|one|all|row)?|forward|__anext__)$|^fetch(many|one|all)?$/i;
+/** Driver spans for statement preparation (better-sqlite3 and JDBC-style plugins): the execution follows. */
+const PREPARE_SPAN = /^prepare(d?statement)?\b/i;
 
 function candidate(span: SpanRecord): StatementKey | null {
   if (span.db === null || span.cached) return null;
   const key = statementKey(span.db, span.http?.path ?? null, span.name);
   if (!key || key.op === "control" || key.op === "cursor") return null;
-  return CURSOR_SPAN.test(span.name) ? null : key;
+  if (span.db.operation?.toLowerCase() === "prepare") return null;
+  return CURSOR_SPAN.test(span.name) || PREPARE_SPAN.test(span.name) ? null : key;
 }
 
 /** Loop bodies are named once per loop, not per item; digits are folded for names like "render post 42". */

@@ -50,6 +50,19 @@ describe("not an N+1", () => {
     expect(run(t.spans)).toEqual([]);
   });
 
+  it("statement preparation spans from driver instrumentation count as nothing", () => {
+    const t = traceBuilder();
+    const root = t.request();
+    // 3 executions, each prepared again first (better-sqlite3 plugin): 3 calls, not 6
+    for (let i = 0; i < 3; i++) {
+      t.query(root, author(i), { name: "prepare: SELECT" });
+      t.query(root, author(i), { name: "all: SELECT" });
+    }
+    expect(run(t.spans)).toEqual([]);
+    for (let i = 3; i < 5; i++) t.query(root, author(i), { name: "all: SELECT" });
+    expect(run(t.spans)[0]?.repeats).toBe(5);
+  });
+
   it("retries of a failed query", () => {
     const t = traceBuilder();
     const root = t.request();

@@ -153,6 +153,26 @@ const STRATEGY: Record<string, string[]> = {
   p_update_per_row: ["bulk-write"],
 };
 
+/**
+ * Scenarios whose statements guidance does not attribute to their ORM (it answers null: no ORM), recorded
+ * here rather than fixed in guidance. Drizzle and MikroORM are seen only through the better-sqlite3 driver
+ * instrumentation, so the SQL is the only clue: Drizzle's query builder (db.select().from(t)) writes plain
+ * `select "id", ... from "authors" where ...` (only its relational queries alias the table as itself), and
+ * the writes of both carry no alias at all. These must never be attributed to another ORM.
+ */
+const UNRECOGNISED: Record<string, string[]> = {
+  drizzle: [
+    "p_many_to_one",
+    "p_one_to_many",
+    "p_wrapped_per_item",
+    "p_count_per_row",
+    "p_insert_per_row",
+    "p_update_per_row",
+    "p_parallel",
+  ],
+  mikroorm: ["p_insert_per_row", "p_update_per_row"],
+};
+
 describe.skipIf(dirs.length === 0)("guidance over the detector's corpus", () => {
   describe.each(dirs)("%s", (dir) => {
     const labels = JSON.parse(readFileSync(`${CORPUS}${dir}/labels.json`, "utf8")) as { traces: Label[] };
@@ -169,6 +189,10 @@ describe.skipIf(dirs.length === 0)("guidance over the detector's corpus", () => 
         if (!input) continue; // checked below: the labels must match the recorded traces
         checked++;
         const g = guidanceFor(input);
+        if (UNRECOGNISED[dir]?.includes(label.scenario)) {
+          expect([dir, null], input.statement).toContain(g.orm);
+          continue;
+        }
         expect(g.orm, input.statement).toBe(dir as OrmId);
         // Writes carry no source query and fewer dialect clues, so their recognition is less certain.
         expect(g.confidence).toBeGreaterThanOrEqual(e.kind === "repeated_write" ? 0.3 : 0.5);

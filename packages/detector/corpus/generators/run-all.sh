@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates the labeled corpus: ./run-all.sh [sqlalchemy|django|activerecord|sequelize|typeorm ...]
-# (no argument: all five). Python and Ruby ORMs come from Debian packages:
+# Regenerates the labeled corpus: ./run-all.sh [sqlalchemy|django|activerecord|sequelize|typeorm|drizzle|mikroorm ...]
+# (no argument: all seven). Python and Ruby ORMs come from Debian packages:
 #   apt-get install -y python3-sqlalchemy python3-django ruby-activerecord ruby-sqlite3
 # The Node generators' pinned packages (node/package.json) are installed into a throwaway directory
 # ($N1_CORPUS_NODE_DIR, default a fresh one under /tmp), never into the monorepo.
@@ -10,14 +10,14 @@ corpus="$(dirname "$here")"
 repo="$(cd "$corpus/../../.." && pwd)"
 python="${PYTHON:-/usr/bin/python3}"
 wanted=("$@")
-[ ${#wanted[@]} -eq 0 ] && wanted=(sqlalchemy django activerecord sequelize typeorm)
+[ ${#wanted[@]} -eq 0 ] && wanted=(sqlalchemy django activerecord sequelize typeorm drizzle mikroorm)
 
 node_dir=""
 node_env() {
   if [ -z "$node_dir" ]; then
     node_dir="${N1_CORPUS_NODE_DIR:-$(mktemp -d /tmp/n1-corpus-node.XXXXXX)}"
     cp "$here/node/package.json" "$here/node/"*.cjs "$node_dir/"
-    if [ ! -d "$node_dir/node_modules/sequelize" ]; then
+    if [ ! -d "$node_dir/node_modules/sequelize" ] || [ ! -d "$node_dir/node_modules/@mikro-orm/better-sqlite" ]; then
       (cd "$node_dir" && npm install --no-audit --no-fund --no-package-lock >/dev/null)
     fi
   fi
@@ -28,7 +28,7 @@ for orm in "${wanted[@]}"; do
     sqlalchemy) "$python" "$here/python/sqlalchemy_gen.py" "$corpus" ;;
     django) "$python" "$here/python/django_gen.py" "$corpus" ;;
     activerecord) ruby "$here/ruby/activerecord_gen.rb" "$corpus" ;;
-    sequelize | typeorm) node_env && node "$node_dir/${orm}_gen.cjs" "$corpus" ;;
+    sequelize | typeorm | drizzle | mikroorm) node_env && node "$node_dir/${orm}_gen.cjs" "$corpus" ;;
     *) echo "unknown ORM: $orm" >&2 && exit 2 ;;
   esac
 done

@@ -17,8 +17,21 @@ const { defaultResource, resourceFromAttributes } = require("@opentelemetry/reso
 const { InMemorySpanExporter, SimpleSpanProcessor } = require("@opentelemetry/sdk-trace-base");
 const { NodeTracerProvider } = require("@opentelemetry/sdk-trace-node");
 
-function setup(serviceName, ormInstrumentation) {
+/**
+ * `dropSpan(span)`, if given, keeps matching spans out of the recording, as a collector's filter processor
+ * would (used by the better-sqlite3 generators for the driver instrumentation's `prepare:` spans, see README).
+ */
+function setup(serviceName, ormInstrumentation, { dropSpan } = {}) {
   const exporter = new InMemorySpanExporter();
+  const simple = new SimpleSpanProcessor(exporter);
+  const processor = dropSpan
+    ? {
+        onStart: (span, ctx) => simple.onStart(span, ctx),
+        onEnd: (span) => (dropSpan(span) ? undefined : simple.onEnd(span)),
+        forceFlush: () => simple.forceFlush(),
+        shutdown: () => simple.shutdown(),
+      }
+    : simple;
   const provider = new NodeTracerProvider({
     resource: defaultResource().merge(
       resourceFromAttributes({
@@ -27,7 +40,7 @@ function setup(serviceName, ormInstrumentation) {
         "deployment.environment.name": "production",
       }),
     ),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    spanProcessors: [processor],
   });
   provider.register();
   registerInstrumentations({

@@ -1,0 +1,487 @@
+/**
+ * Drizzle ORM corpus generator: an Express blog on SQLite (better-sqlite3 driver), traced by the real
+ * @opentelemetry/sdk-trace-node with @opentelemetry/instrumentation-http, -express and the better-sqlite3
+ * driver instrumentation opentelemetry-plugin-better-sqlite3 (Drizzle has no instrumentation of its own in
+ * this setup, so its SQL is seen where the driver runs it). That instrumentation makes a CLIENT span
+ * "prepare: SELECT" per Database#prepare and one "all: SELECT" / "run: INSERT" / "get: SELECT" per
+ * execution, both with db.query.text = the SQL and db.system.name = sqlite3. Drizzle prepares each query
+ * again on every execution, so every statement shows as a prepare span followed by its execution span.
+ *
+ * Run: see ../run-all.sh (installs the pinned packages of package.json into a throwaway directory).
+ */
+const path = require("node:path");
+const fs = require("node:fs");
+const os = require("node:os");
+const { BetterSqlite3Instrumentation } = require("opentelemetry-plugin-better-sqlite3");
+const { Corpus, listen, setup, traceIdMiddleware } = require("./harness.cjs");
+
+// The instrumentation's "prepare: ..." span per Database#prepare is kept, as a real deployment sends it;
+// N1_CORPUS_DROP_PREPARE=1 records without it, as a collector filter processor would.
+const keepPrepare = process.env.N1_CORPUS_DROP_PREPARE !== "1";
+const { exporter, tracer } = setup("blog-api-drizzle", new BetterSqlite3Instrumentation(), {
+  dropSpan: (s) => !keepPrepare && s.name.startsWith("prepare:"),
+});
+
+const express = require("express");
+const Database = require("better-sqlite3");
+const { asc, count, desc, eq, gt, inArray, max, relations, sql } = require("drizzle-orm");
+const { drizzle } = require("drizzle-orm/better-sqlite3");
+const { integer, sqliteTable, text } = require("drizzle-orm/sqlite-core");
+
+const OUT = path.resolve(process.argv[2] ?? path.join(__dirname, "..", ".."));
+const workdir = fs.mkdtempSync(path.join(os.tmpdir(), "n1-drizzle-"));
+const file = path.join(workdir, "blog.sqlite");
+
+const authors = sqliteTable("authors", {
+  id: integer("id").primaryKey(),
+  name: text("name").notNull(),
+  email: text("email").notNull(),
+});
+const posts = sqliteTable("posts", {
+  id: integer("id").primaryKey(),
+  authorId: integer("author_id").notNull(),
+  title: text("title").notNull(),
+  body: text("body").notNull(),
+  viewCount: integer("view_count").notNull().default(0),
+});
+const comments = sqliteTable("comments", {
+  id: integer("id").primaryKey(),
+  postId: integer("post_id").notNull(),
+  authorId: integer("author_id").notNull(),
+  body: text("body").notNull(),
+});
+const tags = sqliteTable("tags", { id: integer("id").primaryKey(), name: text("name").notNull() });
+const postTags = sqliteTable("post_tags", {
+  id: integer("id").primaryKey(),
+  postId: integer("post_id").notNull(),
+  tagId: integer("tag_id").notNull(),
+});
+const postsRelations = relations(posts, ({ one, many }) => ({
+  author: one(authors, { fields: [posts.authorId], references: [authors.id] }),
+  comments: many(comments),
+}));
+const commentsRelations = relations(comments, ({ one }) => ({
+  post: one(posts, { fields: [comments.postId], references: [posts.id] }),
+  author: one(authors, { fields: [comments.authorId], references: [authors.id] }),
+}));
+const schema = { authors, posts, comments, tags, postTags, postsRelations, commentsRelations };
+
+const client = new Database(file, { timeout: 0 });
+const db = drizzle(client, { schema });
+
+function seed() {
+  client.exec(`
+    CREATE TABLE authors (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL);
+    CREATE TABLE posts (id INTEGER PRIMARY KEY, author_id INTEGER NOT NULL REFERENCES authors(id), title TEXT NOT NULL,
+      body TEXT NOT NULL, view_count INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE comments (id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL REFERENCES posts(id),
+      author_id INTEGER NOT NULL REFERENCES authors(id), body TEXT NOT NULL);
+    CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+    CREATE TABLE post_tags (id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL, tag_id INTEGER NOT NULL);
+    CREATE INDEX comments_post_id ON comments(post_id);`);
+  let x = 13;
+  const rand = (n) => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return (x % n) + 1;
+  };
+  db.insert(authors)
+    .values(
+      Array.from({ length: 120 }, (_, i) => ({
+        id: i + 1,
+        name: `Author ${i + 1}`,
+        email: `a${i + 1}@example.org`,
+      })),
+    )
+    .run();
+  db.insert(tags)
+    .values(Array.from({ length: 10 }, (_, i) => ({ id: i + 1, name: `tag${i + 1}` })))
+    .run();
+  db.insert(posts)
+    .values(
+      Array.from({ length: 150 }, (_, i) => ({
+        id: i + 1,
+        authorId: (i % 120) + 1,
+        title: `Post ${i + 1}`,
+        body: "...",
+      })),
+    )
+    .run();
+  const rows = [];
+  for (let i = 1; i <= 150; i++)
+    for (let k = 0; k < 2 + (i % 4); k++) rows.push({ postId: i, authorId: rand(120), body: "Nice post" });
+  for (let i = 0; i < rows.length; i += 100)
+    db.insert(comments)
+      .values(rows.slice(i, i + 100))
+      .run();
+}
+
+const limitOf = (req) => Number(req.query.limit ?? 10);
+const idsOf = (req) => String(req.query.ids).split(",").map(Number);
+const page = (n) => db.select().from(posts).orderBy(asc(posts.id)).limit(n);
+const authorOf = (p) => db.select().from(authors).where(eq(authors.id, p.authorId));
+
+const routes = {
+  "/posts/authors": async (req) => {
+    for (const p of await page(limitOf(req))) await authorOf(p);
+  },
+  "/posts/authors-fixed": async (req) => {
+    await db.query.posts.findMany({ orderBy: asc(posts.id), limit: limitOf(req), with: { author: true } });
+  },
+  "/posts/authors-parallel": async (req) => {
+    const rows = await page(limitOf(req));
+    await Promise.all(rows.map((p) => authorOf(p)));
+  },
+  "/posts/comments": async (req) => {
+    for (const p of await page(limitOf(req)))
+      await db.select().from(comments).where(eq(comments.postId, p.id));
+  },
+  "/posts/comments-fixed": async (req) => {
+    await db.query.posts.findMany({ orderBy: asc(posts.id), limit: limitOf(req), with: { comments: true } });
+  },
+  "/posts/thread": async (req) => {
+    // the relational API for the list, then a lookup per row, as the same app often mixes both
+    for (const p of await db.query.posts.findMany({ orderBy: asc(posts.id), limit: limitOf(req) }))
+      for (const c of await db
+        .select()
+        .from(comments)
+        .where(eq(comments.postId, p.id))
+        .orderBy(asc(comments.id)))
+        await db.query.authors.findFirst({ where: eq(authors.id, c.authorId) });
+  },
+  "/posts/thread-fixed": async (req) => {
+    await db.query.posts.findMany({
+      orderBy: asc(posts.id),
+      limit: limitOf(req),
+      with: { comments: { with: { author: true } } },
+    });
+  },
+  "/posts/cards": async (req) => {
+    for (const p of await page(limitOf(req)))
+      await tracer.startActiveSpan("renderPostCard", async (span) => {
+        await authorOf(p);
+        span.end();
+      });
+  },
+  "/posts/batch": async (req) => {
+    for (const id of idsOf(req)) await db.query.posts.findFirst({ where: eq(posts.id, id) });
+  },
+  "/posts/batch-fixed": async (req) => {
+    await db
+      .select()
+      .from(posts)
+      .where(inArray(posts.id, idsOf(req)));
+  },
+  "/posts/counts": async (req) => {
+    for (const p of await page(limitOf(req)))
+      await db.select({ n: count() }).from(comments).where(eq(comments.postId, p.id));
+  },
+  "/posts/counts-fixed": async (req) => {
+    const ids = (await page(limitOf(req))).map((p) => p.id);
+    await db
+      .select({ postId: comments.postId, n: count() })
+      .from(comments)
+      .where(inArray(comments.postId, ids))
+      .groupBy(comments.postId);
+  },
+  "/tags/:tagId/posts": async (req) => {
+    const tagId = Number(req.params.tagId);
+    for (const id of idsOf(req)) await db.insert(postTags).values({ postId: id, tagId });
+    await db.delete(postTags).where(eq(postTags.tagId, tagId));
+  },
+  "/tags/:tagId/posts-fixed": async (req) => {
+    const tagId = Number(req.params.tagId);
+    await db.insert(postTags).values(idsOf(req).map((id) => ({ postId: id, tagId })));
+    await db.delete(postTags).where(eq(postTags.tagId, tagId));
+  },
+  "/posts/views": async (req) => {
+    for (const p of await page(limitOf(req)))
+      await db
+        .update(posts)
+        .set({ viewCount: p.viewCount + 1 })
+        .where(eq(posts.id, p.id));
+  },
+  "/posts/views-fixed": async (req) => {
+    const ids = (
+      await db.select({ id: posts.id }).from(posts).orderBy(asc(posts.id)).limit(limitOf(req))
+    ).map((p) => p.id);
+    await db
+      .update(posts)
+      .set({ viewCount: sql`${posts.viewCount} + 1` })
+      .where(inArray(posts.id, ids));
+  },
+  "/export": async (req) => {
+    const pages = Number(req.query.pages);
+    if (req.query.keyset) {
+      let last = 0;
+      for (let i = 0; i < pages; i++) {
+        const rows = await db.select().from(posts).where(gt(posts.id, last)).orderBy(asc(posts.id)).limit(20);
+        last = rows[rows.length - 1].id;
+      }
+    } else {
+      for (let i = 0; i < pages; i++)
+        await db
+          .select()
+          .from(posts)
+          .orderBy(asc(posts.id))
+          .limit(20)
+          .offset(i * 20);
+    }
+  },
+  "/posts/:id": async (req) => {
+    // Another connection holds an exclusive lock; the handler retries with backoff until it is released.
+    const failures = Number(req.query.failures);
+    const locker = new Database(file);
+    locker.exec("BEGIN EXCLUSIVE");
+    for (let attempt = 0; attempt <= failures; attempt++) {
+      if (attempt === failures) locker.exec("COMMIT");
+      try {
+        await db
+          .select()
+          .from(posts)
+          .where(eq(posts.id, Number(req.params.id)));
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 2 ** attempt));
+      }
+    }
+    locker.close();
+  },
+  "/posts/cached-authors": async (req) => {
+    const cache = new Map();
+    const rows = await db
+      .select()
+      .from(posts)
+      .where(inArray(posts.authorId, [1, 2, 3]))
+      .orderBy(asc(posts.id))
+      .limit(limitOf(req));
+    for (const p of rows) if (!cache.has(p.authorId)) cache.set(p.authorId, await authorOf(p));
+  },
+  "/admin": async () => {
+    await db.select({ n: count() }).from(authors);
+    await db.select({ n: count() }).from(posts);
+    await db.select({ n: count() }).from(comments);
+    await db.select().from(posts).orderBy(desc(posts.id)).limit(5);
+    await db.select().from(authors).orderBy(asc(authors.name)).limit(10);
+    await db.select().from(comments).orderBy(desc(comments.id)).limit(10);
+    await db.select().from(tags);
+    await db.select({ m: max(posts.viewCount) }).from(posts);
+    await db.select({ authorId: posts.authorId, n: count() }).from(posts).groupBy(posts.authorId).limit(5);
+  },
+};
+
+async function main() {
+  seed();
+  const app = express();
+  app.use(traceIdMiddleware);
+  for (const [route, handler] of Object.entries(routes)) {
+    const method = route.startsWith("/tags") || route.startsWith("/posts/views") ? "post" : "get";
+    app[method](route, async (req, res, next) => {
+      try {
+        await handler(req);
+        res.json({ ok: true });
+      } catch (e) {
+        next(e);
+      }
+    });
+  }
+  const server = await listen(app);
+  const corpus = new Corpus(
+    "drizzle",
+    OUT,
+    {
+      stack: "Express + Drizzle ORM on SQLite (better-sqlite3 driver)",
+      versions: {
+        // drizzle-orm does not export its package.json
+        "drizzle-orm": JSON.parse(
+          fs.readFileSync(path.join(path.dirname(require.resolve("drizzle-orm")), "package.json"), "utf8"),
+        ).version,
+        "better-sqlite3": require("better-sqlite3/package.json").version,
+        node: process.version,
+      },
+      instrumentation: `real SDK: @opentelemetry/sdk-trace-node ${require("@opentelemetry/sdk-trace-node/package.json").version}, instrumentation-http ${require("@opentelemetry/instrumentation-http/package.json").version}, instrumentation-express ${require("@opentelemetry/instrumentation-express/package.json").version}, opentelemetry-plugin-better-sqlite3 ${require("opentelemetry-plugin-better-sqlite3/package.json").version} (driver level: an "all: SELECT" / "run: INSERT" span per execution; its "prepare: ..." span per Database#prepare ${keepPrepare ? "kept" : "dropped by the generator"})`,
+    },
+    exporter,
+    // executions only: repeats count queries run, not the prepare span before each
+    (s) => (s.name.startsWith("prepare:") ? undefined : s.attributes["db.query.text"]),
+  );
+  const A = 'from "authors" where "authors"."id" = ?';
+  const AR = 'from "authors" "authors" where "authors"."id" = ?'; // relational query (findFirst)
+  const C = 'from "comments" where "comments"."post_id" = ?';
+  const P = 'from "posts" "posts" where "posts"."id" = ?';
+  const SRC = { sourceContains: 'from "posts" order by "posts"."id"' };
+  const SRCR = 'from "posts" "posts" order by "posts"."id"';
+  await scenarios(corpus, server, { A, AR, C, P, SRC, SRCR });
+  corpus.finish();
+  server.close();
+  client.close();
+}
+
+async function scenarios(corpus, server, { A, AR, C, P, SRC, SRCR }) {
+  const one =
+    (contains, kind = "n_plus_one", extra = {}) =>
+    (tid) => [corpus.expect(tid, contains, kind, extra)];
+  const list = (route, ns, what, expected, method = "GET") =>
+    ns.map((n) => ({ description: `${what}, ${n} rows`, method, path: `${route}?limit=${n}`, expected }));
+  const ids = (route, sets, what, expected, method = "GET") =>
+    sets.map((s) => ({
+      description: `${what}, ${s.length} ids`,
+      method,
+      path: `${route}?ids=${s.join(",")}`,
+      expected,
+    }));
+  const range = (a, b) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+
+  await corpus.scenario(
+    server,
+    "p_many_to_one",
+    list("/posts/authors", [5, 12, 30], "posts, author select each", one(A, "n_plus_one", SRC)),
+  );
+  await corpus.scenario(
+    server,
+    "p_one_to_many",
+    list("/posts/comments", [6, 10, 16], "posts, comments select each", one(C, "n_plus_one", SRC)),
+  );
+  await corpus.scenario(
+    server,
+    "p_nested",
+    list(
+      "/posts/thread",
+      [3, 5, 7],
+      "thread view: query.posts.findMany, comments per post, query.authors.findFirst per comment",
+      (tid) => [corpus.expect(tid, AR, "n_plus_one", { sourceContains: C, chainContains: [SRCR, C] })],
+    ),
+  );
+  await corpus.scenario(
+    server,
+    "p_wrapped_per_item",
+    list("/posts/cards", [5, 8, 15], "post cards, a span per card", one(A, "n_plus_one", SRC)),
+  );
+  await corpus.scenario(
+    server,
+    "p_ids_no_source",
+    ids(
+      "/posts/batch",
+      [[9, 4, 17, 2, 30], range(100, 110), range(31, 45)],
+      "query.posts.findFirst per id",
+      one(P),
+    ),
+  );
+  await corpus.scenario(
+    server,
+    "p_count_per_row",
+    list(
+      "/posts/counts",
+      [5, 9, 15],
+      "posts, count() of comments each",
+      one('select count(*) from "comments"', "n_plus_one", SRC),
+    ),
+  );
+  await corpus.scenario(
+    server,
+    "p_insert_per_row",
+    ids(
+      "/tags/3/posts",
+      [range(1, 5), range(1, 8), range(1, 16)],
+      "tag posts, insert each",
+      one('insert into "post_tags"', "repeated_write"),
+      "POST",
+    ),
+  );
+  await corpus.scenario(
+    server,
+    "p_update_per_row",
+    list(
+      "/posts/views",
+      [5, 11, 16],
+      "bump view counts, update each",
+      one('update "posts" set "view_count"', "repeated_write"),
+      "POST",
+    ),
+  );
+  // better-sqlite3 is synchronous: the Promise.all's queries run one after the other, their spans never overlap
+  await corpus.scenario(
+    server,
+    "p_parallel",
+    list(
+      "/posts/authors-parallel",
+      [6, 12, 20],
+      "posts, Promise.all(author selects) on a synchronous driver",
+      one(A, "n_plus_one", SRC),
+    ),
+  );
+  await corpus.scenario(
+    server,
+    "f_many_to_one",
+    list("/posts/authors-fixed", [5, 12, 30], "query.posts.findMany with author"),
+  );
+  await corpus.scenario(
+    server,
+    "f_one_to_many",
+    list("/posts/comments-fixed", [6, 10, 16], "query.posts.findMany with comments"),
+  );
+  await corpus.scenario(
+    server,
+    "f_nested",
+    list("/posts/thread-fixed", [3, 5, 7], "thread view, with comments with author"),
+  );
+  await corpus.scenario(
+    server,
+    "f_ids_no_source",
+    ids("/posts/batch-fixed", [[9, 4, 17, 2, 30], range(100, 110)], "select where inArray"),
+  );
+  await corpus.scenario(
+    server,
+    "f_count_per_row",
+    list("/posts/counts-fixed", [5, 9, 15], "posts, grouped count"),
+  );
+  await corpus.scenario(
+    server,
+    "f_insert_per_row",
+    ids(
+      "/tags/3/posts-fixed",
+      [range(1, 5), range(1, 16)],
+      "tag posts, one insert of values([...])",
+      undefined,
+      "POST",
+    ),
+  );
+  await corpus.scenario(
+    server,
+    "f_update_per_row",
+    list("/posts/views-fixed", [5, 16], "bump view counts, one UPDATE inArray", undefined, "POST"),
+  );
+  await corpus.scenario(
+    server,
+    "f_parallel",
+    list("/posts/authors-fixed", [6, 20], "query.posts.findMany with author (fix of Promise.all)"),
+  );
+  await corpus.scenario(server, "n_under_threshold", list("/posts/authors", [3, 4, 4], "posts, few rows"));
+  await corpus.scenario(server, "n_pagination", [
+    { description: "export, 6 pages by offset", path: "/export?pages=6" },
+    { description: "export, 7 pages by offset", path: "/export?pages=7" },
+    { description: "export, 6 pages by keyset", path: "/export?pages=6&keyset=1" },
+  ]);
+  await corpus.scenario(
+    server,
+    "n_retry",
+    [2, 4, 5].map((k) => ({
+      description: `read retried after ${k} SQLITE_BUSY errors`,
+      path: `/posts/1?failures=${k}`,
+    })),
+  );
+  await corpus.scenario(
+    server,
+    "n_cached",
+    list("/posts/cached-authors", [12, 25], "posts by 3 authors, authors from a request cache"),
+  );
+  await corpus.scenario(
+    server,
+    "n_many_distinct",
+    [1, 2].map(() => ({ description: "dashboard, many distinct queries", path: "/admin" })),
+  );
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
