@@ -28,6 +28,29 @@ describe("recognizeOrm", () => {
     }
   });
 
+  it("reads Eloquent's and GORM's write shapes, and keeps Rails' timestamp order apart", () => {
+    const sql = (statement: string, sdkLanguage: string | null) =>
+      recognizeOrm({ ...none, sdkLanguage, statement });
+    expect(
+      sql('INSERT INTO "comments" ("post_id", "body", "updated_at", "created_at") VALUES (?)', "php").orm,
+    ).toBe("laravel");
+    expect(sql('UPDATE "posts" SET "title" = ?, "updated_at" = ? WHERE "id" = ?', "php").orm).toBe("laravel");
+    expect(
+      sql('INSERT INTO "comments" ("created_at", "updated_at", "deleted_at", "post_id") VALUES (?)', "go")
+        .orm,
+    ).toBe("gorm");
+    // ActiveRecord stamps created_at before updated_at and qualifies its WHERE: not Eloquent.
+    expect(
+      sql(
+        'INSERT INTO "comments" ("post_id", "body", "created_at", "updated_at") VALUES (?) RETURNING "id"',
+        null,
+      ).orm,
+    ).not.toBe("laravel");
+    expect(sql('UPDATE "posts" SET "title" = ?, "updated_at" = ? WHERE "posts"."id" = ?', null).orm).not.toBe(
+      "laravel",
+    );
+  });
+
   it("reads ORM span names: ActiveRecord's 'Author Load', Prisma's engine spans, GORM's callbacks", () => {
     const span = (name: string) => [
       { spanId: "1", parentSpanId: null, name, offsetMs: 0, durationMs: 1, statement: null, repeated: true },

@@ -31,6 +31,13 @@ export const gorm: OrmCatalogEntry = {
       weight: 0.4,
       label: '"table"."deleted_at" IS NULL soft-delete filter',
     },
+    // Create() lists the gorm.Model timestamps first, soft-delete column included.
+    {
+      on: "sql",
+      pattern: /^INSERT INTO (["`])\w+\1 \(\1created_at\1, \1updated_at\1, \1deleted_at\1/,
+      weight: 0.5,
+      label: 'insert starting "created_at", "updated_at", "deleted_at" (gorm.Model)',
+    },
     // First(): ORDER BY "authors"."id" LIMIT 1.
     {
       on: "sql",

@@ -41,6 +41,19 @@ export const laravel: OrmCatalogEntry = {
       weight: 0.25,
       label: "select * with a table-qualified where",
     },
+    // Eloquent stamps writes in its own order: insert (..., "updated_at", "created_at"), and updates by bare "id".
+    {
+      on: "sql",
+      pattern: /^INSERT INTO (["`])\w+\1 \(.*\1updated_at\1, \1created_at\1\) VALUES/,
+      weight: 0.5,
+      label: 'insert stamping "updated_at", "created_at" (Eloquent order)',
+    },
+    {
+      on: "sql",
+      pattern: /^UPDATE (["`])\w+\1 SET .*\1updated_at\1 = \? WHERE \1id\1 = \?$/,
+      weight: 0.45,
+      label: 'update touching "updated_at" by bare "id"',
+    },
   ],
   implicitLazyLoading: true,
   relationName: (n) => n.attr.camel,
