@@ -156,20 +156,12 @@ const STRATEGY: Record<string, string[]> = {
 /**
  * Scenarios whose statements guidance does not attribute to their ORM (it answers null: no ORM), recorded
  * here rather than fixed in guidance. Drizzle and MikroORM are seen only through the better-sqlite3 driver
- * instrumentation, so the SQL is the only clue: Drizzle's query builder (db.select().from(t)) writes plain
- * `select "id", ... from "authors" where ...` (only its relational queries alias the table as itself), and
- * the writes of both carry no alias at all. These must never be attributed to another ORM.
+ * instrumentation, so the SQL is the only clue. Drizzle's query builder is recognised by its bare column lists
+ * and qualified filters; its inserts and MikroORM's writes carry no clue at all. These must never be attributed
+ * to another ORM.
  */
 const UNRECOGNISED: Record<string, string[]> = {
-  drizzle: [
-    "p_many_to_one",
-    "p_one_to_many",
-    "p_wrapped_per_item",
-    "p_count_per_row",
-    "p_insert_per_row",
-    "p_update_per_row",
-    "p_parallel",
-  ],
+  drizzle: ["p_insert_per_row"],
   mikroorm: ["p_insert_per_row", "p_update_per_row"],
 };
 
@@ -190,6 +182,9 @@ describe.skipIf(dirs.length === 0)("guidance over the detector's corpus", () => 
         checked++;
         const g = guidanceFor(input);
         if (UNRECOGNISED[dir]?.includes(label.scenario)) {
+          if (process.env.GUIDANCE_CORPUS_REPORT) {
+            console.log(`${dir} ${label.scenario} (known gap): ${g.orm} ${g.confidence} ${g.strategy}`);
+          }
           expect([dir, null], input.statement).toContain(g.orm);
           continue;
         }

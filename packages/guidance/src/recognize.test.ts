@@ -51,6 +51,20 @@ describe("recognizeOrm", () => {
     );
   });
 
+  it("reads Drizzle's query builder from its SQL, and not Sequelize's aliased selects", () => {
+    const sql = (statement: string) => recognizeOrm({ ...none, sdkLanguage: "nodejs", statement });
+    expect(sql('SELECT "id", "name" FROM "authors" WHERE "authors"."id" = ?').orm).toBe("drizzle");
+    expect(sql('UPDATE "posts" SET "view_count" = ? WHERE "posts"."id" = ?').orm).toBe("drizzle");
+    expect(sql('SELECT "id", "name" FROM "authors" AS "Author" WHERE "Author"."id" = ?').orm).not.toBe(
+      "drizzle",
+    );
+    // Python never yields a Node ORM, whatever the SQL looks like.
+    expect(
+      recognizeOrm({ ...none, sdkLanguage: "python", statement: 'SELECT "id" FROM "a" WHERE "a"."id" = ?' })
+        .orm,
+    ).not.toBe("drizzle");
+  });
+
   it("reads ORM span names: ActiveRecord's 'Author Load', Prisma's engine spans, GORM's callbacks", () => {
     const span = (name: string) => [
       { spanId: "1", parentSpanId: null, name, offsetMs: 0, durationMs: 1, statement: null, repeated: true },

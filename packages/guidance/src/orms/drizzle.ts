@@ -50,6 +50,28 @@ export const drizzle: OrmCatalogEntry = {
       weight: 0.4,
       label: "lateral JSON relation join",
     },
+    // The query builder names bare columns, never aliases the table, and qualifies every filter and sort column:
+    // select "id", "name" from "authors" where "authors"."id" = ? (Sequelize aliases, Django qualifies columns).
+    {
+      on: "sql",
+      pattern: /^SELECT (["`])\w+\1(?:, \1\w+\1)* FROM (["`])(\w+)\2 (?:WHERE|ORDER BY) \2\3\2\./,
+      weight: 0.45,
+      label: 'bare column list, unaliased table, qualified "table"."column" filter',
+    },
+    {
+      on: "sql",
+      pattern:
+        /^UPDATE (["`])(\w+)\1 SET (?:(?!updated_?at)[^,])*(?:, (?:(?!updated_?at)[^,])*)* WHERE \1\2\1\./i,
+      weight: 0.35,
+      label: 'update with a qualified "table"."column" filter and no timestamp',
+    },
+    // SQLite has no DEFAULT keyword in VALUES: the builder sends null for the omitted primary key.
+    {
+      on: "sql",
+      pattern: /^INSERT INTO (["`])\w+\1 \([^)]*\) VALUES \((?:NULL|DEFAULT), /,
+      weight: 0.4,
+      label: "insert passing null/default for the omitted key",
+    },
   ],
   implicitLazyLoading: false,
   relationName: (n) => n.attr.camel,
