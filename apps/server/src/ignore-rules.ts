@@ -3,8 +3,9 @@
  * finding, so it must not query SQLite each time. The API invalidates the copy whenever it changes a rule
  * (same process), and the copy also expires after a while in case another process edited the file.
  */
-import type { Finding } from "@n1radar/core";
-import { type Db, type IgnoreRule, listIgnoreRules, ruleCovers } from "@n1radar/db";
+import type { Finding, IgnoreRule } from "@n1radar/core";
+import { type Db, listIgnoreRules } from "@n1radar/db";
+import { isIgnored } from "@n1radar/detector";
 
 const MAX_AGE_MS = 30_000;
 
@@ -19,8 +20,7 @@ export class IgnoreRuleCache {
 
   /** True when a stored rule covers the finding's (service, endpoint, statement). */
   covers(finding: Pick<Finding, "service" | "endpoint" | "statement">): boolean {
-    const rules = this.current();
-    return rules.length > 0 && rules.some((rule) => ruleCovers(rule, finding));
+    return isIgnored(finding, this.current());
   }
 
   invalidate(): void {

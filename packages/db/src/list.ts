@@ -1,4 +1,4 @@
-import type { Offender, OffenderStatus } from "@n1radar/core";
+import type { OffenderPage, OffenderStatus } from "@n1radar/core";
 import { and, count, desc, eq, gte, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./open.js";
 import { offenderColumns, toOffender } from "./query.js";
@@ -27,19 +27,6 @@ export interface OffenderQuery extends OffenderFilter {
   offset: number;
   /** Hourly buckets in each row's trend, ending with the current hour. */
   trendHours?: number;
-}
-
-/** A list row: the Offender plus occurrences per hour for the sparkline, oldest first. */
-export interface OffenderListItem extends Offender {
-  trend: number[];
-}
-
-export interface OffenderPage {
-  findings: OffenderListItem[];
-  /** Offenders matching the filter, across all pages. */
-  total: number;
-  /** Start of the first trend bucket (ISO 8601); buckets are one hour each. */
-  trendStart: string;
 }
 
 export const HOUR_MS = 3_600_000;

@@ -1,39 +1,9 @@
+import type { Facets, Overview, OverviewCounts, OverviewService } from "@n1radar/core";
 import { and, count, desc, eq, isNotNull, isNull, max, ne, sql, sum } from "drizzle-orm";
 import { filterWhere, type OffenderFilter } from "./list.js";
 import type { Db } from "./open.js";
 import { roundMs } from "./query.js";
 import { offenders } from "./schema.js";
-
-/** Counts for one service or endpoint. Ignored offenders are left out: the team chose to keep those loops. */
-export interface OverviewCounts {
-  /** Offenders not ignored. */
-  offenders: number;
-  /** Open, acknowledged or regressed: still to fix. */
-  unresolved: number;
-  regressed: number;
-  wastedMs: number;
-  /** Traces affected, summed over offenders (a trace with two offenders counts twice). */
-  traces: number;
-  /** Newest lastSeen (ISO 8601). */
-  lastSeen: string;
-}
-
-export interface OverviewEndpoint extends OverviewCounts {
-  endpoint: string;
-}
-
-export interface OverviewService extends OverviewCounts {
-  service: string;
-  /** All endpoints with offenders; `endpoints` holds at most the top ENDPOINTS_PER_SERVICE by time wasted. */
-  endpointCount: number;
-  endpoints: OverviewEndpoint[];
-}
-
-export interface Overview {
-  totals: OverviewCounts & { services: number; endpoints: number; ignored: number };
-  /** Most time wasted first. */
-  services: OverviewService[];
-}
 
 export const ENDPOINTS_PER_SERVICE = 50;
 
@@ -115,14 +85,6 @@ function add(into: OverviewCounts, counts: OverviewCounts): void {
   into.wastedMs += counts.wastedMs;
   into.traces += counts.traces;
   if (counts.lastSeen > into.lastSeen) into.lastSeen = counts.lastSeen;
-}
-
-export interface Facets {
-  services: string[];
-  /** Recognised ORMs: the id to filter by and the name to show. */
-  orms: { orm: string; name: string }[];
-  /** True when some offenders have no recognised ORM (filter with `orm=none`). */
-  unknownOrm: boolean;
 }
 
 /**

@@ -1,14 +1,9 @@
+import { matchesIgnoreRule } from "@n1radar/detector";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openStore, type Store } from "./open.js";
 import { getOffender } from "./query.js";
 import { seedOffenders } from "./testing/seed.js";
-import {
-  deleteIgnoreRule,
-  ignoreOffender,
-  listIgnoreRules,
-  ruleCovers,
-  setOffenderStatus,
-} from "./workflow.js";
+import { deleteIgnoreRule, ignoreOffender, listIgnoreRules, setOffenderStatus } from "./workflow.js";
 
 let store: Store;
 beforeEach(() => {
@@ -68,10 +63,12 @@ describe("workflow", () => {
     expect(listIgnoreRules(store.db)).toEqual([]);
   });
 
-  it("matches rules the way the pipeline needs", () => {
+  it("stored rules match through the detector's one ignore matcher", () => {
     const target = { service: "blog", endpoint: "GET /posts", statement: "SELECT a" };
-    expect(ruleCovers({ service: "blog", endpoint: null, statement: "SELECT a" }, target)).toBe(true);
-    expect(ruleCovers({ service: null, endpoint: "GET /posts", statement: null }, target)).toBe(true);
-    expect(ruleCovers({ service: "blog", endpoint: "GET /feed", statement: null }, target)).toBe(false);
+    expect(matchesIgnoreRule(target, { service: "blog", endpoint: null, statement: "SELECT a" })).toBe(true);
+    expect(matchesIgnoreRule(target, { service: null, endpoint: "GET /posts", statement: null })).toBe(true);
+    expect(matchesIgnoreRule(target, { service: "blog", endpoint: "GET /feed", statement: null })).toBe(
+      false,
+    );
   });
 });

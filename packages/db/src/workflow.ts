@@ -2,7 +2,7 @@
  * The triage workflow: acknowledge, resolve, reopen, and ignore through ignore rules. Regressions (a resolved
  * offender seen again) are marked by recordDeltas, since only new data can cause one.
  */
-import { N1Error } from "@n1radar/core";
+import { type IgnoreRule, N1Error } from "@n1radar/core";
 import { and, desc, eq, isNull, ne, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./open.js";
 import { ignoreRules, offenders } from "./schema.js";
@@ -10,16 +10,6 @@ import { ignoreRules, offenders } from "./schema.js";
 /** The statuses a person sets directly; `ignored` comes with a rule, `regressed` from new data. */
 export type WorkflowStatus = "open" | "acknowledged" | "resolved";
 export type IgnoreScope = "statement" | "endpoint";
-
-/** A loop the team keeps on purpose. Null fields match anything; `statement` is normalized SQL, exact. */
-export interface IgnoreRule {
-  id: number;
-  service: string | null;
-  endpoint: string | null;
-  statement: string | null;
-  reason: string | null;
-  createdAt: string;
-}
 
 type RuleRow = typeof ignoreRules.$inferSelect;
 /** The handle inside db.transaction(); it has the same query builders as Db. */
@@ -161,16 +151,4 @@ export function deleteIgnoreRule(db: Db, id: number, nowMs: number): { reopened:
     if (deleted === 0) return null;
     return { reopened: reopenUncovered(tx, nowMs) };
   });
-}
-
-/** True when a rule covers this (service, endpoint, statement); the pipeline uses it to drop findings. */
-export function ruleCovers(
-  rule: Pick<IgnoreRule, "service" | "endpoint" | "statement">,
-  target: { service: string; endpoint: string; statement: string },
-): boolean {
-  return (
-    (rule.service === null || rule.service === target.service) &&
-    (rule.endpoint === null || rule.endpoint === target.endpoint) &&
-    (rule.statement === null || rule.statement === target.statement)
-  );
 }

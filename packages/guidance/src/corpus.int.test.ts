@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { SampleSpan } from "@n1radar/core";
+import { normalizeSql } from "@n1radar/detector";
 import { describe, expect, it } from "vitest";
 import { guidanceFor } from "./guidance.js";
 import { ORMS } from "./orms/index.js";
@@ -8,48 +9,15 @@ import type { GuidanceInput, OrmId } from "./types.js";
 
 /**
  * Guidance over the detector's corpus: traces recorded from real ORMs (packages/detector/corpus/<orm>/, one
- * OTLP/JSON request per line, labels.json naming the repeated statement of each positive trace). Guidance
- * must not depend on the detector, so the statements are put in its display form by the small normalizer
- * below (literals -> ?, keywords upper-case, the detector's spacing), which is enough for these statements.
+ * OTLP/JSON request per line, labels.json naming the repeated statement of each positive trace). The
+ * statements go through the detector's own normalizer (a test-only dependency: guidance itself never imports
+ * the detector), so guidance sees exactly what the server gives it.
  */
 
 const CORPUS = fileURLToPath(new URL("../../detector/corpus/", import.meta.url));
 
-const KEYWORDS = new Set(
-  (
-    "select from where and or not in is null like between exists as on join inner left right full outer cross " +
-    "natural using group by order having limit offset union all distinct insert into values update set delete " +
-    "returning with case when then else end asc desc count sum avg min max any top"
-  ).split(" "),
-);
-const FUNCTIONS = new Set(["count", "sum", "avg", "min", "max", "coalesce", "any"]);
-const TABLE_BEFORE = new Set(["into", "update", "join", "from", "using", "exists"]);
-const TOKEN =
-  /'(?:[^']|'')*'|"[^"]*"|`[^`]*`|\[[^\]]*\]|::|\$\d+|%\(\w+\)s|%[sdb]|:\.{0,3}\w+|@\w+|\?\d*|\d+(?:\.\d+)?|[A-Za-z_][\w$]*|[<>!=|&]+|\S/g;
-
-function display(sql: string): string {
-  if (sql.trimStart().startsWith("{")) return sql; // an ORM call recorded as JSON, not SQL
-  let out = "";
-  let prev = "";
-  let beforePrev = "";
-  for (const raw of sql.match(TOKEN) ?? []) {
-    const lower = raw.toLowerCase();
-    const literal =
-      /^(?:'|\$\d|%|:\.{0,3}\w|@\w|\?|\d)/.test(raw) || (lower === "null" && !/^(?:IS|NOT)$/.test(prev));
-    const text = literal ? "?" : KEYWORDS.has(lower) ? raw.toUpperCase() : raw;
-    const call =
-      text === "(" &&
-      (FUNCTIONS.has(prev.toLowerCase()) ||
-        (/\w$/.test(prev) &&
-          !KEYWORDS.has(prev.toLowerCase()) &&
-          !TABLE_BEFORE.has(beforePrev.toLowerCase())));
-    const glue = out === "" || prev === "(" || prev === "." || [")", ",", "."].includes(text) || call;
-    out += glue ? text : ` ${text}`;
-    beforePrev = prev;
-    prev = text;
-  }
-  return out.replace(/\(\?(?:, \?)*\)/g, "(?)").replace(/\(\?\)(?:, \(\?\))+/g, "(?)");
-}
+/** The detector's display form, as the server hands it to guidance (an ORM call recorded as JSON passes as is). */
+const display = (sql: string): string => (sql.trimStart().startsWith("{") ? sql : normalizeSql(sql).display);
 
 /** The harness's own matching: literals to ?, whitespace collapsed. */
 const loose = (s: string) =>

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { normalizeSql } from "@n1radar/detector";
 import { describe, expect, it } from "vitest";
 import { guidanceFor } from "./guidance.js";
 import type { GuidanceInput, OrmId, StrategyId } from "./types.js";
@@ -7,46 +8,13 @@ import type { GuidanceInput, OrmId, StrategyId } from "./types.js";
 /**
  * Guidance over SQL recorded from real ORMs installed from Debian (recorded/<orm>.json, written by
  * recorded/generators/*; see recorded/README.md). The JSON keeps the SQL exactly as the ORM sent it; the
- * small normalizer below (the one corpus.int.test.ts uses, copied: guidance must not depend on the detector)
- * puts it in the detector's display form: literals -> ?, keywords upper-case, quoting kept, IN lists -> (?).
+ * detector's own normalizer (a test-only dependency) puts it in the display form the server hands to guidance.
  */
 
 const RECORDED = fileURLToPath(new URL("../recorded/", import.meta.url));
 
-const KEYWORDS = new Set(
-  (
-    "select from where and or not in is null like between exists as on join inner left right full outer cross " +
-    "natural using group by order having limit offset union all distinct insert into values update set delete " +
-    "returning with case when then else end asc desc count sum avg min max any top"
-  ).split(" "),
-);
-const FUNCTIONS = new Set(["count", "sum", "avg", "min", "max", "coalesce", "any"]);
-const TABLE_BEFORE = new Set(["into", "update", "join", "from", "using", "exists"]);
-const TOKEN =
-  /'(?:[^']|'')*'|"[^"]*"|`[^`]*`|\[[^\]]*\]|::|\$\d+|%\(\w+\)s|%[sdb]|:\.{0,3}\w+|@\w+|\?\d*|\d+(?:\.\d+)?|[A-Za-z_][\w$]*|[<>!=|&]+|\S/g;
-
-function display(sql: string): string {
-  let out = "";
-  let prev = "";
-  let beforePrev = "";
-  for (const raw of sql.match(TOKEN) ?? []) {
-    const lower = raw.toLowerCase();
-    const literal =
-      /^(?:'|\$\d|%|:\.{0,3}\w|@\w|\?|\d)/.test(raw) || (lower === "null" && !/^(?:IS|NOT)$/.test(prev));
-    const text = literal ? "?" : KEYWORDS.has(lower) ? raw.toUpperCase() : raw;
-    const call =
-      text === "(" &&
-      (FUNCTIONS.has(prev.toLowerCase()) ||
-        (/\w$/.test(prev) &&
-          !KEYWORDS.has(prev.toLowerCase()) &&
-          !TABLE_BEFORE.has(beforePrev.toLowerCase())));
-    const glue = out === "" || prev === "(" || prev === "." || [")", ",", "."].includes(text) || call;
-    out += glue ? text : ` ${text}`;
-    beforePrev = prev;
-    prev = text;
-  }
-  return out.replace(/\(\?(?:, \?)*\)/g, "(?)").replace(/\(\?\)(?:, \(\?\))+/g, "(?)");
-}
+/** The detector's display form, as the server hands it to guidance. */
+const display = (sql: string): string => normalizeSql(sql).display;
 
 interface Scenario {
   name: string;

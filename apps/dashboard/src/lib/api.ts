@@ -3,9 +3,9 @@ import type {
   ApiErrorBody,
   DashboardConfig,
   Facets,
-  FindingsPage,
   IgnoreRule,
   OffenderDetail,
+  OffenderPage,
   Overview,
 } from "./types";
 
@@ -60,8 +60,8 @@ async function request<T>(method: string, path: string, body?: unknown, signal?:
 const getJson = <T>(path: string, signal?: AbortSignal) => request<T>("GET", path, undefined, signal);
 
 /** One page of the ranked list; `query` is built by filters.apiQuery. */
-export function listFindings(query: string, signal?: AbortSignal): Promise<FindingsPage> {
-  return getJson<FindingsPage>(`/api/findings?${query}`, signal);
+export function listFindings(query: string, signal?: AbortSignal): Promise<OffenderPage> {
+  return getJson<OffenderPage>(`/api/findings?${query}`, signal);
 }
 
 export async function getFinding(id: string, signal?: AbortSignal): Promise<OffenderDetail> {
