@@ -3,33 +3,12 @@
  * at once (no assembly timing: the file holds everything there is), then folded per offender exactly as the
  * server folds them, so a finding here is the offender the dashboard would show.
  */
-import type { CodeLocation, DbKind, FindingKind, Guidance, SpanRecord } from "@n1radar/core";
+import type { DbKind, Offender, SpanRecord } from "@n1radar/core";
 import { type DetectorSettings, detect, FindingAccumulator, histogramMedian } from "@n1radar/detector";
 import { guidanceFor } from "@n1radar/guidance";
 
-export interface AnalyzedOffender {
-  id: string;
-  kind: FindingKind;
-  service: string;
-  endpoint: string;
-  statement: string;
-  sourceStatement: string | null;
-  chain: string[];
-  parallel: boolean;
-  dbSystem: string | null;
-  dbKind: DbKind;
-  orm: string | null;
-  repeats: number;
-  repeatsMedian: number;
-  traces: number;
-  occurrences: number;
-  wastedMs: number;
-  firstSeen: string;
-  lastSeen: string;
-  guidance: Guidance;
-  code: CodeLocation | null;
-  exampleTraceIds: string[];
-}
+/** The offender the dashboard would show (no workflow status offline), plus the store kind and example traces. */
+export type AnalyzedOffender = Omit<Offender, "status"> & { dbKind: DbKind; exampleTraceIds: string[] };
 
 export interface Analysis {
   findings: AnalyzedOffender[];
