@@ -209,19 +209,25 @@ describe("decodeJsonTraces with golden payloads", () => {
     expect(decode(doc([{ ...SPAN, attributes }])).spans[0]?.db?.statement).toBe(big);
   });
 
-  it("ignores deeply nested attribute values without recursing", () => {
-    const depth = 50_000;
-    const nested = `${'{"arrayValue":{"values":['.repeat(depth)}{"stringValue":"x"}${"]}}".repeat(depth)}`;
-    const span = JSON.stringify({
-      ...SPAN,
-      attributes: [{ key: "db.system", value: { stringValue: "pg" } }],
-    });
-    const withDeep = span.replace(
-      '"attributes":[',
-      `"attributes":[{"key":"db.statement","value":${nested}},{"key":"deep","value":${nested}},`,
-    );
-    const body = `{"resourceSpans":[{"scopeSpans":[{"spans":[${withDeep}]}]}]}`;
-    const { spans } = decode(body);
-    expect(spans[0]?.db).toMatchObject({ system: "pg", statement: null });
+  it("ignores nested attribute values, and refuses nesting past MAX_JSON_DEPTH before parsing", () => {
+    const nestedBody = (depth: number) => {
+      const nested = `${'{"arrayValue":{"values":['.repeat(depth)}{"stringValue":"x"}${"]}}".repeat(depth)}`;
+      const span = JSON.stringify({
+        ...SPAN,
+        attributes: [{ key: "db.system", value: { stringValue: "pg" } }],
+      });
+      const withDeep = span.replace(
+        '"attributes":[',
+        `"attributes":[{"key":"db.statement","value":${nested}},{"key":"deep","value":${nested}},`,
+      );
+      return `{"resourceSpans":[{"scopeSpans":[{"spans":[${withDeep}]}]}]}`;
+    };
+    // 30 levels of attribute values (three JSON levels each, about 100 in all) are kept: the span stays,
+    // the nested value is skipped.
+    expect(decode(nestedBody(30)).spans[0]?.db).toMatchObject({ system: "pg", statement: null });
+    // 50,000 levels would hold the event loop for seconds inside JSON.parse.
+    const started = performance.now();
+    expect(() => decode(nestedBody(50_000))).toThrow(/nested deeper than 128 levels at byte \d+/);
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });

@@ -15,6 +15,7 @@ import {
   statusFromCode,
 } from "./fold.js";
 import { checkHexId } from "./hex.js";
+import { MAX_JSON_DEPTH, nestingPastLimit } from "./json-depth.js";
 import { readAnyValue, ShapeError } from "./json-values.js";
 import { type DecodeResult, ResultBuilder } from "./result.js";
 
@@ -49,6 +50,13 @@ function containerArray(o: Obj, path: string, camel: string, snake?: string): un
 }
 
 function parseBody(bytes: Uint8Array): Obj {
+  const tooDeep = nestingPastLimit(bytes);
+  if (tooDeep >= 0) {
+    throw new N1Error(
+      "bad_request",
+      `invalid OTLP/JSON payload: nested deeper than ${MAX_JSON_DEPTH} levels at byte ${tooDeep}`,
+    );
+  }
   let text: string;
   try {
     text = utf8.decode(bytes);
