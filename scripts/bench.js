@@ -44,6 +44,12 @@ async function benchIngest(scenarios) {
   const ceilings = [];
   for (const s of scenarios) ceilings.push(await load(noop.port, s.requests, s.spans, options));
   await noop.stop();
+  // What reading the input costs by itself, before decoding anything: the no-op plus a bare field walk.
+  const walker = await startNoop({ walk: true });
+  const walks = [];
+  for (const s of scenarios)
+    walks.push(s.protobuf ? await load(walker.port, s.requests, s.spans, options) : null);
+  await walker.stop();
   const server = await startN1radar();
   await load(server.ports.otlp, scenarios[0].requests, scenarios[0].spans, { ...options, seconds: 1 }); // JIT warm-up
   console.log(`ingest over loopback HTTP, ${CONNECTIONS} keep-alive connections, ${SECONDS}s each:`);
@@ -55,6 +61,13 @@ async function benchIngest(scenarios) {
         ` | no-op ceiling ${fmt(ceiling.rate).padStart(10)} spans/s | ratio ${(r.rate / ceiling.rate).toFixed(2)}` +
         ` | statuses ${JSON.stringify(r.statuses)}, queue at end ${r.queued}`,
     );
+    const walk = walks[k];
+    if (walk) {
+      console.log(
+        `  ${"".padEnd(22)} field walk only ${fmt(walk.rate).padStart(9)} spans/s: reading every field, building nothing,` +
+          ` already ${(walk.rate / ceiling.rate).toFixed(2)} of the no-op`,
+      );
+    }
   }
   await server.stop();
 }
@@ -71,11 +84,13 @@ await benchIngest([
     name: `protobuf ${payloads.spansPerPayload} spans/req`,
     spans: payloads.spansPerPayload,
     requests: httpRequests(payloads.protobuf, PB),
+    protobuf: true,
   },
   {
     name: `protobuf ${small.spansPerPayload} spans/req`,
     spans: small.spansPerPayload,
     requests: httpRequests(small.protobuf, PB),
+    protobuf: true,
   },
   {
     name: `JSON ${payloads.spansPerPayload} spans/req`,
