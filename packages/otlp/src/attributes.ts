@@ -18,6 +18,8 @@ export const KNOWN_KEYS = [
   "db.namespace",
   "db.name",
   "db.query.summary",
+  // DynamoDB names its table here (a one-element array) rather than in db.collection.name.
+  "aws.dynamodb.table_names",
   // HTTP.
   "http.request.method",
   "http.method",

@@ -62,6 +62,25 @@ describe("decodeJsonTraces with SDK-encoded payloads", () => {
     expect(fromJson.spans[0]?.startMs).toBeCloseTo(START_MS, 3);
     expect(fromJson.spans[4]).toMatchObject({ kind: Kind.Consumer, status: "error" });
   });
+  it("reads a one-element array attribute as its element, in JSON and protobuf alike", () => {
+    // What the AWS SDK instrumentations send: the table only in aws.dynamodb.table_names.
+    const dynamo = (id: string, tables: string[]) =>
+      makeSpan({
+        spanId: id,
+        name: "DynamoDB.GetItem",
+        attributes: {
+          "db.system": "dynamodb",
+          "db.operation": "GetItem",
+          "aws.dynamodb.table_names": tables,
+        },
+      });
+    const batch = [dynamo("00000000000000a1", ["users"]), dynamo("00000000000000a2", ["users", "orders"])];
+    for (const { spans } of [decodeJsonTraces(jsonOf(batch)), decodeProtobufTraces(protobufOf(batch))]) {
+      expect(spans[0]?.db).toMatchObject({ system: "dynamodb", operation: "GetItem", collection: "users" });
+      // Two tables (BatchGetItem) name no single collection.
+      expect(spans[1]?.db?.collection).toBeNull();
+    }
+  });
 });
 
 describe("decodeJsonTraces with golden payloads", () => {

@@ -171,6 +171,19 @@ describe("decodeProtobufTraces with golden payloads", () => {
     });
   });
 
+  it("skips nested array values at any depth without recursing, keeping the span", () => {
+    // array_value=5 > ArrayValue.values=1 > AnyValue, 5,000 levels deep.
+    let nested = pb.anyString("x");
+    for (let i = 0; i < 5_000; i++) nested = pb.lenField(5, pb.lenField(1, nested));
+    const body = pb.simpleRequest(
+      pb.span({ attrs: { "db.system": pb.anyString("pg"), "db.statement": nested, deep: nested } }),
+    );
+    const started = performance.now();
+    const { spans } = decodeProtobufTraces(body);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(spans[0]?.db).toMatchObject({ system: "pg", statement: null });
+  });
+
   it("accepts fields in any order, and merges a repeated resource", () => {
     const spanBytes = pb.cat(
       pb.attr(9, "db.system", pb.anyString("redis")),

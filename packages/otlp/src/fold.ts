@@ -28,6 +28,7 @@ const DB_CASSANDRA_TABLE = keyId("db.cassandra.table");
 const DB_NAMESPACE = keyId("db.namespace");
 const DB_NAME = keyId("db.name");
 const DB_QUERY_SUMMARY = keyId("db.query.summary");
+const AWS_DYNAMODB_TABLE_NAMES = keyId("aws.dynamodb.table_names");
 const HTTP_REQUEST_METHOD = keyId("http.request.method");
 const HTTP_METHOD = keyId("http.method");
 const HTTP_ROUTE = keyId("http.route");
@@ -103,7 +104,8 @@ function foldDb(bag: AttrValues): DbCall | null {
       str(bag[DB_COLLECTION_NAME]) ??
       str(bag[DB_SQL_TABLE]) ??
       str(bag[DB_MONGODB_COLLECTION]) ??
-      str(bag[DB_CASSANDRA_TABLE]),
+      str(bag[DB_CASSANDRA_TABLE]) ??
+      str(bag[AWS_DYNAMODB_TABLE_NAMES]),
     namespace: firstStr(bag[DB_NAMESPACE], bag[DB_NAME]),
     summary: str(bag[DB_QUERY_SUMMARY]),
   };

@@ -39,10 +39,11 @@ function double(v: unknown, field: string): number {
 }
 
 /**
- * Reads a primitive AnyValue. Array, kvlist and bytes values are not inspected at all (the fold never uses
- * them), so arbitrarily deep nesting costs nothing and cannot recurse.
+ * Reads a primitive AnyValue; an array of exactly one primitive reads as that primitive
+ * (`aws.dynamodb.table_names: ["users"]`). Other arrays, kvlists and bytes values are not inspected (the fold
+ * never uses them), and an array's element is read with `inArray` set, so nesting cannot recurse.
  */
-export function readAnyValue(v: unknown, field: string): AttrValue {
+export function readAnyValue(v: unknown, field: string, inArray = false): AttrValue {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== "object" || Array.isArray(v)) throw new ShapeError(field, "expected an AnyValue object");
   const o = v as Record<string, unknown>;
@@ -60,5 +61,11 @@ export function readAnyValue(v: unknown, field: string): AttrValue {
   if (i !== undefined) return int64(i, `${field}.intValue`);
   const d = member(o, "doubleValue", "double_value");
   if (d !== undefined) return double(d, `${field}.doubleValue`);
+  const a = member(o, "arrayValue", "array_value");
+  if (a !== undefined && !inArray) {
+    const values = typeof a === "object" ? (a as Record<string, unknown>).values : undefined;
+    if (!Array.isArray(values) || values.length !== 1) return undefined;
+    return readAnyValue(values[0], `${field}.arrayValue.values[0]`, true);
+  }
   return undefined;
 }

@@ -5,17 +5,21 @@ import { type ProtoReader, tagOf, WireType } from "./protobuf-reader.js";
 // KeyValue
 const T_KEY = tagOf(1, WireType.Len);
 const T_VALUE = tagOf(2, WireType.Len);
-// AnyValue (array_value=5, kvlist_value=6, bytes_value=7 are never read)
+// AnyValue (kvlist_value=6 and bytes_value=7 are never read), ArrayValue{values=1}
 const T_STRING_VALUE = tagOf(1, WireType.Len);
 const T_BOOL_VALUE = tagOf(2, WireType.Varint);
 const T_INT_VALUE = tagOf(3, WireType.Varint);
 const T_DOUBLE_VALUE = tagOf(4, WireType.I64);
+const T_ARRAY_VALUE = tagOf(5, WireType.Len);
+const T_ARRAY_VALUES = tagOf(1, WireType.Len);
 
 /**
- * Reads an AnyValue spanning the reader's current limit. Only primitives are kept; array, kvlist and bytes
- * values are skipped as opaque length-delimited blobs, so nested values never recurse however deep they go.
+ * Reads an AnyValue spanning the reader's current limit. Primitives are kept, and an array of exactly one
+ * primitive reads as that primitive (`aws.dynamodb.table_names: ["users"]`). Other arrays, kvlists and bytes
+ * are skipped as opaque length-delimited blobs: an array's element is read with `inArray` set, so nesting
+ * never goes deeper than that one level however deep the value goes.
  */
-function readAnyValue(r: ProtoReader): AttrValue {
+function readAnyValue(r: ProtoReader, inArray = false): AttrValue {
   let value: AttrValue;
   while (!r.atEnd) {
     const tag = r.readTag();
@@ -23,12 +27,32 @@ function readAnyValue(r: ProtoReader): AttrValue {
     else if (tag === T_INT_VALUE) value = r.int64();
     else if (tag === T_BOOL_VALUE) value = r.int64() !== 0;
     else if (tag === T_DOUBLE_VALUE) value = r.double();
+    else if (tag === T_ARRAY_VALUE && !inArray) value = readSingleElement(r);
     else {
       r.skip(tag);
       value = undefined; // oneof: a later non-primitive member replaces an earlier primitive
     }
   }
   return value;
+}
+
+/** An ArrayValue (reader at its length prefix): its element when it holds exactly one primitive. */
+function readSingleElement(r: ProtoReader): AttrValue {
+  const saved = r.enter();
+  let count = 0;
+  let value: AttrValue;
+  while (!r.atEnd) {
+    const tag = r.readTag();
+    if (tag === T_ARRAY_VALUES && ++count === 1) {
+      const outer = r.enter();
+      value = readAnyValue(r, true);
+      r.leave(outer);
+    } else {
+      r.skip(tag);
+    }
+  }
+  r.leave(saved);
+  return count === 1 ? value : undefined;
 }
 
 /**
