@@ -1,9 +1,14 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { normalizeSql } from "@n1radar/detector";
 import { describe, expect, it } from "vitest";
 import { guidanceFor } from "./guidance.js";
-import type { GuidanceInput, OrmId, StrategyId } from "./types.js";
+import {
+  display,
+  type FileBase,
+  HOLES,
+  inputOf,
+  readScenarioFiles,
+  type ScenarioBase,
+} from "./scenarios.fixture.js";
 
 /**
  * Guidance over SQL recorded from real ORMs installed from Debian (recorded/<orm>.json, written by
@@ -13,50 +18,17 @@ import type { GuidanceInput, OrmId, StrategyId } from "./types.js";
 
 const RECORDED = fileURLToPath(new URL("../recorded/", import.meta.url));
 
-/** The detector's display form, as the server hands it to guidance. */
-const display = (sql: string): string => normalizeSql(sql).display;
-
-interface Scenario {
-  name: string;
-  kind: "n_plus_one" | "repeated_write";
-  sourceStatement: string | null;
-  statement: string;
-  repeats: number;
-  chain?: string[];
+interface Scenario extends ScenarioBase {
   recorded: string[];
   fixStatements: string[] | null;
-  expected: { orm: OrmId; strategy: StrategyId; snippetContains: string[] };
 }
-interface Recording {
-  orm: OrmId;
+interface Recording extends FileBase<Scenario> {
   package: string;
   version: string;
   generator: string;
-  sdkLanguage: string;
-  scopeName: string;
-  scenarios: Scenario[];
 }
 
-const recordings: Recording[] = existsSync(RECORDED)
-  ? readdirSync(RECORDED)
-      .filter((f) => f.endsWith(".json"))
-      .sort()
-      .map((f) => JSON.parse(readFileSync(`${RECORDED}${f}`, "utf8")) as Recording)
-  : [];
-
-function input(r: Recording, s: Scenario, scopeName: string | null): GuidanceInput {
-  return {
-    kind: s.kind,
-    statement: display(s.statement),
-    sourceStatement: s.sourceStatement === null ? null : display(s.sourceStatement),
-    chain: (s.chain ?? []).map(display),
-    parallel: false,
-    repeats: s.repeats,
-    totalMs: 5,
-    scopeName,
-    sdkLanguage: r.sdkLanguage,
-  };
-}
+const recordings = readScenarioFiles<Recording>(RECORDED);
 
 /**
  * Guidance the recorded SQL gets wrong, as "<orm>/<scenario>". Each entry is an `it.fails`: the test flips
@@ -103,19 +75,19 @@ describe.skipIf(recordings.length === 0)("guidance over SQL recorded from real O
     for (const s of r.scenarios) {
       const test = KNOWN_WRONG.has(`${r.orm}/${s.name}`) ? it.fails : it;
       test(`${s.name}: ${s.expected.strategy}`, () => {
-        const g = guidanceFor(input(r, s, r.scopeName));
+        const g = guidanceFor(inputOf(r.sdkLanguage, s, r.scopeName));
         report(`${r.orm} ${s.name} scope: ${g.orm} ${g.confidence} ${g.strategy} | ${g.after}`);
         expect(g.orm, display(s.statement)).toBe(s.expected.orm);
         expect(g.strategy, display(s.statement)).toBe(s.expected.strategy);
         for (const snippet of s.expected.snippetContains) expect(g.after).toContain(snippet);
         const text = [g.summary, g.why, g.before, g.after, g.verify, g.tradeoff].join("\n");
-        expect(text).not.toMatch(/undefined|NaN|\[object /);
+        expect(text).not.toMatch(HOLES);
         // The fix, run against the same ORM, took the number of queries guidance tells the user to expect.
         if (s.fixStatements) expect(g.expectedQueries).toBe(s.fixStatements.length);
       });
 
       it(`${s.name}: recognized from the SQL dialect alone`, () => {
-        const g = guidanceFor(input(r, s, null));
+        const g = guidanceFor(inputOf(r.sdkLanguage, s, null));
         report(`${r.orm} ${s.name} dialect: ${g.orm} ${g.confidence} ${g.strategy}`);
         const floor = DIALECT_ONLY[`${r.orm}/${s.name}`];
         if (floor === undefined) return;

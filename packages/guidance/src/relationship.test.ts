@@ -97,6 +97,34 @@ describe("inferRelationship", () => {
   });
 });
 
+describe("inferRelationship: keys named after the parent", () => {
+  const books = "SELECT b1_0.isbn, b1_0.title FROM Book b1_0 ORDER BY b1_0.isbn";
+
+  it("reads <parents>_<a column the source selects> as the parent's key, and the joined target as the child", () => {
+    const r = inferRelationship(
+      "SELECT a1_0.books_isbn, a1_1.id FROM Book_Author a1_0 JOIN Author a1_1 ON a1_1.id = a1_0.authors_id WHERE a1_0.books_isbn = ANY(?)",
+      books,
+    );
+    expect(r).toMatchObject({
+      parentTable: "Book",
+      childTable: "Author",
+      column: "books_isbn",
+      direction: "one-to-many",
+      foreignKeyOf: "book",
+    });
+  });
+
+  it("keeps the link table when nothing is joined to it", () => {
+    const r = inferRelationship("SELECT * FROM book_notes WHERE book_notes.book_isbn = ?", books);
+    expect(r).toMatchObject({ childTable: "book_notes", direction: "one-to-many", foreignKeyOf: "book" });
+  });
+
+  it("needs the source to select the column: a prefix alone is not a key", () => {
+    const r = inferRelationship("SELECT * FROM book_notes WHERE book_notes.book_title_hash = ?", books);
+    expect(r.direction).toBe("unknown");
+  });
+});
+
 describe("inferChain", () => {
   it("gives one link per nesting level, closing the chain with the repeated statement", () => {
     const links = inferChain(

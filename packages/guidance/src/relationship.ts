@@ -22,15 +22,41 @@ export interface Relationship {
   foreignKeyOf: string | null;
 }
 
+/**
+ * A column keyed to the parent by name: "post_id" ("<parent>_id"), or "<parent or parents>_<a column the source
+ * query selects>" when the parent is keyed by something else (Hibernate's join column "books_isbn" for a Book
+ * with @Id isbn). Returns the parent entity, or null.
+ */
+function parentKeyBase(
+  column: string,
+  parentTable: string | null,
+  sourceNames: readonly string[],
+): string | null {
+  const base = foreignKeyBase(column);
+  if (base) return base;
+  if (!parentTable) return null;
+  const parent = entityOf(parentTable, false);
+  const col = snake(column);
+  for (const prefix of [parent, plural(parent)]) {
+    const rest = col.startsWith(`${prefix}_`) ? col.slice(prefix.length + 1) : null;
+    if (rest && sourceNames.some((name) => snake(name) === rest)) return parent;
+  }
+  return null;
+}
+
 /** Filters on the child's own table, in order of how much they say about the relationship. */
-function bestFilter(statement: ParsedStatement, parentTable: string | null): Filter | null {
+function bestFilter(
+  statement: ParsedStatement,
+  parentTable: string | null,
+  sourceNames: readonly string[],
+): Filter | null {
   const own = statement.filters.filter(
     (f) => f.table === null || !statement.table || f.table.toLowerCase() === statement.table.toLowerCase(),
   );
   const parentEntity = parentTable ? entityOf(parentTable, false) : null;
   const rank = (f: Filter): number => {
     if (isPrimaryKey(f.column)) return 3;
-    const base = foreignKeyBase(f.column);
+    const base = parentKeyBase(f.column, parentTable, sourceNames);
     // tenant_id = ? AND post_id = ?: the key naming the parent wins over other foreign keys.
     if (base && parentEntity && (base === parentEntity || base.endsWith(`_${parentEntity}`))) return 4;
     return base ? 2 : 1;
@@ -91,10 +117,31 @@ function throughJoin(child: ParsedStatement, parentTable: string | null): Relati
   return null;
 }
 
+/**
+ * A link table read first and the target joined to it (Hibernate's many-to-many collection load):
+ *   SELECT ... FROM Book_Author a1_0 JOIN Author a1_1 ON a1_1.id = a1_0.authors_id WHERE a1_0.books_isbn = ?
+ * The rows are Authors: the joined table whose key the link table's other foreign key points at.
+ */
+function linkTarget(child: ParsedStatement, filterColumn: string): string | null {
+  for (const [a, b] of child.joins) {
+    for (const [link, target] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      if (!same(link.table, child.table) || same(target.table, child.table)) continue;
+      if (same(link.column, filterColumn) || !foreignKeyBase(link.column) || !isPrimaryKey(target.column))
+        continue;
+      return target.table;
+    }
+  }
+  return null;
+}
+
 export function inferRelationship(statement: string, sourceStatement: string | null): Relationship {
   const child = parseStatement(statement);
-  const parentTable = sourceStatement ? parseStatement(sourceStatement).table : null;
-  const filter = bestFilter(child, parentTable);
+  const source = sourceStatement ? parseStatement(sourceStatement) : null;
+  const parentTable = source?.table ?? null;
+  const filter = bestFilter(child, parentTable, source?.names ?? []);
   if (!filter) {
     const joined = throughJoin(child, parentTable);
     if (joined) return joined;
@@ -102,12 +149,15 @@ export function inferRelationship(statement: string, sourceStatement: string | n
   const column = filter?.column ?? null;
   let direction: Direction = "unknown";
   let foreignKeyOf: string | null = null;
+  let childTable = child.table;
+  const parentKey = column ? parentKeyBase(column, parentTable, source?.names ?? []) : null;
   if (column && isPrimaryKey(column)) direction = "many-to-one";
-  else if (column && foreignKeyBase(column)) {
+  else if (column && parentKey) {
     direction = "one-to-many";
-    foreignKeyOf = foreignKeyBase(column);
+    foreignKeyOf = parentKey;
+    childTable = linkTarget(child, column) ?? child.table;
   }
-  return { parentTable, childTable: child.table, column, direction, foreignKeyOf };
+  return { parentTable, childTable, column, direction, foreignKeyOf };
 }
 
 /**

@@ -1,0 +1,90 @@
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { guidanceFor } from "./guidance.js";
+import {
+  display,
+  type FileBase,
+  HOLES,
+  inputOf,
+  readScenarioFiles,
+  type ScenarioBase,
+} from "./scenarios.fixture.js";
+
+/**
+ * Guidance over SQL that ORMs we cannot install here (Hibernate 6, EF Core) print in their own documentation and
+ * test suites: recorded/published/<orm>.json, each statement copied verbatim with its source. See
+ * recorded/README.md for what each file holds and which pairings are our construction.
+ */
+
+const PUBLISHED = fileURLToPath(new URL("../recorded/published/", import.meta.url));
+
+interface Scenario extends ScenarioBase {
+  /** Repository and path (and commit) or URL the statements were copied from. */
+  source: string;
+  note: string;
+  /** Every statement the source prints for this scenario, in its order. */
+  published: string[];
+}
+interface Published extends FileBase<Scenario> {
+  version: string;
+}
+
+const files = readScenarioFiles<Published>(PUBLISHED);
+
+/**
+ * Confidence from the SQL dialect alone (no scope name, same SDK language): the floor each scenario must reach,
+ * a little under what it gets today.
+ */
+const DIALECT_ONLY: Record<string, number> = {
+  // a1_0 / a1_1 table aliases, Hibernate 6's own.
+  "hibernate/batch_fetch_many_to_many": 0.7,
+  // [p].[Column] bracketed aliases and SELECT TOP(1) [ (SQL Server), EF Core's own.
+  "efcore/lazy_load_posts_per_blog": 0.6,
+  "efcore/lazy_load_collection_proxy": 0.6,
+  "efcore/lazy_load_reference_proxy": 0.7,
+};
+
+const report = (line: string) => {
+  if (process.env.GUIDANCE_PUBLISHED_REPORT) console.log(line);
+};
+
+describe.skipIf(files.length === 0)("guidance over SQL the ORMs' own projects publish", () => {
+  describe.each(files.map((f) => [f.orm, f] as const))("%s", (_, f) => {
+    it("keeps each scenario's statements among what its source printed", () => {
+      for (const s of f.scenarios) {
+        expect(s.repeats, s.name).toBeGreaterThan(1);
+        expect(s.source, s.name).not.toBe("");
+        expect(s.published, s.name).toContain(s.statement);
+        if (s.sourceStatement) expect(s.published, s.name).toContain(s.sourceStatement);
+      }
+    });
+
+    for (const s of f.scenarios) {
+      it(`${s.name}: ${s.expected.strategy}`, () => {
+        const g = guidanceFor(inputOf(f.sdkLanguage, s, f.scopeName));
+        report(`${f.orm} ${s.name} scope: ${g.orm} ${g.confidence} ${g.strategy} | ${g.after}`);
+        expect(g.orm, display(s.statement)).toBe(s.expected.orm);
+        expect(g.strategy, display(s.statement)).toBe(s.expected.strategy);
+        for (const snippet of s.expected.snippetContains) expect(g.after).toContain(snippet);
+        const text = [g.summary, g.why, g.before, g.after, g.verify, g.tradeoff].join("\n");
+        expect(text).not.toMatch(HOLES);
+      });
+
+      it(`${s.name}: recognized from the SQL dialect alone`, () => {
+        const g = guidanceFor(inputOf(f.sdkLanguage, s, null));
+        report(`${f.orm} ${s.name} dialect: ${g.orm} ${g.confidence} ${g.strategy} | ${g.after}`);
+        expect(g.strategy).toBe(s.expected.strategy);
+        const floor = DIALECT_ONLY[`${f.orm}/${s.name}`];
+        if (floor === undefined) return;
+        expect(g.orm).toBe(f.orm);
+        expect(g.confidence).toBeGreaterThanOrEqual(floor);
+      });
+
+      it(`${s.name}: without a language, never another ORM`, () => {
+        const g = guidanceFor({ ...inputOf(f.sdkLanguage, s, null), sdkLanguage: null });
+        report(`${f.orm} ${s.name} no language: ${g.orm} ${g.confidence}`);
+        expect([f.orm, null]).toContain(g.orm);
+      });
+    }
+  });
+});

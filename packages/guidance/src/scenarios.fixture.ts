@@ -1,0 +1,58 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { normalizeSql } from "@n1radar/detector";
+import type { GuidanceInput, OrmId, StrategyId } from "./types.js";
+
+/**
+ * Shared by the tests that feed real ORM statements to guidance (recorded.int.test.ts: SQL recorded here from
+ * Debian-packaged ORMs; published.int.test.ts: SQL the ORMs' own projects publish). Test-only: excluded from the
+ * build, since it imports the detector's normalizer (a dev dependency).
+ */
+
+/** The detector's display form, as the server hands it to guidance. */
+export const display = (sql: string): string => normalizeSql(sql).display;
+
+/** What both kinds of scenario file share. */
+export interface ScenarioBase {
+  name: string;
+  kind: "n_plus_one" | "repeated_write";
+  sourceStatement: string | null;
+  statement: string;
+  repeats: number;
+  chain?: string[];
+  expected: { orm: OrmId; strategy: StrategyId; snippetContains: string[] };
+}
+
+export interface FileBase<S extends ScenarioBase> {
+  orm: OrmId;
+  sdkLanguage: string;
+  scopeName: string;
+  scenarios: S[];
+}
+
+/** Every `.json` file directly in `dir`, parsed, in name order; none when the directory is missing. */
+export function readScenarioFiles<F>(dir: string): F[] {
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith(".json"))
+        .sort()
+        .map((f) => JSON.parse(readFileSync(`${dir}${f}`, "utf8")) as F)
+    : [];
+}
+
+/** The finding guidance gets for one scenario, with the file's scope name or none (dialect alone). */
+export function inputOf(sdkLanguage: string, s: ScenarioBase, scopeName: string | null): GuidanceInput {
+  return {
+    kind: s.kind,
+    statement: display(s.statement),
+    sourceStatement: s.sourceStatement === null ? null : display(s.sourceStatement),
+    chain: (s.chain ?? []).map(display),
+    parallel: false,
+    repeats: s.repeats,
+    totalMs: 5,
+    scopeName,
+    sdkLanguage,
+  };
+}
+
+/** Guidance text must never show template holes. */
+export const HOLES = /undefined|NaN|\[object /;
