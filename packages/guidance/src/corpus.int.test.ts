@@ -124,13 +124,23 @@ const STRATEGY: Record<string, string[]> = {
 /**
  * Scenarios whose statements guidance does not attribute to their ORM (it answers null: no ORM), recorded
  * here rather than fixed in guidance. Drizzle and MikroORM are seen only through the better-sqlite3 driver
- * instrumentation, so the SQL is the only clue. Drizzle's query builder is recognised by its bare column lists
- * and qualified filters; its inserts and MikroORM's writes carry no clue at all. These must never be attributed
- * to another ORM.
+ * instrumentation, so the SQL is the only clue. MikroORM's per-row UPDATE is, in display form, the very statement
+ * Sequelize sends (UPDATE `posts` SET `view_count` = ? WHERE `id` = ?: backticks, bare key, no timestamp), so
+ * naming either would be a guess. These must never be attributed to another ORM.
  */
 const UNRECOGNISED: Record<string, string[]> = {
-  drizzle: ["p_insert_per_row"],
-  mikroorm: ["p_insert_per_row", "p_update_per_row"],
+  mikroorm: ["p_update_per_row"],
+};
+
+/** The fix in the ORM's own words, for the writes recognised from their SQL shape alone. */
+const SNIPPETS: Record<string, string[]> = {
+  "drizzle/p_insert_per_row": ["await db.insert(postTags).values(rows)"],
+  "drizzle/p_update_per_row": ["await db.update(posts)", "inArray(posts.id, ids)"],
+  "mikroorm/p_insert_per_row": [
+    "em.persist(em.create(PostTag, row))",
+    "await em.flush()",
+    "em.insertMany(PostTag",
+  ],
 };
 
 describe.skipIf(dirs.length === 0)("guidance over the detector's corpus", () => {
@@ -169,6 +179,7 @@ describe.skipIf(dirs.length === 0)("guidance over the detector's corpus", () => 
         if (process.env.GUIDANCE_CORPUS_REPORT) {
           console.log(`${dir} ${label.scenario}: ${g.orm} ${g.confidence} ${g.strategy} ${g.summary}`);
         }
+        for (const snippet of SNIPPETS[`${dir}/${label.scenario}`] ?? []) expect(g.after).toContain(snippet);
         const text = [g.summary, g.why, g.before, g.after, g.verify, g.tradeoff].join("\n");
         expect(text).not.toMatch(/undefined|NaN|\[object /);
       }

@@ -72,6 +72,16 @@ export const drizzle: OrmCatalogEntry = {
       weight: 0.4,
       label: "insert passing null/default for the omitted key",
     },
+    // The same insert in the detector's display form, where the VALUES list is folded to (?): the key column
+    // still leads the column list, and nothing follows the VALUES (no RETURNING, no ";"). Rails, Django and
+    // SQLAlchemy leave the key out; Sequelize adds it but quotes with backticks on SQLite and ends in ";" or
+    // RETURNING; Prisma qualifies the table; TypeORM writes no space before "(".
+    {
+      on: "sql",
+      pattern: /^INSERT INTO "\w+" \("id", [^)]*\) VALUES \(\?\)(?:, \(\?\))*$/,
+      weight: 0.35,
+      label: 'insert listing the "id" key first, nothing after VALUES',
+    },
   ],
   implicitLazyLoading: false,
   relationName: (n) => n.attr.camel,

@@ -34,6 +34,14 @@ export const mikroorm: OrmCatalogEntry = {
       label: '"a0".* with AS "a0" aliases',
     },
     { on: "sql", pattern: /(["`])[a-z]\d+\1\.(["`])\w+\2/, weight: 0.3, label: '"a0"."column" aliases' },
+    // knex on SQLite: backticks, and the generated key read back with RETURNING `id` (Prisma qualifies the
+    // table with `main`. and aliases the column; Sequelize on SQLite sends no RETURNING and ends in ";").
+    {
+      on: "sql",
+      pattern: /^INSERT INTO `\w+` \([^)]*\) VALUES \(\?\)(?:, \(\?\))* RETURNING `\w+`$/,
+      weight: 0.4,
+      label: "insert into `table` ... returning `id`",
+    },
   ],
   implicitLazyLoading: false,
   relationName: (n) => n.attr.camel,
@@ -94,7 +102,7 @@ export const mikroorm: OrmCatalogEntry = {
           ? `await em.nativeDelete(${model}, { id: { $in: ids } });`
           : ctx.write === "update"
             ? `await em.nativeUpdate(${model}, { id: { $in: ids } }, { ... });`
-            : `for (const row of rows) em.persist(em.create(${model}, row));\nawait em.flush(); // the unit of work batches the INSERTs`;
+            : `for (const row of rows) em.persist(em.create(${model}, row));\nawait em.flush(); // the unit of work sends one multi-row INSERT\n\n// or, without entities and hooks:\nawait em.insertMany(${model}, rows);`;
       return {
         summary: `Replace the per-row ${ctx.write ?? "insert"} of ${model} with ${ctx.write === "delete" ? "one nativeDelete" : ctx.write === "update" ? "one nativeUpdate" : "one flush for all rows"}`,
         before: `for (const row of rows) {\n  await em.persistAndFlush(em.create(${model}, row)); // one flush per row\n}`,
