@@ -16,6 +16,8 @@ describe("recognizeOrm", () => {
       ["OpenTelemetry::Instrumentation::ActiveRecord", "activerecord"],
       ["io.opentelemetry.hibernate-6.0", "hibernate"],
       ["@prisma/instrumentation", "prisma"],
+      // What @prisma/instrumentation really reports (recorded/prisma.json): the client's tracer is "prisma".
+      ["prisma", "prisma"],
       ["OpenTelemetry.Instrumentation.EntityFrameworkCore", "efcore"],
       ["@opentelemetry/instrumentation-typeorm", "typeorm"],
       ["opentelemetry_ecto", "ecto"],
@@ -49,6 +51,24 @@ describe("recognizeOrm", () => {
     expect(sql('UPDATE "posts" SET "title" = ?, "updated_at" = ? WHERE "posts"."id" = ?', null).orm).not.toBe(
       "laravel",
     );
+  });
+
+  it("reads Prisma's writes from their schema-qualified tables and self-aliased RETURNING", () => {
+    const sql = (statement: string) => recognizeOrm({ ...none, sdkLanguage: "nodejs", statement });
+    expect(
+      sql(
+        "INSERT INTO `main`.`Comment` (`body`, `postId`) VALUES (?) RETURNING `id` AS `id`, `body` AS `body`",
+      ).orm,
+    ).toBe("prisma");
+    expect(sql('UPDATE "public"."Post" SET "title" = ? WHERE "public"."Post"."id" = ?').orm).toBe("prisma");
+    // Unqualified tables and plain RETURNING are other ORMs' (MikroORM, Sequelize, Drizzle): never Prisma.
+    expect(sql("INSERT INTO `post_tags` (`post_id`, `tag_id`) VALUES (?) RETURNING `id`").orm).not.toBe(
+      "prisma",
+    );
+    expect(sql("INSERT INTO `post_tags` (`id`,`post_id`,`tag_id`) VALUES (NULL,$?,$?)").orm).not.toBe(
+      "prisma",
+    );
+    expect(sql('UPDATE "posts" SET "view_count" = ? WHERE "posts"."id" = ?').orm).not.toBe("prisma");
   });
 
   it("reads Drizzle's query builder from its SQL, and not Sequelize's aliased selects", () => {

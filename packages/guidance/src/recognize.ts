@@ -51,7 +51,7 @@ const SCOPE_LANGUAGES: [RegExp, Language][] = [
   [/^OpenTelemetry\.Instrumentation\.|^Microsoft\.EntityFrameworkCore/, "dotnet"],
   [/^io\.opentelemetry\.contrib\.php|^io\.opentelemetry\.contrib\.laravel/, "php"],
   [/^io\.opentelemetry\.|^org\.hibernate/, "java"],
-  [/^@opentelemetry\/|^@prisma\/|^opentelemetry-instrumentation-/, "nodejs"],
+  [/^@opentelemetry\/|^@prisma\/|^prisma$|^opentelemetry-instrumentation-/, "nodejs"],
   [/^go\.opentelemetry\.io\/|^gorm\.io\/|^github\.com\//, "go"],
   [/^opentelemetry_|^opentelemetrex_/, "erlang"],
 ];

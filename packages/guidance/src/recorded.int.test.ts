@@ -11,7 +11,7 @@ import {
 } from "./scenarios.fixture.js";
 
 /**
- * Guidance over SQL recorded from real ORMs installed from Debian (recorded/<orm>.json, written by
+ * Guidance over SQL recorded from real ORMs installed from Debian or npm (recorded/<orm>.json, written by
  * recorded/generators/*; see recorded/README.md). The JSON keeps the SQL exactly as the ORM sent it; the
  * detector's own normalizer (a test-only dependency) puts it in the display form the server hands to guidance.
  */
@@ -38,8 +38,8 @@ const KNOWN_WRONG = new Set<string>([]);
 
 /**
  * Confidence from the SQL dialect alone (no scope name, same SDK language): the floor each read must reach,
- * a little under what it gets today. Writes carry no dialect clue for either ORM (guidance answers "unknown",
- * confidence 0, and plain-SQL advice), so they have no floor here.
+ * a little under what it gets today. Eloquent's and GORM's writes carry no dialect clue (guidance answers
+ * "unknown", confidence 0, and plain-SQL advice), so they have no floor here; Prisma's do.
  */
 const DIALECT_ONLY: Record<string, number> = {
   // select * from "authors" where "authors"."id" = ? limit 1: only the shared select-* shape (0.32 today).
@@ -56,6 +56,17 @@ const DIALECT_ONLY: Record<string, number> = {
   "gorm/nested": 0.45,
   "gorm/count_per_row": 0.45,
   "gorm/find_per_id": 0.45,
+  // `main`.`Author`.`id`: every column schema- and table-qualified (0.64 today).
+  "prisma/many_to_one": 0.6,
+  "prisma/one_to_many": 0.6,
+  "prisma/one_to_many_where": 0.6,
+  "prisma/nested": 0.6,
+  "prisma/count_per_row": 0.6,
+  "prisma/find_per_id": 0.6,
+  // INSERT INTO `main`.`Comment` ... RETURNING `id` AS `id` (0.75 today); the UPDATE also qualifies its
+  // WHERE columns (0.9 today).
+  "prisma/insert_per_row": 0.7,
+  "prisma/update_per_row": 0.85,
 };
 
 const report = (line: string) => {

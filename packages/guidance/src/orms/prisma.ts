@@ -2,9 +2,12 @@ import type { FixContext, Link, OrmCatalogEntry } from "../types.js";
 import { aggregateName, alias, COMMON, JS_LOOP, nestedLoop } from "./helpers.js";
 
 /**
- * Prisma ORM 5. Prisma has no lazy loading: its N+1 is a query per row written in a loop or a GraphQL
+ * Prisma ORM 5 to 7. Prisma has no lazy loading: its N+1 is a query per row written in a loop or a GraphQL
  * resolver. include loads relations with one extra IN query per relation (or one JOIN query with
- * relationLoadStrategy: "join", preview feature relationJoins).
+ * relationLoadStrategy: "join", preview feature relationJoins). Recorded Prisma 7 SQL (recorded/prisma.json):
+ * every table schema-qualified (`main`.`Post` on SQLite, "public"."Post" on PostgreSQL), every column
+ * table-qualified in reads, `LIMIT ? OFFSET ?` on every findMany, and writes that return each column
+ * aliased to itself.
  */
 
 const client = (model: { camel: string }) => `prisma.${model.camel}`;
@@ -48,6 +51,20 @@ export const prisma: OrmCatalogEntry = {
       label: '"schema"."Model"."column" names',
     },
     { on: "sql", pattern: /`\w+`\.`[A-Z]\w*`\.`\w+`/, weight: 0.6, label: "`schema`.`Model`.`column` names" },
+    // INSERT INTO `main`.`Comment` (...) / UPDATE "public"."Post" SET ...: writes name the schema too.
+    {
+      on: "sql",
+      pattern: /^(?:INSERT INTO|UPDATE|DELETE FROM) ([`"])\w+\1\.([`"])[A-Z]\w*\2/i,
+      weight: 0.45,
+      label: "schema-qualified model table in a write",
+    },
+    // ... RETURNING `id` AS `id`, `body` AS `body`: the query compiler aliases each returned column to itself.
+    {
+      on: "sql",
+      pattern: /\bRETURNING ([`"])(\w+)\1 AS \1\2\1/i,
+      weight: 0.5,
+      label: "RETURNING columns aliased to themselves",
+    },
   ],
   implicitLazyLoading: false,
   relationName: (n) => n.attr.camel,
@@ -105,7 +122,8 @@ export const prisma: OrmCatalogEntry = {
             `const n = await ${client(ctx.n.child)}.count({ where: { ${ctx.n.fk.camel}: ${parent.camel}.id } }); // one query per row`,
           ),
           after: `const ${ctx.n.parents.camel} = await ${client(parent)}.findMany({\n  include: { _count: { select: { ${attr.camel}: true } } },\n});\n// ${parent.camel}._count.${attr.camel}`,
-          tradeoff: "The count is computed in the parent query (a subquery per row in one statement).",
+          tradeoff:
+            "One statement: Prisma joins the parent rows to one count grouped by the foreign key (LEFT JOIN (... GROUP BY ...)).",
         };
       }
       const col = ctx.aggregate?.column?.camel ?? "id";
