@@ -141,6 +141,18 @@ describe("recognizeOrm", () => {
     expect(recognizeOrm({ ...none, statement: soft, sdkLanguage: "go" }).orm).toBe("gorm");
   });
 
+  it("without an SDK language, a lone weak shape clue names no ORM (13 ORMs of 7 languages compete)", () => {
+    // Real writes from the corpus that each match one other ORM's shape clue a little.
+    const rails = 'UPDATE "posts" SET "view_count" = ? WHERE "posts"."id" = ?'; // Drizzle-like filter
+    const sequelize = "INSERT INTO `post_tags` (`id`, `post_id`, `tag_id`) VALUES (?) ;";
+    for (const statement of [rails, sequelize]) {
+      const m = recognizeOrm({ ...none, statement });
+      expect(m, statement).toMatchObject({ orm: null, confidence: 0 });
+    }
+    // The Rails UPDATE stays unnamed for Ruby too: it carries no Rails clue.
+    expect(recognizeOrm({ ...none, statement: rails, sdkLanguage: "ruby" }).orm).toBeNull();
+  });
+
   it("returns null with confidence 0 for hand-written SQL", () => {
     for (const statement of [
       "SELECT * FROM t WHERE t.x_id = ?",

@@ -23,6 +23,12 @@ export type RecognitionInput = Pick<
   Partial<Pick<GuidanceInput, "chain" | "code" | "spans">>;
 
 const MIN_CONFIDENCE = 0.3;
+/**
+ * Without an SDK language every ORM of every language competes on SQL shape, and the shapes overlap across
+ * languages (a Rails UPDATE reads a little like Drizzle, a Sequelize INSERT a little like Django), so a lone
+ * weak shape clue is not enough to name one.
+ */
+const MIN_CONFIDENCE_WITHOUT_LANGUAGE = 0.45;
 /** A matching SDK language is weak evidence by itself (Python has several ORMs) but breaks near-ties. */
 const LANGUAGE_WEIGHT = 0.1;
 
@@ -150,7 +156,7 @@ export function recognizeOrm(input: RecognitionInput): OrmMatch {
   if (!best) return { orm: null, confidence: 0, evidence: languageNote };
   // A runner-up as strong as the winner halves the confidence: the SQL shape alone may fit both.
   const confidence = best.score * (1 - 0.5 * ((second?.score ?? 0) / best.score));
-  if (confidence < MIN_CONFIDENCE) {
+  if (confidence < (language ? MIN_CONFIDENCE : MIN_CONFIDENCE_WITHOUT_LANGUAGE)) {
     const names = candidates.slice(0, 3).map((c) => `${c.entry.name} ${c.score.toFixed(2)}`);
     return {
       orm: null,
