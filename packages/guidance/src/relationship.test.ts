@@ -13,6 +13,7 @@ describe("inferRelationship", () => {
       column: "id",
       direction: "many-to-one",
       foreignKeyOf: null,
+      linkTable: null,
     });
     expect(nameRelationship(r)).toMatchObject({ parent: { pascal: "Post" }, attr: { snake: "author" } });
   });
@@ -81,7 +82,12 @@ describe("inferRelationship", () => {
       'SELECT "tag"."id" FROM "tags" "tag" INNER JOIN "post_tags" "pt" ON "pt"."tag_id" = "tag"."id" WHERE "pt"."post_id" IN (?)',
       null,
     );
-    expect(m2m).toMatchObject({ childTable: "tags", direction: "one-to-many", foreignKeyOf: "post" });
+    expect(m2m).toMatchObject({
+      childTable: "tags",
+      direction: "one-to-many",
+      foreignKeyOf: "post",
+      linkTable: "post_tags",
+    });
     expect(nameRelationship(m2m)).toMatchObject({ parent: { pascal: "Post" }, attr: { camel: "tags" } });
   });
 
@@ -111,12 +117,18 @@ describe("inferRelationship: keys named after the parent", () => {
       column: "books_isbn",
       direction: "one-to-many",
       foreignKeyOf: "book",
+      linkTable: "Book_Author",
     });
   });
 
   it("keeps the link table when nothing is joined to it", () => {
     const r = inferRelationship("SELECT * FROM book_notes WHERE book_notes.book_isbn = ?", books);
-    expect(r).toMatchObject({ childTable: "book_notes", direction: "one-to-many", foreignKeyOf: "book" });
+    expect(r).toMatchObject({
+      childTable: "book_notes",
+      direction: "one-to-many",
+      foreignKeyOf: "book",
+      linkTable: null,
+    });
   });
 
   it("needs the source to select the column: a prefix alone is not a key", () => {

@@ -20,6 +20,8 @@ export interface Relationship {
   direction: Direction;
   /** For one-to-many, the parent a foreign key names ("post_id" -> "post"); a parent when no source is known. */
   foreignKeyOf: string | null;
+  /** Many-to-many: the link table the load goes through ("post_tags", "Book_Author"); null for a direct key. */
+  linkTable: string | null;
 }
 
 /**
@@ -84,6 +86,7 @@ function throughJoin(child: ParsedStatement, parentTable: string | null): Relati
       column: filter.column,
       direction: "one-to-many",
       foreignKeyOf: base,
+      linkTable: filter.table,
     };
   }
   if (!isPrimaryKey(filter.column)) return null;
@@ -102,6 +105,7 @@ function throughJoin(child: ParsedStatement, parentTable: string | null): Relati
         column: "id",
         direction: "many-to-one",
         foreignKeyOf: null,
+        linkTable: null,
       };
     }
     const fk = foreignKeyBase(theirs.column);
@@ -112,6 +116,7 @@ function throughJoin(child: ParsedStatement, parentTable: string | null): Relati
         column: theirs.column,
         direction: "one-to-many",
         foreignKeyOf: fk,
+        linkTable: null,
       };
   }
   return null;
@@ -150,14 +155,16 @@ export function inferRelationship(statement: string, sourceStatement: string | n
   let direction: Direction = "unknown";
   let foreignKeyOf: string | null = null;
   let childTable = child.table;
+  let linkTable: string | null = null;
   const parentKey = column ? parentKeyBase(column, parentTable, source?.names ?? []) : null;
   if (column && isPrimaryKey(column)) direction = "many-to-one";
   else if (column && parentKey) {
     direction = "one-to-many";
     foreignKeyOf = parentKey;
-    childTable = linkTarget(child, column) ?? child.table;
+    const target = linkTarget(child, column);
+    if (target) [childTable, linkTable] = [target, child.table];
   }
-  return { parentTable, childTable, column, direction, foreignKeyOf };
+  return { parentTable, childTable, column, direction, foreignKeyOf, linkTable };
 }
 
 /**
@@ -206,6 +213,7 @@ export function nameRelationship(
     key: cased(keyColumn),
     parentTable: r.parentTable ?? plural(parent),
     childTable: r.childTable ?? plural(child),
+    linkTable: r.linkTable,
     fkColumn,
     keyColumn,
   };

@@ -55,6 +55,8 @@ export interface Names {
   /** Table and column names as the SQL spells them, for raw-SQL snippets. */
   parentTable: string;
   childTable: string;
+  /** Many-to-many: the link table between them, as the SQL spells it; null for a direct foreign key. */
+  linkTable: string | null;
   fkColumn: string;
   keyColumn: string;
 }

@@ -73,10 +73,14 @@ export const hibernate: OrmCatalogEntry = {
       const { parent, child, attr, fk } = ctx.n;
       const p = alias(parent);
       const size = 100;
+      // Through a link table the collection is a @ManyToMany (a Set: Hibernate cannot fetch two bags at once).
+      const mapping = ctx.n.linkTable
+        ? `@ManyToMany\n@JoinTable(name = "${ctx.n.linkTable}")`
+        : `@OneToMany(mappedBy = "${fk.camel.replace(/Id$/, "")}")`;
       return {
         summary: `Batch the lazy loads of ${parent.pascal}.${attr.camel} with @BatchSize (IN queries), or JOIN FETCH it for one query`,
         before: loop(ctx, `${parent.camel}.get${attr.pascal}().size(); // lazy load: one SELECT per row`),
-        after: `// ${parent.pascal}.java: load ${attr.camel} for up to ${size} ${ctx.n.parents.camel} per SELECT ... WHERE ${ctx.n.fkColumn} IN (...)\n@OneToMany(mappedBy = "${fk.camel.replace(/Id$/, "")}")\n@BatchSize(size = ${size})\nprivate List<${child.pascal}> ${attr.camel};\n\n// or per query, when the page is small:\n@Query("SELECT DISTINCT ${p} FROM ${parent.pascal} ${p} LEFT JOIN FETCH ${p}.${attr.camel}")`,
+        after: `// ${parent.pascal}.java: load ${attr.camel} for up to ${size} ${ctx.n.parents.camel} per SELECT ... WHERE ${ctx.n.fkColumn} IN (...)\n${mapping}\n@BatchSize(size = ${size})\nprivate ${ctx.n.linkTable ? "Set" : "List"}<${child.pascal}> ${attr.camel};\n\n// or per query, when the page is small:\n@Query("SELECT DISTINCT ${p} FROM ${parent.pascal} ${p} LEFT JOIN FETCH ${p}.${attr.camel}")`,
         tradeoff: `@BatchSize adds one query per ${size} ${ctx.n.parents.camel} and never multiplies rows; JOIN FETCH of a collection repeats each ${parent.pascal} per ${child.pascal} and, with paging, Hibernate paginates in memory (HHH90003004).`,
         expectedQueries: 1 + Math.ceil(ctx.repeats / size),
         pitfalls: [COMMON.bigCollections],
