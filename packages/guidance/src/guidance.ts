@@ -10,6 +10,7 @@ import {
   nameRelationship,
   type Relationship,
 } from "./relationship.js";
+import { relationScope, scopePitfall } from "./scope.js";
 import { parseStatement } from "./sql.js";
 import { chooseStrategy, defaultExpectedQueries } from "./strategy.js";
 import type { FixCatalog, FixContext, GuidanceInput, Link, StrategyId, WriteOp } from "./types.js";
@@ -132,6 +133,8 @@ export function guidanceFor(input: GuidanceInput): Guidance {
   const expected = fix.expectedQueries ?? defaultExpectedQueries(strategy, ctx.hasSource, ctx.links.length);
   // Read-side pitfalls (serializers, closed sessions, lazy settings) do not apply to a write loop.
   const general = strategy === "bulk-write" ? [] : catalog.pitfalls;
+  const eager = strategy === "eager-one-to-many" || strategy === "eager-many-to-one";
+  const scoped = eager ? scopePitfall(relationScope(input.statement, rel.column)) : null;
   return {
     orm: match.orm,
     ormName: catalog.name,
@@ -143,7 +146,7 @@ export function guidanceFor(input: GuidanceInput): Guidance {
     verify: verify(catalog, input, strategy, expected),
     strategy,
     tradeoff: fix.tradeoff,
-    pitfalls: [...new Set([...(fix.pitfalls ?? []), ...general])],
+    pitfalls: [...new Set([...(scoped ? [scoped] : []), ...(fix.pitfalls ?? []), ...general])],
     evidence: match.evidence,
     relationship: relationshipOut(catalog, rel, ctx),
     expectedQueries: expected,
