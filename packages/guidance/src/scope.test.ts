@@ -32,6 +32,23 @@ describe("relationScope", () => {
   });
 });
 
+describe("relationScope on hostile SQL", () => {
+  it("stays linear on long qualified-name runs (a regex over the qualifier backtracked for seconds)", () => {
+    for (const sql of [
+      `WHERE ${"a.".repeat(30_000)}`,
+      `WHERE ${'"a".'.repeat(15_000)} x`,
+      `WHERE ${"`a`.".repeat(15_000)}`,
+      `WHERE ${"[a.".repeat(15_000)}`,
+      `WHERE ${"a = ? ".repeat(10_000)}`,
+      `WHERE a = ? ORDER BY ${"a ".repeat(30_000)}`,
+    ]) {
+      const started = performance.now();
+      relationScope(sql, "x");
+      expect(performance.now() - started, sql.slice(0, 20)).toBeLessThan(200);
+    }
+  });
+});
+
 describe("guidance for a filtered, ordered relation load", () => {
   const input = {
     kind: "n_plus_one" as const,

@@ -5,9 +5,24 @@
  * never had. Guidance names them so the fix keeps them.
  */
 
-/** `t.col = ?`, `"t"."col" LIKE (? || ?)`, `col >= ?`, `col IN (?)`: the column compared with a parameter. */
-const COMPARED =
-  /(?:[\w"`[\]]+\.)*["`[]?(\w+)["`\]]?\s*(?:=|<>|!=|<=|>=|<|>|\bNOT\s+LIKE\b|\bI?LIKE\b|\bNOT\s+IN\b|\bIN\b)\s*\(?\s*\?/gi;
+/**
+ * A comparison with a parameter: `= ?`, `LIKE (? || ?)`, `>= ?`, `IN (?)`. The column is read backwards from
+ * the operator (`t.col`, `"t"."col"`, `` `col` ``), not by the regex: a pattern that also matched the qualified
+ * name before the operator would backtrack quadratically on a long run of `a.a.a.` in hostile SQL.
+ */
+const PARAM_COMPARISON = /(?:<>|!=|<=|>=|=|<|>|\bNOT\s+LIKE\b|\bI?LIKE\b|\bNOT\s+IN\b|\bIN\b)\s*\(?\s*\?/gi;
+const WORD = /\w/;
+const QUOTE_CLOSE = new Set(['"', "`", "]"]);
+
+/** The identifier just before `end` (spaces and one closing quote skipped), or null. */
+function columnBefore(text: string, end: number): string | null {
+  let i = end - 1;
+  while (i >= 0 && text[i] === " ") i--;
+  if (i >= 0 && QUOTE_CLOSE.has(text[i] as string)) i--;
+  const last = i;
+  while (i >= 0 && WORD.test(text[i] as string)) i--;
+  return last > i ? text.slice(i + 1, last + 1) : null;
+}
 const ORDER_BY = /\bORDER BY\s+(.+?)(?=\s+LIMIT\b|\s+OFFSET\b|\s+FETCH\b|\s+FOR\b|\)|$)/i;
 
 export interface RelationScope {
@@ -29,10 +44,10 @@ export function relationScope(statement: string, key: string | null): RelationSc
   const where = statement.search(/\bWHERE\b/i);
   const conditions = new Set<string>();
   if (where >= 0) {
-    const tail = statement.slice(where);
-    for (const m of tail.matchAll(COMPARED)) {
-      const column = m[1] as string;
-      if (column.toUpperCase() === "WHERE" || column.toUpperCase() === "AND") continue;
+    const tail = statement.slice(where + "WHERE".length);
+    for (const m of tail.matchAll(PARAM_COMPARISON)) {
+      const column = columnBefore(tail, m.index);
+      if (column === null || /^(AND|OR|NOT)$/i.test(column)) continue;
       if (key === null || column.toLowerCase() !== key.toLowerCase()) conditions.add(column);
     }
   }
