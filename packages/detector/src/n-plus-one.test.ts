@@ -36,6 +36,24 @@ describe("n_plus_one: classic 1+N", () => {
     expect(finding?.spans[0]).toMatchObject({ spanId: root.spanId, offsetMs: 0 });
   });
 
+  it("finds Prisma's loops although every Prisma read ends in LIMIT ? OFFSET ? (not pages: no ORDER BY, or a key lookup)", () => {
+    // Statements as Prisma 7 sent them (guidance/recorded/prisma.json): findUnique and findMany per post.
+    const posts =
+      "SELECT `main`.`Post`.`id`, `main`.`Post`.`authorId` FROM `main`.`Post` WHERE 1=1 LIMIT ? OFFSET ?";
+    for (const repeated of [
+      "SELECT `main`.`Author`.`id`, `main`.`Author`.`name` FROM `main`.`Author` WHERE (`main`.`Author`.`id` = ? AND 1=1) LIMIT ? OFFSET ?",
+      "SELECT `main`.`Comment`.`id`, `main`.`Comment`.`postId` FROM `main`.`Comment` WHERE `main`.`Comment`.`postId` = ? LIMIT ? OFFSET ?",
+    ]) {
+      const t = traceBuilder();
+      const root = t.request();
+      t.query(root, posts);
+      for (let i = 0; i < 5; i++) t.query(root, repeated);
+      const findings = run(t.spans);
+      expect(findings, repeated).toHaveLength(1);
+      expect(findings[0]).toMatchObject({ kind: "n_plus_one", repeats: 5 });
+    }
+  });
+
   it("reports N repeats with no distinct query before them, source null", () => {
     const t = traceBuilder();
     const root = t.request();

@@ -44,6 +44,10 @@ describe("classifySql", () => {
     for (const sql of [
       "SELECT * FROM t WHERE id = 1 LIMIT 21",
       "SELECT * FROM comments WHERE post_id = ? ORDER BY created_at DESC LIMIT 1",
+      // Prisma 7, recorded (guidance/recorded/prisma.json): every findUnique / findMany ends in LIMIT ? OFFSET ?.
+      "SELECT `main`.`Author`.`id`, `main`.`Author`.`name` FROM `main`.`Author` WHERE (`main`.`Author`.`id` = ? AND 1=1) LIMIT ? OFFSET ?",
+      "SELECT `main`.`Comment`.`id`, `main`.`Comment`.`postId` FROM `main`.`Comment` WHERE `main`.`Comment`.`postId` = ? LIMIT ? OFFSET ?",
+      'SELECT "public"."Post"."id" FROM "public"."Post" WHERE ("public"."Post"."id" = $1 AND 1=1) ORDER BY "public"."Post"."id" LIMIT $2 OFFSET $3',
       "SELECT * FROM t WHERE id > 5 ORDER BY name LIMIT 10",
       "SELECT * FROM t WHERE id > 5",
     ])

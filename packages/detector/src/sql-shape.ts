@@ -9,12 +9,19 @@
  * - `cursor`: FETCH / MOVE / CLOSE on a server-side cursor: more rows of one result, never an N+1.
  *
  * `paginated` marks reads shaped like one page of a longer result: LIMIT with OFFSET (`LIMIT ? OFFSET ?`,
- * `OFFSET ? ROWS FETCH NEXT ? ROWS ONLY`, MySQL `LIMIT ?, ?`), or keyset pagination: a range comparison on a
+ * `OFFSET ? ROWS FETCH NEXT ? ROWS ONLY`, MySQL `LIMIT ?, ?`) in an ordered read, or keyset pagination: a range comparison on a
  * column the statement also orders by, plus a row limit (`WHERE id > ? ORDER BY id LIMIT ?`, Rails
  * `find_each`). Fingerprints erase the offset or cursor value, so a loop over pages would look like N
  * identical queries; fetching a large result page by page is deliberate, so such loops are not reported.
  * An N+1 of "first row per parent" (`WHERE post_id = ? ORDER BY id LIMIT ?`) has no range comparison on the
  * ordered column and stays reported.
+ *
+ * OFFSET alone is not enough: Prisma appends `LIMIT ? OFFSET ?` to every findUnique and findMany (recorded
+ * from Prisma 7, and Prisma 4-6 do the same), so its per-row loads would all pass as pages. An OFFSET page
+ * needs an ORDER BY (unordered pages are not even well defined), and a read filtered on `id = ?` returns one
+ * row, which is never a page. Still read as pages, and so not reported: ordered per-parent loads with
+ * OFFSET (Prisma `findMany({ where: { postId }, orderBy })` in a loop), which text alone cannot tell from
+ * paging through one parent's rows.
  */
 export type CallOp = "read" | "write" | "control" | "cursor";
 
@@ -60,6 +67,8 @@ const WRITE = new Set(["insert", "update", "delete", "merge", "replace", "upsert
 
 const WRITE_AFTER_CTE = /\b(insert into|update [\w.]+ set|delete from|merge into)\b/;
 const OFFSET = /\boffset \?|\blimit \?, \?/;
+/** `id = ?`, qualified or not (`main.author.id = ?`): a primary-key lookup, one row at most. */
+const KEY_LOOKUP = /(?:^|[\s(.])id = \?/;
 const ROW_LIMIT = /\blimit \?|\bfetch (first|next) \? rows?\b|\btop \(?\?/;
 const RANGE = /([a-z_][\w$]*(?:\.[a-z_][\w$]*)*) (?:>|<|>=|<=) \?/g;
 const ROW_RANGE = /\(([^()]*)\) (?:>|<|>=|<=) \(\?\)/g;
@@ -74,6 +83,10 @@ function orderedColumns(canonical: string): Set<string> {
   const end = tail.search(ORDER_END);
   if (end >= 0) tail = tail.slice(0, end);
   return new Set(tail.split(",").map((part) => lastSegment(part.trim().split(" ")[0] ?? "")));
+}
+
+function isOffsetPage(canonical: string): boolean {
+  return OFFSET.test(canonical) && canonical.includes(" order by ") && !KEY_LOOKUP.test(canonical);
 }
 
 function isKeysetPage(canonical: string): boolean {
@@ -95,5 +108,5 @@ export function classifySql(canonical: string): SqlShape {
   if (verb === "with" && WRITE_AFTER_CTE.test(canonical)) return { op: "write", paginated: false };
   if (verb === "select" && (!canonical.includes(" from ") || / from dual\b/.test(canonical)))
     return { op: "control", paginated: false };
-  return { op: "read", paginated: OFFSET.test(canonical) || isKeysetPage(canonical) };
+  return { op: "read", paginated: isOffsetPage(canonical) || isKeysetPage(canonical) };
 }
