@@ -182,10 +182,53 @@ describe("recognizeOrm", () => {
   });
 });
 
+describe("Ecto's statements as its own OpenTelemetry instrumentation records them", () => {
+  // open-telemetry/opentelemetry-erlang-contrib opentelemetry_ecto_test.exs asserts this db.statement.
+  const statement = 'SELECT p0."id", p0."body", p0."user_id" FROM "posts" AS p0';
+
+  it("names Ecto with the Erlang SDK's language, and from the a0 aliases alone", () => {
+    expect(recognizeOrm({ ...none, sdkLanguage: "erlang", statement }).orm).toBe("ecto");
+    expect(recognizeOrm({ ...none, statement }).orm).toBe("ecto");
+    expect(
+      recognizeOrm({ ...none, sdkLanguage: "erlang", scopeName: "opentelemetry_ecto", statement }).confidence,
+    ).toBeGreaterThan(0.9);
+  });
+});
+
+describe("Hibernate 5 column aliases", () => {
+  // Hibernate's user guide (fetching-strategies-fetch-mode-select-example.sql), in the detector's display form.
+  const perDepartment =
+    "SELECT e.department_id AS departme3_1_0_, e.id AS id1_1_0_, e.username AS username2_1_1_ FROM Employee e WHERE e.department_id = ?";
+
+  it("reads <column><n>_<n>_ aliases under any table alias, with or without an SDK language", () => {
+    for (const sdkLanguage of ["java", null]) {
+      const m = recognizeOrm({ ...none, sdkLanguage, statement: perDepartment });
+      expect(m.orm, String(sdkLanguage)).toBe("hibernate");
+      expect(m.confidence).toBeGreaterThanOrEqual(0.55);
+    }
+    expect(recognizeOrm({ ...none, statement: "SELECT d.id AS id1_0_ FROM Department d" }).orm).toBe(
+      "hibernate",
+    );
+  });
+
+  it("leaves ordinary column aliases alone", () => {
+    for (const statement of [
+      "SELECT count(*) AS total_1 FROM posts",
+      'SELECT p.id AS "posts.id_1_" FROM posts p',
+      "SELECT a.id AS author_id, b.id AS book_id FROM authors a JOIN books b ON b.author_id = a.id",
+    ]) {
+      expect(recognizeOrm({ ...none, sdkLanguage: "java", statement }).orm, statement).toBeNull();
+    }
+  });
+});
+
 describe("languageOf", () => {
   it("prefers the SDK language, then the scope convention, then the file extension", () => {
     expect(languageOf({ ...none, sdkLanguage: "JavaScript" })?.language).toBe("nodejs");
     expect(languageOf({ ...none, sdkLanguage: "elixir" })?.language).toBe("erlang");
+    // What the Erlang/Elixir SDK really reports (opentelemetry-erlang otel_tracer_server: <<"erlang">>).
+    expect(languageOf({ ...none, sdkLanguage: "erlang" })?.language).toBe("erlang");
+    expect(languageOf({ ...none, scopeName: "opentelemetry_ecto" })?.language).toBe("erlang");
     expect(languageOf({ ...none, scopeName: "opentelemetry.instrumentation.dbapi" })?.language).toBe(
       "python",
     );

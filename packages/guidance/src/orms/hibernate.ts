@@ -48,6 +48,14 @@ export const hibernate: OrmCatalogEntry = {
       weight: 0.7,
       label: "Hibernate 5 column aliases (author0_.id as id1_0_)",
     },
+    // Hibernate 5 column aliases under any table alias (the user guide's "e.id as id1_1_0_", "e.department_id as
+    // departme3_1_0_"): the column name cut to 10 characters, then <column>_<table>_[<entity>_].
+    {
+      on: "sql",
+      pattern: /\bAS [a-z][a-z0-9_]{0,9}?\d+_\d+_(?:\d+_)?(?=,|\s|$)/i,
+      weight: 0.6,
+      label: "Hibernate 5 column aliases (e.id as id1_1_0_)",
+    },
   ],
   implicitLazyLoading: true,
   relationName: (n) => n.attr.camel,
