@@ -266,6 +266,45 @@ describe("n_plus_one: nested loops (1+N+N²)", () => {
     expect(findings[0]?.chain).toHaveLength(3);
   });
 
+  it("finds the chain when the middle level reads like a page (Prisma: ordered findMany per post, LIMIT ? OFFSET ?)", () => {
+    // Statements as Prisma 7 sent them (corpus/prisma/p_nested): every read ends in LIMIT ? OFFSET ?, so the
+    // ordered comments load per post has the shape of a page, which alone is never reported.
+    const posts =
+      "SELECT `main`.`posts`.`id` FROM `main`.`posts` WHERE 1=1 ORDER BY `main`.`posts`.`id` ASC LIMIT ? OFFSET ?";
+    const comments =
+      "SELECT `main`.`comments`.`id` FROM `main`.`comments` WHERE `main`.`comments`.`post_id` = ? ORDER BY `main`.`comments`.`id` ASC LIMIT ? OFFSET ?";
+    const authors =
+      "SELECT `main`.`authors`.`id` FROM `main`.`authors` WHERE (`main`.`authors`.`id` = ? AND 1=1) LIMIT ? OFFSET ?";
+    const t = traceBuilder();
+    const root = t.request();
+    t.query(root, posts);
+    for (let p = 0; p < 3; p++) {
+      t.query(root, comments);
+      for (let c = 0; c < 4; c++) t.query(root, authors);
+    }
+    const [finding, ...rest] = run(t.spans);
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ repeats: 12, sourceStatement: expect.stringContaining("`post_id` = ?") });
+    expect(finding?.statement).toContain("`main`.`authors`");
+    expect(finding?.chain).toHaveLength(3);
+  });
+
+  it("a page loop is never reported itself, but a lookup per row inside it is, with the page as its outer level", () => {
+    const page = "SELECT * FROM posts ORDER BY posts.id LIMIT 20 OFFSET ?";
+    const t = traceBuilder();
+    const root = t.request();
+    for (let p = 0; p < 6; p++) t.query(root, page);
+    expect(run(t.spans)).toEqual([]);
+    for (let p = 0; p < 3; p++) {
+      t.query(root, page);
+      for (let r = 0; r < 3; r++) t.query(root, author(r));
+    }
+    const findings = run(t.spans);
+    expect(findings.map((f) => [f.statement, f.repeats, f.chain.length])).toEqual([
+      ["SELECT authors.id, authors.name FROM authors WHERE authors.id = ?", 9, 2],
+    ]);
+  });
+
   it("keeps two relations read in one loop body apart (post.author; post.category)", () => {
     const t = traceBuilder();
     const root = t.request();

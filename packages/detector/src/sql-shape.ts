@@ -21,7 +21,8 @@
  * needs an ORDER BY (unordered pages are not even well defined), and a read filtered on `id = ?` returns one
  * row, which is never a page. Still read as pages, and so not reported: ordered per-parent loads with
  * OFFSET (Prisma `findMany({ where: { postId }, orderBy })` in a loop), which text alone cannot tell from
- * paging through one parent's rows.
+ * paging through one parent's rows. Such a level can still be the outer level of a nested loop (nested.ts), so
+ * the lookups inside it keep their chain.
  */
 export type CallOp = "read" | "write" | "control" | "cursor";
 
