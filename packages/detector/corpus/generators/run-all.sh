@@ -1,23 +1,26 @@
 #!/usr/bin/env bash
-# Regenerates the labeled corpus: ./run-all.sh [sqlalchemy|django|activerecord|sequelize|typeorm|drizzle|mikroorm ...]
-# (no argument: all seven). Python and Ruby ORMs come from Debian packages:
+# Regenerates the labeled corpus: ./run-all.sh [sqlalchemy|django|activerecord|sequelize|typeorm|drizzle|mikroorm|prisma ...]
+# (no argument: all eight). Python and Ruby ORMs come from Debian packages:
 #   apt-get install -y python3-sqlalchemy python3-django ruby-activerecord ruby-sqlite3
 # The Node generators' pinned packages (node/package.json) are installed into a throwaway directory
-# ($N1_CORPUS_NODE_DIR, default a fresh one under /tmp), never into the monorepo.
+# ($N1_CORPUS_NODE_DIR, default a fresh one under /tmp), never into the monorepo. For Prisma, `prisma generate`
+# renders the client from node/schema.prisma there (PRISMA_SCHEMA_ENGINE_BINARY=/bin/true: the schema engine
+# is a binary that is not downloaded; generate only needs the path to exist and never runs it).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 corpus="$(dirname "$here")"
 repo="$(cd "$corpus/../../.." && pwd)"
 python="${PYTHON:-/usr/bin/python3}"
 wanted=("$@")
-[ ${#wanted[@]} -eq 0 ] && wanted=(sqlalchemy django activerecord sequelize typeorm drizzle mikroorm)
+[ ${#wanted[@]} -eq 0 ] && wanted=(sqlalchemy django activerecord sequelize typeorm drizzle mikroorm prisma)
 
 node_dir=""
 node_env() {
   if [ -z "$node_dir" ]; then
     node_dir="${N1_CORPUS_NODE_DIR:-$(mktemp -d /tmp/n1-corpus-node.XXXXXX)}"
-    cp "$here/node/package.json" "$here/node/"*.cjs "$node_dir/"
-    if [ ! -d "$node_dir/node_modules/sequelize" ] || [ ! -d "$node_dir/node_modules/@mikro-orm/better-sqlite" ]; then
+    cp "$here/node/package.json" "$here/node/"*.cjs "$here/node/schema.prisma" "$node_dir/"
+    if [ ! -d "$node_dir/node_modules/sequelize" ] || [ ! -d "$node_dir/node_modules/@mikro-orm/better-sqlite" ] ||
+      [ ! -d "$node_dir/node_modules/@prisma/adapter-better-sqlite3" ]; then
       (cd "$node_dir" && npm install --no-audit --no-fund --no-package-lock >/dev/null)
     fi
   fi
@@ -29,6 +32,11 @@ for orm in "${wanted[@]}"; do
     django) "$python" "$here/python/django_gen.py" "$corpus" ;;
     activerecord) ruby "$here/ruby/activerecord_gen.rb" "$corpus" ;;
     sequelize | typeorm | drizzle | mikroorm) node_env && node "$node_dir/${orm}_gen.cjs" "$corpus" ;;
+    prisma)
+      node_env
+      (cd "$node_dir" && PRISMA_SCHEMA_ENGINE_BINARY=/bin/true npx prisma generate --schema schema.prisma >/dev/null)
+      node "$node_dir/prisma_gen.cjs" "$corpus"
+      ;;
     *) echo "unknown ORM: $orm" >&2 && exit 2 ;;
   esac
 done
