@@ -13,7 +13,8 @@ const path = require("node:path");
 const fs = require("node:fs");
 const os = require("node:os");
 const { BetterSqlite3Instrumentation } = require("opentelemetry-plugin-better-sqlite3");
-const { Corpus, listen, setup, traceIdMiddleware } = require("./harness.cjs");
+const { Corpus, serve, setup } = require("./harness.cjs");
+const { runScenarios } = require("./scenarios.cjs");
 
 // The instrumentation's "prepare: ..." span per Database#prepare is kept, as a real deployment sends it;
 // N1_CORPUS_DROP_PREPARE=1 records without it, as a collector filter processor would.
@@ -271,20 +272,7 @@ const routes = {
 
 async function main() {
   seed();
-  const app = express();
-  app.use(traceIdMiddleware);
-  for (const [route, handler] of Object.entries(routes)) {
-    const method = route.startsWith("/tags") || route.startsWith("/posts/views") ? "post" : "get";
-    app[method](route, async (req, res, next) => {
-      try {
-        await handler(req);
-        res.json({ ok: true });
-      } catch (e) {
-        next(e);
-      }
-    });
-  }
-  const server = await listen(app);
+  const server = await serve(express(), routes);
   const corpus = new Corpus(
     "drizzle",
     OUT,
@@ -305,180 +293,49 @@ async function main() {
     (s) => (s.name.startsWith("prepare:") ? undefined : s.attributes["db.query.text"]),
   );
   const A = 'from "authors" where "authors"."id" = ?';
-  const AR = 'from "authors" "authors" where "authors"."id" = ?'; // relational query (findFirst)
   const C = 'from "comments" where "comments"."post_id" = ?';
-  const P = 'from "posts" "posts" where "posts"."id" = ?';
   const SRC = { sourceContains: 'from "posts" order by "posts"."id"' };
-  const SRCR = 'from "posts" "posts" order by "posts"."id"';
-  await scenarios(corpus, server, { A, AR, C, P, SRC, SRCR });
+  await runScenarios(corpus, server, {
+    p_many_to_one: { what: "posts, author select each", contains: A, extra: SRC },
+    p_one_to_many: { what: "posts, comments select each", contains: C, extra: SRC },
+    p_nested: {
+      what: "thread view: query.posts.findMany, comments per post, query.authors.findFirst per comment",
+      // relational queries (findMany, findFirst) alias the table as itself
+      contains: 'from "authors" "authors" where "authors"."id" = ?',
+      extra: { sourceContains: C, chainContains: ['from "posts" "posts" order by "posts"."id"', C] },
+    },
+    p_wrapped_per_item: { what: "post cards, a span per card", contains: A, extra: SRC },
+    p_ids_no_source: {
+      what: "query.posts.findFirst per id",
+      contains: 'from "posts" "posts" where "posts"."id" = ?',
+    },
+    p_count_per_row: {
+      what: "posts, count() of comments each",
+      contains: 'select count(*) from "comments"',
+      extra: SRC,
+    },
+    p_insert_per_row: { what: "tag posts, insert each", contains: 'insert into "post_tags"' },
+    p_update_per_row: { what: "bump view counts, update each", contains: 'update "posts" set "view_count"' },
+    // better-sqlite3 is synchronous: the Promise.all's queries run one after the other, their spans never overlap
+    p_parallel: {
+      what: "posts, Promise.all(author selects) on a synchronous driver",
+      contains: A,
+      extra: SRC,
+    },
+    f_many_to_one: "query.posts.findMany with author",
+    f_one_to_many: "query.posts.findMany with comments",
+    f_nested: "thread view, with comments with author",
+    f_ids_no_source: "select where inArray",
+    f_count_per_row: "posts, grouped count",
+    f_insert_per_row: "tag posts, one insert of values([...])",
+    f_update_per_row: "bump view counts, one UPDATE inArray",
+    f_parallel: "query.posts.findMany with author (fix of Promise.all)",
+    n_pagination: "offset",
+    n_cached: "posts by 3 authors, authors from a request cache",
+  });
   corpus.finish();
   server.close();
   client.close();
-}
-
-async function scenarios(corpus, server, { A, AR, C, P, SRC, SRCR }) {
-  const one =
-    (contains, kind = "n_plus_one", extra = {}) =>
-    (tid) => [corpus.expect(tid, contains, kind, extra)];
-  const list = (route, ns, what, expected, method = "GET") =>
-    ns.map((n) => ({ description: `${what}, ${n} rows`, method, path: `${route}?limit=${n}`, expected }));
-  const ids = (route, sets, what, expected, method = "GET") =>
-    sets.map((s) => ({
-      description: `${what}, ${s.length} ids`,
-      method,
-      path: `${route}?ids=${s.join(",")}`,
-      expected,
-    }));
-  const range = (a, b) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
-
-  await corpus.scenario(
-    server,
-    "p_many_to_one",
-    list("/posts/authors", [5, 12, 30], "posts, author select each", one(A, "n_plus_one", SRC)),
-  );
-  await corpus.scenario(
-    server,
-    "p_one_to_many",
-    list("/posts/comments", [6, 10, 16], "posts, comments select each", one(C, "n_plus_one", SRC)),
-  );
-  await corpus.scenario(
-    server,
-    "p_nested",
-    list(
-      "/posts/thread",
-      [3, 5, 7],
-      "thread view: query.posts.findMany, comments per post, query.authors.findFirst per comment",
-      (tid) => [corpus.expect(tid, AR, "n_plus_one", { sourceContains: C, chainContains: [SRCR, C] })],
-    ),
-  );
-  await corpus.scenario(
-    server,
-    "p_wrapped_per_item",
-    list("/posts/cards", [5, 8, 15], "post cards, a span per card", one(A, "n_plus_one", SRC)),
-  );
-  await corpus.scenario(
-    server,
-    "p_ids_no_source",
-    ids(
-      "/posts/batch",
-      [[9, 4, 17, 2, 30], range(100, 110), range(31, 45)],
-      "query.posts.findFirst per id",
-      one(P),
-    ),
-  );
-  await corpus.scenario(
-    server,
-    "p_count_per_row",
-    list(
-      "/posts/counts",
-      [5, 9, 15],
-      "posts, count() of comments each",
-      one('select count(*) from "comments"', "n_plus_one", SRC),
-    ),
-  );
-  await corpus.scenario(
-    server,
-    "p_insert_per_row",
-    ids(
-      "/tags/3/posts",
-      [range(1, 5), range(1, 8), range(1, 16)],
-      "tag posts, insert each",
-      one('insert into "post_tags"', "repeated_write"),
-      "POST",
-    ),
-  );
-  await corpus.scenario(
-    server,
-    "p_update_per_row",
-    list(
-      "/posts/views",
-      [5, 11, 16],
-      "bump view counts, update each",
-      one('update "posts" set "view_count"', "repeated_write"),
-      "POST",
-    ),
-  );
-  // better-sqlite3 is synchronous: the Promise.all's queries run one after the other, their spans never overlap
-  await corpus.scenario(
-    server,
-    "p_parallel",
-    list(
-      "/posts/authors-parallel",
-      [6, 12, 20],
-      "posts, Promise.all(author selects) on a synchronous driver",
-      one(A, "n_plus_one", SRC),
-    ),
-  );
-  await corpus.scenario(
-    server,
-    "f_many_to_one",
-    list("/posts/authors-fixed", [5, 12, 30], "query.posts.findMany with author"),
-  );
-  await corpus.scenario(
-    server,
-    "f_one_to_many",
-    list("/posts/comments-fixed", [6, 10, 16], "query.posts.findMany with comments"),
-  );
-  await corpus.scenario(
-    server,
-    "f_nested",
-    list("/posts/thread-fixed", [3, 5, 7], "thread view, with comments with author"),
-  );
-  await corpus.scenario(
-    server,
-    "f_ids_no_source",
-    ids("/posts/batch-fixed", [[9, 4, 17, 2, 30], range(100, 110)], "select where inArray"),
-  );
-  await corpus.scenario(
-    server,
-    "f_count_per_row",
-    list("/posts/counts-fixed", [5, 9, 15], "posts, grouped count"),
-  );
-  await corpus.scenario(
-    server,
-    "f_insert_per_row",
-    ids(
-      "/tags/3/posts-fixed",
-      [range(1, 5), range(1, 16)],
-      "tag posts, one insert of values([...])",
-      undefined,
-      "POST",
-    ),
-  );
-  await corpus.scenario(
-    server,
-    "f_update_per_row",
-    list("/posts/views-fixed", [5, 16], "bump view counts, one UPDATE inArray", undefined, "POST"),
-  );
-  await corpus.scenario(
-    server,
-    "f_parallel",
-    list("/posts/authors-fixed", [6, 20], "query.posts.findMany with author (fix of Promise.all)"),
-  );
-  await corpus.scenario(server, "n_under_threshold", list("/posts/authors", [3, 4, 4], "posts, few rows"));
-  await corpus.scenario(server, "n_pagination", [
-    { description: "export, 6 pages by offset", path: "/export?pages=6" },
-    { description: "export, 7 pages by offset", path: "/export?pages=7" },
-    { description: "export, 6 pages by keyset", path: "/export?pages=6&keyset=1" },
-  ]);
-  await corpus.scenario(
-    server,
-    "n_retry",
-    [2, 4, 5].map((k) => ({
-      description: `read retried after ${k} SQLITE_BUSY errors`,
-      path: `/posts/1?failures=${k}`,
-    })),
-  );
-  await corpus.scenario(
-    server,
-    "n_cached",
-    list("/posts/cached-authors", [12, 25], "posts by 3 authors, authors from a request cache"),
-  );
-  await corpus.scenario(
-    server,
-    "n_many_distinct",
-    [1, 2].map(() => ({ description: "dashboard, many distinct queries", path: "/admin" })),
-  );
 }
 
 main().catch((e) => {

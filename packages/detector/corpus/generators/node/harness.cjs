@@ -54,8 +54,24 @@ function setup(serviceName, ormInstrumentation, { dropSpan } = {}) {
   return { exporter, tracer: trace.getTracer("blog-app") };
 }
 
-/** Starts the app on an ephemeral loopback port; the middleware hands each response its trace id. */
-function listen(app) {
+/**
+ * Serves `routes` (path -> handler; the /tags and /posts/views writes are POSTs, the rest GETs) from the Express
+ * `app` on an ephemeral loopback port; `run(handler, req)` calls a handler (MikroORM hands it a forked
+ * EntityManager). Each response carries its trace id.
+ */
+function serve(app, routes, run = (handler, req) => handler(req)) {
+  app.use(traceIdMiddleware);
+  for (const [route, handler] of Object.entries(routes)) {
+    const method = route.startsWith("/tags") || route.startsWith("/posts/views") ? "post" : "get";
+    app[method](route, async (req, res, next) => {
+      try {
+        await run(handler, req);
+        res.json({ ok: true });
+      } catch (e) {
+        next(e);
+      }
+    });
+  }
   return new Promise((resolve) => {
     const server = app.listen(0, "127.0.0.1", () => resolve(server));
   });
@@ -214,4 +230,4 @@ class Corpus {
   }
 }
 
-module.exports = { Corpus, listen, setup, traceIdMiddleware };
+module.exports = { Corpus, serve, setup };

@@ -13,7 +13,8 @@ const path = require("node:path");
 const fs = require("node:fs");
 const os = require("node:os");
 const { BetterSqlite3Instrumentation } = require("opentelemetry-plugin-better-sqlite3");
-const { Corpus, listen, setup, traceIdMiddleware } = require("./harness.cjs");
+const { Corpus, serve, setup } = require("./harness.cjs");
+const { runScenarios } = require("./scenarios.cjs");
 
 // The instrumentation's "prepare: ..." span per Database#prepare is kept, as a real deployment sends it;
 // N1_CORPUS_DROP_PREPARE=1 records without it, as a collector filter processor would.
@@ -255,20 +256,7 @@ const routes = {
 
 async function main() {
   await seed();
-  const app = express();
-  app.use(traceIdMiddleware);
-  for (const [route, handler] of Object.entries(routes)) {
-    const method = route.startsWith("/tags") || route.startsWith("/posts/views") ? "post" : "get";
-    app[method](route, async (req, res, next) => {
-      try {
-        await handler(req, orm.em.fork());
-        res.json({ ok: true });
-      } catch (e) {
-        next(e);
-      }
-    });
-  }
-  const server = await listen(app);
+  const server = await serve(express(), routes, (handler, req) => handler(req, orm.em.fork()));
   const nested = "@mikro-orm/better-sqlite/node_modules/better-sqlite3/package.json";
   const corpus = new Corpus(
     "mikroorm",
@@ -297,174 +285,44 @@ async function main() {
   );
   const A = "from `authors` as `a0` where `a0`.`id` = ?";
   const C = "from `comments` as `c0` where `c0`.`post_id` in (?)";
-  const P = "from `posts` as `p0` where `p0`.`id` = ?";
   const SRC = { sourceContains: "from `posts` as `p0` order by `p0`.`id` asc" };
-  await scenarios(corpus, server, { A, C, P, SRC });
+  await runScenarios(corpus, server, {
+    p_many_to_one: { what: "posts, author.load() each", contains: A, extra: SRC },
+    p_one_to_many: { what: "posts, comments.init() each", contains: C, extra: SRC },
+    p_nested: {
+      what: "thread view: comments.load() per post, author.load() per comment",
+      contains: A,
+      extra: { sourceContains: C, chainContains: [SRC.sourceContains, C] },
+    },
+    p_wrapped_per_item: { what: "post cards, a span per card", contains: A, extra: SRC },
+    p_ids_no_source: { what: "em.findOne per id", contains: "from `posts` as `p0` where `p0`.`id` = ?" },
+    p_count_per_row: {
+      what: "posts, em.count(Comment) each",
+      contains: "select count(*) as `count` from `comments`",
+      extra: SRC,
+    },
+    p_insert_per_row: { what: "tag posts, persistAndFlush each", contains: "insert into `post_tags`" },
+    p_update_per_row: { what: "bump view counts, flush() each", contains: "update `posts` set `view_count`" },
+    // knex has one pooled connection to SQLite and better-sqlite3 is synchronous: the loads run one after another
+    p_parallel: {
+      what: "posts, Promise.all(author.load()) on one pooled SQLite connection",
+      contains: A,
+      extra: SRC,
+    },
+    f_many_to_one: "find with populate author",
+    f_one_to_many: "find with populate comments",
+    f_nested: "thread view, populate comments.author",
+    f_ids_no_source: "find id $in",
+    f_count_per_row: "posts, grouped count (query builder)",
+    f_insert_per_row: "tag posts, create all then one flush",
+    f_update_per_row: "bump view counts, one flush (batched UPDATE)",
+    f_parallel: "find with populate author (fix of Promise.all)",
+    n_pagination: "offset",
+    n_cached: "posts by 3 authors, later loads served by the identity map",
+  });
   corpus.finish();
   server.close();
   await orm.close();
-}
-
-async function scenarios(corpus, server, { A, C, P, SRC }) {
-  const one =
-    (contains, kind = "n_plus_one", extra = {}) =>
-    (tid) => [corpus.expect(tid, contains, kind, extra)];
-  const list = (route, ns, what, expected, method = "GET") =>
-    ns.map((n) => ({ description: `${what}, ${n} rows`, method, path: `${route}?limit=${n}`, expected }));
-  const ids = (route, sets, what, expected, method = "GET") =>
-    sets.map((s) => ({
-      description: `${what}, ${s.length} ids`,
-      method,
-      path: `${route}?ids=${s.join(",")}`,
-      expected,
-    }));
-  const range = (a, b) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
-
-  await corpus.scenario(
-    server,
-    "p_many_to_one",
-    list("/posts/authors", [5, 12, 30], "posts, author.load() each", one(A, "n_plus_one", SRC)),
-  );
-  await corpus.scenario(
-    server,
-    "p_one_to_many",
-    list("/posts/comments", [6, 10, 16], "posts, comments.init() each", one(C, "n_plus_one", SRC)),
-  );
-  await corpus.scenario(
-    server,
-    "p_nested",
-    list(
-      "/posts/thread",
-      [3, 5, 7],
-      "thread view: comments.load() per post, author.load() per comment",
-      (tid) => [
-        corpus.expect(tid, A, "n_plus_one", { sourceContains: C, chainContains: [SRC.sourceContains, C] }),
-      ],
-    ),
-  );
-  await corpus.scenario(
-    server,
-    "p_wrapped_per_item",
-    list("/posts/cards", [5, 8, 15], "post cards, a span per card", one(A, "n_plus_one", SRC)),
-  );
-  await corpus.scenario(
-    server,
-    "p_ids_no_source",
-    ids("/posts/batch", [[9, 4, 17, 2, 30], range(100, 110), range(31, 45)], "em.findOne per id", one(P)),
-  );
-  await corpus.scenario(
-    server,
-    "p_count_per_row",
-    list(
-      "/posts/counts",
-      [5, 9, 15],
-      "posts, em.count(Comment) each",
-      one("select count(*) as `count` from `comments`", "n_plus_one", SRC),
-    ),
-  );
-  await corpus.scenario(
-    server,
-    "p_insert_per_row",
-    ids(
-      "/tags/3/posts",
-      [range(1, 5), range(1, 8), range(1, 16)],
-      "tag posts, persistAndFlush each",
-      one("insert into `post_tags`", "repeated_write"),
-      "POST",
-    ),
-  );
-  await corpus.scenario(
-    server,
-    "p_update_per_row",
-    list(
-      "/posts/views",
-      [5, 11, 16],
-      "bump view counts, flush() each",
-      one("update `posts` set `view_count`", "repeated_write"),
-      "POST",
-    ),
-  );
-  // knex has one pooled connection to SQLite and better-sqlite3 is synchronous: the loads run one after another
-  await corpus.scenario(
-    server,
-    "p_parallel",
-    list(
-      "/posts/authors-parallel",
-      [6, 12, 20],
-      "posts, Promise.all(author.load()) on one pooled SQLite connection",
-      one(A, "n_plus_one", SRC),
-    ),
-  );
-  await corpus.scenario(
-    server,
-    "f_many_to_one",
-    list("/posts/authors-fixed", [5, 12, 30], "find with populate author"),
-  );
-  await corpus.scenario(
-    server,
-    "f_one_to_many",
-    list("/posts/comments-fixed", [6, 10, 16], "find with populate comments"),
-  );
-  await corpus.scenario(
-    server,
-    "f_nested",
-    list("/posts/thread-fixed", [3, 5, 7], "thread view, populate comments.author"),
-  );
-  await corpus.scenario(
-    server,
-    "f_ids_no_source",
-    ids("/posts/batch-fixed", [[9, 4, 17, 2, 30], range(100, 110)], "find id $in"),
-  );
-  await corpus.scenario(
-    server,
-    "f_count_per_row",
-    list("/posts/counts-fixed", [5, 9, 15], "posts, grouped count (query builder)"),
-  );
-  await corpus.scenario(
-    server,
-    "f_insert_per_row",
-    ids(
-      "/tags/3/posts-fixed",
-      [range(1, 5), range(1, 16)],
-      "tag posts, create all then one flush",
-      undefined,
-      "POST",
-    ),
-  );
-  await corpus.scenario(
-    server,
-    "f_update_per_row",
-    list("/posts/views-fixed", [5, 16], "bump view counts, one flush (batched UPDATE)", undefined, "POST"),
-  );
-  await corpus.scenario(
-    server,
-    "f_parallel",
-    list("/posts/authors-fixed", [6, 20], "find with populate author (fix of Promise.all)"),
-  );
-  await corpus.scenario(server, "n_under_threshold", list("/posts/authors", [3, 4, 4], "posts, few rows"));
-  await corpus.scenario(server, "n_pagination", [
-    { description: "export, 6 pages by offset", path: "/export?pages=6" },
-    { description: "export, 7 pages by offset", path: "/export?pages=7" },
-    { description: "export, 6 pages by keyset", path: "/export?pages=6&keyset=1" },
-  ]);
-  await corpus.scenario(
-    server,
-    "n_retry",
-    [2, 4, 5].map((k) => ({
-      description: `read retried after ${k} SQLITE_BUSY errors`,
-      path: `/posts/1?failures=${k}`,
-    })),
-  );
-  await corpus.scenario(
-    server,
-    "n_cached",
-    list("/posts/cached-authors", [12, 25], "posts by 3 authors, later loads served by the identity map"),
-  );
-  await corpus.scenario(
-    server,
-    "n_many_distinct",
-    [1, 2].map(() => ({ description: "dashboard, many distinct queries", path: "/admin" })),
-  );
 }
 
 main().catch((e) => {

@@ -12,7 +12,8 @@ const path = require("node:path");
 const fs = require("node:fs");
 const os = require("node:os");
 const { TypeormInstrumentation } = require("opentelemetry-instrumentation-typeorm");
-const { Corpus, listen, setup, traceIdMiddleware } = require("./harness.cjs");
+const { Corpus, serve, setup } = require("./harness.cjs");
+const { runScenarios } = require("./scenarios.cjs");
 
 const { exporter, tracer } = setup("blog-api-ts", new TypeormInstrumentation());
 
@@ -283,20 +284,7 @@ const routes = {
 
 async function main() {
   await seed();
-  const app = express();
-  app.use(traceIdMiddleware);
-  for (const [route, handler] of Object.entries(routes)) {
-    const method = route.startsWith("/tags") || route.startsWith("/posts/views") ? "post" : "get";
-    app[method](route, async (req, res, next) => {
-      try {
-        await handler(req);
-        res.json({ ok: true });
-      } catch (e) {
-        next(e);
-      }
-    });
-  }
-  const server = await listen(app);
+  const server = await serve(express(), routes);
   const corpus = new Corpus(
     "typeorm",
     OUT,
@@ -314,19 +302,6 @@ async function main() {
   );
   global.corpusSent = sent;
   const SRC = { sourceContains: '"entityClass":"Post"' };
-  const one =
-    (contains, kind = "n_plus_one", extra = {}) =>
-    (tid) => [corpus.expect(tid, contains, kind, extra)];
-  const list = (route, ns, what, expected, method = "GET") =>
-    ns.map((n) => ({ description: `${what}, ${n} rows`, method, path: `${route}?limit=${n}`, expected }));
-  const ids = (route, sets, what, expected, method = "GET") =>
-    sets.map((s) => ({
-      description: `${what}, ${s.length} ids`,
-      method,
-      path: `${route}?ids=${s.join(",")}`,
-      expected,
-    }));
-  const range = (a, b) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
   // db.statement is SQL from the query builder (named parameters, not what the driver got) or, for
   // EntityManager calls, the call's arguments as JSON.
   const L = {
@@ -339,158 +314,39 @@ async function main() {
     savePostTag: '"targetOrEntity":"PostTag","maybeEntityOrOptions"',
     updatePost: '"target":"Post","criteria"',
   };
-
-  await corpus.scenario(
-    server,
-    "p_many_to_one",
-    list(
-      "/posts/authors",
-      [5, 12, 30],
-      "posts, await post.author (lazy relation) each",
-      one(L.lazyAuthor, "n_plus_one", SRC),
-    ),
-  );
-  await corpus.scenario(
-    server,
-    "p_one_to_many",
-    list(
-      "/posts/comments",
-      [6, 10, 16],
-      "posts, await post.comments each",
-      one(L.lazyComments, "n_plus_one", SRC),
-    ),
-  );
-  await corpus.scenario(
-    server,
-    "p_nested",
-    list("/posts/thread", [3, 5, 7], "thread view", (tid) =>
-      // one finding for the whole 1+N+N² (the fix is one change): the inner loop, author per comment, whose
-      // chain holds the outer levels (Finding.chain); the comments-per-post loop is not a finding of its own
-      [
-        corpus.expect(tid, L.lazyCommentAuthor, "n_plus_one", {
-          sourceContains: L.lazyComments,
-          chainContains: [SRC.sourceContains, L.lazyComments],
-        }),
-      ],
-    ),
-  );
-  await corpus.scenario(
-    server,
-    "p_wrapped_per_item",
-    list("/posts/cards", [5, 8, 15], "post cards, a span per card", one(L.findAuthor, "n_plus_one")),
-  );
-  await corpus.scenario(
-    server,
-    "p_ids_no_source",
-    ids(
-      "/posts/batch",
-      [[9, 4, 17, 2, 30], range(100, 110), range(31, 45)],
-      "findOneBy per id",
-      one(L.findPost),
-    ),
-  );
-  await corpus.scenario(
-    server,
-    "p_count_per_row",
-    list("/posts/counts", [5, 9, 15], "posts, countBy each", one(L.countComments, "n_plus_one")),
-  );
-  await corpus.scenario(
-    server,
-    "p_insert_per_row",
-    ids(
-      "/tags/3/posts",
-      [range(1, 5), range(1, 8), range(1, 16)],
-      "tag posts, save() each",
-      one(L.savePostTag, "repeated_write"),
-      "POST",
-    ),
-  );
-  await corpus.scenario(
-    server,
-    "p_update_per_row",
-    list(
-      "/posts/views",
-      [5, 11, 16],
-      "bump view counts, update() each",
-      one(L.updatePost, "repeated_write"),
-      "POST",
-    ),
-  );
-  await corpus.scenario(
-    server,
-    "p_parallel",
-    list(
-      "/posts/authors-parallel",
-      [6, 12, 20],
-      "posts, Promise.all(post.author)",
-      one(L.lazyAuthor, "n_plus_one", { ...SRC, parallel: true }),
-    ),
-  );
-
-  await corpus.scenario(
-    server,
-    "f_many_to_one",
-    list("/posts/authors-fixed", [5, 12, 30], "posts relations author"),
-  );
-  await corpus.scenario(
-    server,
-    "f_one_to_many",
-    list("/posts/comments-fixed", [6, 10, 16], "posts relations comments"),
-  );
-  await corpus.scenario(
-    server,
-    "f_nested",
-    list("/posts/thread-fixed", [3, 5, 7], "thread view, nested relations"),
-  );
-  await corpus.scenario(
-    server,
-    "f_ids_no_source",
-    ids("/posts/batch-fixed", [[9, 4, 17, 2, 30], range(100, 110)], "findBy id In"),
-  );
-  await corpus.scenario(
-    server,
-    "f_count_per_row",
-    list("/posts/counts-fixed", [5, 9, 15], "posts, grouped COUNT"),
-  );
-  await corpus.scenario(
-    server,
-    "f_insert_per_row",
-    ids("/tags/3/posts-fixed", [range(1, 5), range(1, 16)], "tag posts, one insert()", undefined, "POST"),
-  );
-  await corpus.scenario(
-    server,
-    "f_update_per_row",
-    list("/posts/views-fixed", [5, 16], "bump view counts, one UPDATE", undefined, "POST"),
-  );
-  await corpus.scenario(
-    server,
-    "f_parallel",
-    list("/posts/authors-fixed", [6, 20], "posts relations author (fix of Promise.all)"),
-  );
-  await corpus.scenario(server, "n_under_threshold", list("/posts/authors", [3, 4, 4], "posts, few rows"));
-  await corpus.scenario(server, "n_pagination", [
-    { description: "export, 6 pages by skip/take", path: "/export?pages=6" },
-    { description: "export, 7 pages by skip/take", path: "/export?pages=7" },
-    { description: "export, 6 pages by keyset", path: "/export?pages=6&keyset=1" },
-  ]);
-  await corpus.scenario(
-    server,
-    "n_retry",
-    [2, 4, 5].map((k) => ({
-      description: `read retried after ${k} SQLITE_BUSY errors`,
-      path: `/posts/1?failures=${k}`,
-    })),
-  );
-  await corpus.scenario(
-    server,
-    "n_cached",
-    list("/posts/cached-authors", [12, 25], "posts by 3 authors, authors from a request cache"),
-  );
-  await corpus.scenario(
-    server,
-    "n_many_distinct",
-    [1, 2].map(() => ({ description: "dashboard, many distinct queries", path: "/admin" })),
-  );
+  await runScenarios(corpus, server, {
+    p_many_to_one: {
+      what: "posts, await post.author (lazy relation) each",
+      contains: L.lazyAuthor,
+      extra: SRC,
+    },
+    p_one_to_many: { what: "posts, await post.comments each", contains: L.lazyComments, extra: SRC },
+    p_nested: {
+      what: "thread view",
+      contains: L.lazyCommentAuthor,
+      extra: { sourceContains: L.lazyComments, chainContains: [SRC.sourceContains, L.lazyComments] },
+    },
+    p_wrapped_per_item: { what: "post cards, a span per card", contains: L.findAuthor },
+    p_ids_no_source: { what: "findOneBy per id", contains: L.findPost },
+    p_count_per_row: { what: "posts, countBy each", contains: L.countComments },
+    p_insert_per_row: { what: "tag posts, save() each", contains: L.savePostTag },
+    p_update_per_row: { what: "bump view counts, update() each", contains: L.updatePost },
+    p_parallel: {
+      what: "posts, Promise.all(post.author)",
+      contains: L.lazyAuthor,
+      extra: { ...SRC, parallel: true },
+    },
+    f_many_to_one: "posts relations author",
+    f_one_to_many: "posts relations comments",
+    f_nested: "thread view, nested relations",
+    f_ids_no_source: "findBy id In",
+    f_count_per_row: "posts, grouped COUNT",
+    f_insert_per_row: "tag posts, one insert()",
+    f_update_per_row: "bump view counts, one UPDATE",
+    f_parallel: "posts relations author (fix of Promise.all)",
+    n_pagination: "skip/take",
+    n_cached: "posts by 3 authors, authors from a request cache",
+  });
   corpus.finish();
   server.close();
   await ds.destroy();
