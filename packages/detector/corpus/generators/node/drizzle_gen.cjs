@@ -13,7 +13,7 @@ const path = require("node:path");
 const fs = require("node:fs");
 const os = require("node:os");
 const { BetterSqlite3Instrumentation } = require("opentelemetry-plugin-better-sqlite3");
-const { Corpus, serve, setup } = require("./harness.cjs");
+const { Corpus, instrumentationLine, retryPastLock, serve, setup } = require("./harness.cjs");
 const { runScenarios } = require("./scenarios.cjs");
 
 // The instrumentation's "prepare: ..." span per Database#prepare is kept, as a real deployment sends it;
@@ -230,22 +230,12 @@ const routes = {
   },
   "/posts/:id": async (req) => {
     // Another connection holds an exclusive lock; the handler retries with backoff until it is released.
-    const failures = Number(req.query.failures);
-    const locker = new Database(file);
-    locker.exec("BEGIN EXCLUSIVE");
-    for (let attempt = 0; attempt <= failures; attempt++) {
-      if (attempt === failures) locker.exec("COMMIT");
-      try {
-        await db
-          .select()
-          .from(posts)
-          .where(eq(posts.id, Number(req.params.id)));
-        break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 2 ** attempt));
-      }
-    }
-    locker.close();
+    await retryPastLock(new Database(file), Number(req.query.failures), () =>
+      db
+        .select()
+        .from(posts)
+        .where(eq(posts.id, Number(req.params.id))),
+    );
   },
   "/posts/cached-authors": async (req) => {
     const cache = new Map();
@@ -286,7 +276,10 @@ async function main() {
         "better-sqlite3": require("better-sqlite3/package.json").version,
         node: process.version,
       },
-      instrumentation: `real SDK: @opentelemetry/sdk-trace-node ${require("@opentelemetry/sdk-trace-node/package.json").version}, instrumentation-http ${require("@opentelemetry/instrumentation-http/package.json").version}, instrumentation-express ${require("@opentelemetry/instrumentation-express/package.json").version}, opentelemetry-plugin-better-sqlite3 ${require("opentelemetry-plugin-better-sqlite3/package.json").version} (driver level: an "all: SELECT" / "run: INSERT" span per execution; its "prepare: ..." span per Database#prepare ${keepPrepare ? "kept" : "dropped by the generator"})`,
+      instrumentation: instrumentationLine(
+        "opentelemetry-plugin-better-sqlite3",
+        ` (driver level: an "all: SELECT" / "run: INSERT" span per execution; its "prepare: ..." span per Database#prepare ${keepPrepare ? "kept" : "dropped by the generator"})`,
+      ),
     },
     exporter,
     // executions only: repeats count queries run, not the prepare span before each

@@ -162,6 +162,30 @@ function exportRequests(spans, batchSize) {
   return out;
 }
 
+/**
+ * The `n_retry` handler's loop: another connection (`locker`, a better-sqlite3 Database) holds an exclusive lock,
+ * and `read` is retried with backoff; the lock is released before the last attempt.
+ */
+async function retryPastLock(locker, failures, read) {
+  locker.exec("BEGIN EXCLUSIVE");
+  for (let attempt = 0; attempt <= failures; attempt++) {
+    if (attempt === failures) locker.exec("COMMIT");
+    try {
+      await read();
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 2 ** attempt));
+    }
+  }
+  locker.close();
+}
+
+const versionOf = (pkg) => require(`${pkg}/package.json`).version;
+
+/** The labels' `instrumentation` line: the real SDK, http, express and the ORM's instrumentation, as installed. */
+const instrumentationLine = (ormInstrumentation, note = "") =>
+  `real SDK: @opentelemetry/sdk-trace-node ${versionOf("@opentelemetry/sdk-trace-node")}, instrumentation-http ${versionOf("@opentelemetry/instrumentation-http")}, instrumentation-express ${versionOf("@opentelemetry/instrumentation-express")}, ${ormInstrumentation} ${versionOf(ormInstrumentation)}${note}`;
+
 /** Lower case, one space, literal values as `?` (Sequelize inlines values on SQLite): enough to count repeats. */
 const norm = (sql) =>
   sql
@@ -230,4 +254,4 @@ class Corpus {
   }
 }
 
-module.exports = { Corpus, serve, setup };
+module.exports = { Corpus, instrumentationLine, retryPastLock, serve, setup };

@@ -13,7 +13,7 @@ const path = require("node:path");
 const fs = require("node:fs");
 const os = require("node:os");
 const { BetterSqlite3Instrumentation } = require("opentelemetry-plugin-better-sqlite3");
-const { Corpus, serve, setup } = require("./harness.cjs");
+const { Corpus, instrumentationLine, retryPastLock, serve, setup } = require("./harness.cjs");
 const { runScenarios } = require("./scenarios.cjs");
 
 // The instrumentation's "prepare: ..." span per Database#prepare is kept, as a real deployment sends it;
@@ -217,19 +217,9 @@ const routes = {
   },
   "/posts/:id": async (req, em) => {
     // Another connection holds an exclusive lock; the handler retries with backoff until it is released.
-    const failures = Number(req.query.failures);
-    const locker = new Database(file);
-    locker.exec("BEGIN EXCLUSIVE");
-    for (let attempt = 0; attempt <= failures; attempt++) {
-      if (attempt === failures) locker.exec("COMMIT");
-      try {
-        await em.findOne(Post, Number(req.params.id));
-        break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 2 ** attempt));
-      }
-    }
-    locker.close();
+    await retryPastLock(new Database(file), Number(req.query.failures), () =>
+      em.findOne(Post, Number(req.params.id)),
+    );
   },
   "/posts/cached-authors": async (req, em) => {
     // the identity map is the cache: once an author is loaded, the other posts' references point to it
@@ -277,7 +267,10 @@ async function main() {
         ).version,
         node: process.version,
       },
-      instrumentation: `real SDK: @opentelemetry/sdk-trace-node ${require("@opentelemetry/sdk-trace-node/package.json").version}, instrumentation-http ${require("@opentelemetry/instrumentation-http/package.json").version}, instrumentation-express ${require("@opentelemetry/instrumentation-express/package.json").version}, opentelemetry-plugin-better-sqlite3 ${require("opentelemetry-plugin-better-sqlite3/package.json").version} (driver level: an "all: select" / "run: insert" span per execution; its "prepare: ..." span per Database#prepare ${keepPrepare ? "kept" : "dropped by the generator"})`,
+      instrumentation: instrumentationLine(
+        "opentelemetry-plugin-better-sqlite3",
+        ` (driver level: an "all: select" / "run: insert" span per execution; its "prepare: ..." span per Database#prepare ${keepPrepare ? "kept" : "dropped by the generator"})`,
+      ),
     },
     exporter,
     // executions only: repeats count queries run, not the prepare span before each

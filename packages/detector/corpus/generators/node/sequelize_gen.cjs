@@ -9,7 +9,7 @@ const path = require("node:path");
 const fs = require("node:fs");
 const os = require("node:os");
 const { SequelizeInstrumentation } = require("opentelemetry-instrumentation-sequelize");
-const { Corpus, serve, setup } = require("./harness.cjs");
+const { Corpus, instrumentationLine, serve, setup } = require("./harness.cjs");
 const { runScenarios } = require("./scenarios.cjs");
 
 const { exporter, tracer } = setup("blog-api", new SequelizeInstrumentation());
@@ -216,7 +216,7 @@ async function main() {
         sqlite3: require("sqlite3/package.json").version,
         node: process.version,
       },
-      instrumentation: `real SDK: @opentelemetry/sdk-trace-node ${require("@opentelemetry/sdk-trace-node/package.json").version}, instrumentation-http ${require("@opentelemetry/instrumentation-http/package.json").version}, instrumentation-express ${require("@opentelemetry/instrumentation-express/package.json").version}, opentelemetry-instrumentation-sequelize ${require("opentelemetry-instrumentation-sequelize/package.json").version}`,
+      instrumentation: instrumentationLine("opentelemetry-instrumentation-sequelize"),
     },
     exporter,
     (s) => s.attributes["db.statement"],

@@ -12,7 +12,7 @@ const path = require("node:path");
 const fs = require("node:fs");
 const os = require("node:os");
 const { TypeormInstrumentation } = require("opentelemetry-instrumentation-typeorm");
-const { Corpus, serve, setup } = require("./harness.cjs");
+const { Corpus, instrumentationLine, retryPastLock, serve, setup } = require("./harness.cjs");
 const { runScenarios } = require("./scenarios.cjs");
 
 const { exporter, tracer } = setup("blog-api-ts", new TypeormInstrumentation());
@@ -239,19 +239,9 @@ const routes = {
     }
   },
   "/posts/:id": async (req) => {
-    const failures = Number(req.query.failures);
-    const locker = new Database(file);
-    locker.exec("BEGIN EXCLUSIVE");
-    for (let attempt = 0; attempt <= failures; attempt++) {
-      if (attempt === failures) locker.exec("COMMIT");
-      try {
-        await ds.getRepository(Post).findOneBy({ id: Number(req.params.id) });
-        break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 2 ** attempt));
-      }
-    }
-    locker.close();
+    await retryPastLock(new Database(file), Number(req.query.failures), () =>
+      ds.getRepository(Post).findOneBy({ id: Number(req.params.id) }),
+    );
   },
   "/posts/cached-authors": async (req) => {
     const cache = new Map();
@@ -295,7 +285,7 @@ async function main() {
         "better-sqlite3": require("better-sqlite3/package.json").version,
         node: process.version,
       },
-      instrumentation: `real SDK: @opentelemetry/sdk-trace-node ${require("@opentelemetry/sdk-trace-node/package.json").version}, instrumentation-http ${require("@opentelemetry/instrumentation-http/package.json").version}, instrumentation-express ${require("@opentelemetry/instrumentation-express/package.json").version}, opentelemetry-instrumentation-typeorm ${require("opentelemetry-instrumentation-typeorm/package.json").version}`,
+      instrumentation: instrumentationLine("opentelemetry-instrumentation-typeorm"),
     },
     exporter,
     (s) => s.attributes["db.statement"],
