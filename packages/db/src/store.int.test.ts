@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Finding, Guidance } from "@n1radar/core";
+import type { Finding } from "@n1radar/core";
 import { FindingAccumulator } from "@n1radar/detector";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
@@ -9,17 +9,7 @@ import { openStore } from "./open.js";
 import { getOffender, listOffenders } from "./query.js";
 import { recordDeltas } from "./record.js";
 import { offenders } from "./schema.js";
-
-const guidance: Guidance = {
-  orm: null,
-  ormName: "SQL",
-  confidence: 0,
-  summary: "batch it",
-  why: "why",
-  before: null,
-  after: null,
-  verify: "verify",
-};
+import { guidance } from "./testing/seed.js";
 
 function finding(traceId: string, repeats: number, seenAtMs: number, endpoint = "GET /posts"): Finding {
   return {

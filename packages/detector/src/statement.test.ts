@@ -1,16 +1,6 @@
-import type { DbCall } from "@n1radar/core";
 import { describe, expect, it } from "vitest";
 import { statementKey } from "./statement.js";
-
-const db = (over: Partial<DbCall>): DbCall => ({
-  system: null,
-  statement: null,
-  operation: null,
-  collection: null,
-  namespace: null,
-  summary: null,
-  ...over,
-});
+import { dbCall as db } from "./test-spans.js";
 
 describe("statementKey for non-SQL stores", () => {
   it("MongoDB: operation, collection and the filtered field names, never values", () => {

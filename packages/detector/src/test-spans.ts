@@ -5,6 +5,19 @@ let nextId = 1;
 const hex = (n: number, width: number) => n.toString(16).padStart(width, "0");
 export const T0 = 1_700_000_000_000;
 
+/** A span's `db` part: every field null but those given. */
+export function dbCall(over: Partial<DbCall>): DbCall {
+  return {
+    system: null,
+    statement: null,
+    operation: null,
+    collection: null,
+    namespace: null,
+    summary: null,
+    ...over,
+  };
+}
+
 /** Builds a SpanRecord for tests with sensible defaults. */
 export function span(overrides: Partial<SpanRecord> & { sql?: string }): SpanRecord {
   const { sql, ...rest } = overrides;
@@ -19,16 +32,7 @@ export function span(overrides: Partial<SpanRecord> & { sql?: string }): SpanRec
     status: "unset",
     resource: { serviceName: "blog", sdkLanguage: "python", environment: null },
     scope: { name: "test", version: null },
-    db: sql
-      ? {
-          system: "postgresql",
-          statement: sql,
-          operation: null,
-          collection: null,
-          namespace: null,
-          summary: null,
-        }
-      : null,
+    db: sql ? dbCall({ system: "postgresql", statement: sql }) : null,
     http: null,
     code: null,
     cached: false,
@@ -83,15 +87,7 @@ export function traceBuilder(options: { service?: string; traceId?: string; lang
       const s = make(parent, {
         kind: SpanKind.Client,
         endMs: clock + ms,
-        db: {
-          system: null,
-          statement: null,
-          operation: null,
-          collection: null,
-          namespace: null,
-          summary: null,
-          ...db,
-        },
+        db: dbCall(db),
         ...over,
       });
       clock += ms + 0.2;
