@@ -7,6 +7,7 @@
 import { N1Error, type Resource, type Scope, type SpanRecord } from "@n1radar/core";
 import { AttrBag, keyIdOf } from "./attributes.js";
 import {
+  blankSpanCore,
   buildSpanRecord,
   foldResource,
   foldScope,
@@ -186,16 +187,7 @@ export function decodeJsonTraces(bytes: Uint8Array): DecodeResult {
   const doc = parseBody(bytes);
   const out = new ResultBuilder();
   const bag = new AttrBag();
-  const core: SpanCore = {
-    traceId: "",
-    spanId: "",
-    parentSpanId: null,
-    name: "",
-    kind: 0,
-    startMs: 0,
-    endMs: 0,
-    status: "unset",
-  };
+  const core: SpanCore = blankSpanCore();
   const resourceSpans = containerArray(doc, "", "resourceSpans", "resource_spans");
   for (let r = 0; r < resourceSpans.length; r++) {
     const rs = resourceSpans[r];

@@ -8,6 +8,7 @@
 import type { Resource, Scope } from "@n1radar/core";
 import { AttrBag } from "./attributes.js";
 import {
+  blankSpanCore,
   buildSpanRecord,
   foldResource,
   foldScope,
@@ -59,16 +60,7 @@ class Decoder {
   readonly out = new ResultBuilder();
   readonly resourceBag = new AttrBag();
   readonly spanBag = new AttrBag();
-  readonly core: SpanCore = {
-    traceId: "",
-    spanId: "",
-    parentSpanId: null,
-    name: "",
-    kind: 0,
-    startMs: 0,
-    endMs: 0,
-    status: "unset",
-  };
+  readonly core: SpanCore = blankSpanCore();
   // Spans of one trace arrive together, and siblings share a parent: reuse the previous hex string when the
   // bytes match (slot 0: trace id, slot 1: parent id).
   private readonly lastStart = [-1, -1];

@@ -51,15 +51,23 @@ const DEPLOYMENT_ENVIRONMENT_NAME = keyId("deployment.environment.name");
 const DEPLOYMENT_ENVIRONMENT = keyId("deployment.environment");
 
 /** Ids and timing the decoders extract themselves, before attributes are folded in. */
-export interface SpanCore {
-  traceId: string;
-  spanId: string;
-  parentSpanId: string | null;
-  name: string;
-  kind: SpanKind;
-  startMs: number;
-  endMs: number;
-  status: SpanStatus;
+export type SpanCore = Pick<
+  SpanRecord,
+  "traceId" | "spanId" | "parentSpanId" | "name" | "kind" | "startMs" | "endMs" | "status"
+>;
+
+/** A decoder's scratch SpanCore, filled in again for every span. */
+export function blankSpanCore(): SpanCore {
+  return {
+    traceId: "",
+    spanId: "",
+    parentSpanId: null,
+    name: "",
+    kind: 0,
+    startMs: 0,
+    endMs: 0,
+    status: "unset",
+  };
 }
 
 const STATUS_BY_CODE: readonly SpanStatus[] = ["unset", "ok", "error"];
