@@ -1,7 +1,7 @@
 import type { Finding } from "@n1radar/core";
 import { findSource, type Group } from "./groups.js";
 import { nestLoops } from "./nested.js";
-import { buildFinding, type Detector, type RequestContext } from "./report.js";
+import { buildFinding, type Detector, groupFinding, type RequestContext } from "./report.js";
 
 /**
  * N+1 reads: one read statement repeated under one parent (after calls.ts looked through wrappers).
@@ -75,17 +75,7 @@ export const nPlusOneDetector: Detector = {
     }
     for (const group of reads) {
       if (covered.has(group) || group.calls.length < settings.minRepeats) continue;
-      const source = findSource(group, groups, settings.minRepeats);
-      findings.push(
-        buildFinding(ctx, {
-          kind: "n_plus_one",
-          leaf: group,
-          members: [group],
-          sourceStatement: source?.key.display ?? null,
-          chain: [],
-          wastedMs: group.wastedMs,
-        }),
-      );
+      findings.push(groupFinding(ctx, "n_plus_one", group));
     }
     return findings;
   },

@@ -1,6 +1,5 @@
 import type { Finding } from "@n1radar/core";
-import { findSource } from "./groups.js";
-import { buildFinding, type Detector, type RequestContext } from "./report.js";
+import { type Detector, groupFinding, type RequestContext } from "./report.js";
 
 /**
  * Repeated writes: an INSERT, UPDATE or DELETE (or a store's put/set/index) per row, where one bulk statement
@@ -22,17 +21,7 @@ export const repeatedWriteDetector: Detector = {
     const findings: Finding[] = [];
     for (const group of groups) {
       if (group.calls[0]?.key.op !== "write" || group.calls.length < settings.minRepeats) continue;
-      const source = findSource(group, groups, settings.minRepeats);
-      findings.push(
-        buildFinding(ctx, {
-          kind: "repeated_write",
-          leaf: group,
-          members: [group],
-          sourceStatement: source?.key.display ?? null,
-          chain: [],
-          wastedMs: group.wastedMs,
-        }),
-      );
+      findings.push(groupFinding(ctx, "repeated_write", group));
     }
     return findings;
   },

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { CodeLocation, Finding, FindingKind, SampleSpan, SpanRecord } from "@n1radar/core";
 import { spanDurationMs } from "@n1radar/core";
 import type { Call } from "./calls.js";
-import { firstCall, type Group } from "./groups.js";
+import { findSource, firstCall, type Group } from "./groups.js";
 import type { DetectorSettings } from "./settings.js";
 import { statementKey } from "./statement.js";
 import type { Request, TraceView } from "./trace-view.js";
@@ -86,6 +86,19 @@ function sampleSpans(ctx: RequestContext, repeated: ReadonlySet<SpanRecord>): Sa
     queue.push(...children.sort((a, b) => a.startMs - b.startMs));
   }
   return out;
+}
+
+/** The finding for one repeated group on its own (not a nested loop), with its source query if one came first. */
+export function groupFinding(ctx: RequestContext, kind: FindingKind, group: Group): Finding {
+  const source = findSource(group, ctx.groups, ctx.settings.minRepeats);
+  return buildFinding(ctx, {
+    kind,
+    leaf: group,
+    members: [group],
+    sourceStatement: source?.key.display ?? null,
+    chain: [],
+    wastedMs: group.wastedMs,
+  });
 }
 
 export function buildFinding(ctx: RequestContext, report: Report): Finding {
