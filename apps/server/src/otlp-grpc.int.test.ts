@@ -126,6 +126,12 @@ describe("OTLP/gRPC failures", () => {
       code: 14,
       details: [{ type: "google.rpc.RetryInfo", retryDelayMs: 2000 }],
     });
+    // Refused from the metadata, before the message is read: an oversized one gets UNAVAILABLE too, not the
+    // RESOURCE_EXHAUSTED reading it would give.
+    expect((await call(new Uint8Array(LIMIT + 1))).code).toBe(grpc.status.UNAVAILABLE);
+    // Metrics and logs are still acknowledged while saturated.
+    const metrics = "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
+    expect((await call(new Uint8Array(0), { path: metrics })).code).toBe(grpc.status.OK);
     rx.release();
     expect((await call(protobufOf(nPlusOneSpans()))).code).toBe(grpc.status.OK);
     rx.release();
@@ -139,10 +145,14 @@ describe("OTLP/gRPC failures", () => {
   });
 
   it("UNAUTHENTICATED without a valid ingest key in the metadata", async () => {
-    const locked = await startTestReceivers({ keys: { keys: ["s3cret"] } });
+    const locked = await startTestReceivers({ keys: { keys: ["s3cret"] }, maxBodyBytes: LIMIT });
     try {
       const via = client(locked.grpcAddress);
       expect((await call(new Uint8Array(0), { via })).code).toBe(grpc.status.UNAUTHENTICATED);
+      // Checked on the metadata, before the message is buffered: oversized is still UNAUTHENTICATED.
+      expect((await call(new Uint8Array(LIMIT + 1), { via })).code).toBe(grpc.status.UNAUTHENTICATED);
+      const logs = "/opentelemetry.proto.collector.logs.v1.LogsService/Export";
+      expect((await call(new Uint8Array(0), { via, path: logs })).code).toBe(grpc.status.UNAUTHENTICATED);
       const wrong = await call(new Uint8Array(0), { via, metadata: { authorization: "Bearer nope" } });
       expect(wrong.code).toBe(grpc.status.UNAUTHENTICATED);
       const ok = await call(new Uint8Array(0), { via, metadata: { authorization: "Bearer s3cret" } });

@@ -8,6 +8,8 @@
  *   RetryInfo, which the spec says means "do not retry";
  * - missing or unknown ingest key: UNAUTHENTICATED.
  * gzip and deflate request compression is handled by grpc-js (`grpc-encoding`), bounded by the same limit.
+ * The key and the queue are checked on the call's metadata, before grpc-js buffers its message, as the HTTP
+ * receiver checks them before reading a body.
  */
 import * as grpc from "@grpc/grpc-js";
 import { N1Error } from "@n1radar/core";
@@ -56,7 +58,7 @@ const GRPC_CODE: Record<RejectReason, grpc.status> = {
   overloaded: grpc.status.UNAVAILABLE,
 };
 
-function serviceError(receiver: Receiver, error: unknown): Partial<grpc.StatusObject> {
+function serviceError(receiver: Receiver, error: unknown): grpc.StatusObject {
   const reason = receiver.refused("grpc", error);
   if (reason === "internal") console.error("n1radar: OTLP/gRPC request failed", error);
   const code = GRPC_CODE[reason];
@@ -101,38 +103,59 @@ function countTransportRefusals(receiver: Receiver): grpc.ServerInterceptor {
   };
 }
 
+const TRACES_PATH = exportMethod("trace.v1.TraceService").path;
+
+/**
+ * Admits a call from its metadata alone: without a valid ingest key (any service), or while the ingest queue
+ * is full (traces), the call is refused before its message arrives, so neither an unauthenticated client nor
+ * a flood of retries while saturated makes grpc-js buffer messages of up to MAX_BODY_BYTES that would be
+ * refused anyway. Metrics and logs are acknowledged and dropped even when saturated (they cost the pipeline
+ * nothing).
+ */
+function admitOnMetadata(receiver: Receiver): grpc.ServerInterceptor {
+  return (method, call) =>
+    new grpc.ServerInterceptingCall(call, {
+      start: (next) =>
+        next({
+          onReceiveMetadata: (metadata, nextMetadata) => {
+            try {
+              if (receiver.keys.enabled) {
+                const value = metadata.get(receiver.keys.header)[0];
+                if (!receiver.keys.allows(typeof value === "string" ? value : undefined)) {
+                  throw new N1Error(
+                    "unauthorized",
+                    `missing or unknown ingest key in the ${receiver.keys.header} metadata`,
+                  );
+                }
+              }
+              if (method.path === TRACES_PATH) receiver.checkCapacity();
+            } catch (error) {
+              call.sendStatus(serviceError(receiver, error));
+              return;
+            }
+            nextMetadata(metadata);
+          },
+        }),
+    });
+}
+
 export async function startOtlpGrpcServer(options: OtlpGrpcOptions): Promise<OtlpGrpcServer> {
   const { receiver } = options;
   const server = new grpc.Server({
     "grpc.max_receive_message_length": options.maxMessageBytes,
-    interceptors: [countTransportRefusals(receiver)],
+    interceptors: [countTransportRefusals(receiver), admitOnMetadata(receiver)],
   });
 
-  const authorized = (call: grpc.ServerUnaryCall<Buffer, Uint8Array>): boolean => {
-    if (!receiver.keys.enabled) return true;
-    const value = call.metadata.get(receiver.keys.header)[0];
-    return receiver.keys.allows(typeof value === "string" ? value : undefined);
-  };
-
+  // Calls reach these handlers only once admitOnMetadata has checked their ingest key.
   const exportTraces: grpc.handleUnaryCall<Buffer, Uint8Array> = (call, callback) => {
     try {
-      if (!authorized(call)) {
-        throw new N1Error(
-          "unauthorized",
-          `missing or unknown ingest key in the ${receiver.keys.header} metadata`,
-        );
-      }
       callback(null, otlp.encodeExportResponseProtobuf(receiver.accept(call.request, "protobuf", "grpc")));
     } catch (error) {
       callback(serviceError(receiver, error));
     }
   };
   // Metrics and logs are acknowledged and dropped, as over HTTP: n1radar reads traces only.
-  const discard: grpc.handleUnaryCall<Buffer, Uint8Array> = (call, callback) => {
-    if (!authorized(call)) {
-      callback(serviceError(receiver, new N1Error("unauthorized", "missing or unknown ingest key")));
-      return;
-    }
+  const discard: grpc.handleUnaryCall<Buffer, Uint8Array> = (_call, callback) => {
     receiver.discarded("grpc");
     callback(null, new Uint8Array(0));
   };
