@@ -180,7 +180,11 @@ async function retryPastLock(locker, failures, read) {
   locker.close();
 }
 
-const versionOf = (pkg) => require(`${pkg}/package.json`).version;
+/** Read from disk: not every package exports its package.json (@prisma/instrumentation, drizzle-orm). */
+function versionOf(pkg) {
+  const dir = require.resolve.paths(pkg).find((d) => fs.existsSync(path.join(d, pkg, "package.json")));
+  return JSON.parse(fs.readFileSync(path.join(dir, pkg, "package.json"), "utf8")).version;
+}
 
 /** The labels' `instrumentation` line: the real SDK, http, express and the ORM's instrumentation, as installed. */
 const instrumentationLine = (ormInstrumentation, note = "") =>
@@ -254,4 +258,4 @@ class Corpus {
   }
 }
 
-module.exports = { Corpus, instrumentationLine, retryPastLock, serve, setup };
+module.exports = { Corpus, instrumentationLine, retryPastLock, serve, setup, versionOf };

@@ -21,7 +21,8 @@ const path = require("node:path");
 const fs = require("node:fs");
 const os = require("node:os");
 const { PrismaInstrumentation } = require("@prisma/instrumentation");
-const { Corpus, listen, setup, traceIdMiddleware } = require("./harness.cjs");
+const { Corpus, instrumentationLine, retryPastLock, serve, setup, versionOf } = require("./harness.cjs");
+const { ids, list, range, runScenarios } = require("./scenarios.cjs");
 
 const { exporter, tracer } = setup("blog-api-prisma", new PrismaInstrumentation());
 
@@ -182,19 +183,9 @@ const routes = {
   },
   "/posts/:id": async (req) => {
     // Another connection holds an exclusive lock; the handler retries with backoff until it is released.
-    const failures = Number(req.query.failures);
-    const locker = new Database(file);
-    locker.exec("BEGIN EXCLUSIVE");
-    for (let attempt = 0; attempt <= failures; attempt++) {
-      if (attempt === failures) locker.exec("COMMIT");
-      try {
-        await prisma.post.findUnique({ where: { id: Number(req.params.id) } });
-        break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 2 ** attempt));
-      }
-    }
-    locker.close();
+    await retryPastLock(new Database(file), Number(req.query.failures), () =>
+      prisma.post.findUnique({ where: { id: Number(req.params.id) } }),
+    );
   },
   "/posts/cached-authors": async (req) => {
     const cache = new Map();
@@ -220,23 +211,7 @@ const routes = {
 
 async function main() {
   await seed();
-  const app = express();
-  app.use(traceIdMiddleware);
-  for (const [route, handler] of Object.entries(routes)) {
-    const method = route.startsWith("/tags") || route.startsWith("/posts/views") ? "post" : "get";
-    app[method](route, async (req, res, next) => {
-      try {
-        await handler(req);
-        res.json({ ok: true });
-      } catch (e) {
-        next(e);
-      }
-    });
-  }
-  const server = await listen(app);
-  // read from disk: not every package exports its package.json
-  const version = (name) =>
-    JSON.parse(fs.readFileSync(path.join(__dirname, "node_modules", name, "package.json"), "utf8")).version;
+  const server = await serve(express(), routes);
   const corpus = new Corpus(
     "prisma",
     OUT,
@@ -244,129 +219,25 @@ async function main() {
       stack:
         "Express + Prisma ORM 7 on SQLite (prisma-client-js, WASM query compiler, @prisma/adapter-better-sqlite3)",
       versions: {
-        "@prisma/client": version("@prisma/client"),
-        prisma: version("prisma"),
-        "@prisma/adapter-better-sqlite3": version("@prisma/adapter-better-sqlite3"),
-        "better-sqlite3": version("better-sqlite3"),
+        "@prisma/client": versionOf("@prisma/client"),
+        prisma: versionOf("prisma"),
+        "@prisma/adapter-better-sqlite3": versionOf("@prisma/adapter-better-sqlite3"),
+        "better-sqlite3": versionOf("better-sqlite3"),
         node: process.version,
       },
-      instrumentation: `real SDK: @opentelemetry/sdk-trace-node ${version("@opentelemetry/sdk-trace-node")}, instrumentation-http ${version("@opentelemetry/instrumentation-http")}, instrumentation-express ${version("@opentelemetry/instrumentation-express")}, @prisma/instrumentation ${version("@prisma/instrumentation")} (scope "prisma": prisma:client:operation > serialize, compile, db_query with db.query.text)`,
+      instrumentation: instrumentationLine(
+        "@prisma/instrumentation",
+        ' (scope "prisma": prisma:client:operation > serialize, compile, db_query with db.query.text)',
+      ),
     },
     exporter,
     (s) => (s.name === "prisma:client:db_query" ? s.attributes["db.query.text"] : undefined),
   );
-  await scenarios(corpus, server);
-  corpus.finish();
-  server.close();
-  await prisma.$disconnect();
-}
-
-// Statements as Prisma 7 writes them for SQLite, in its own case
-const A = "FROM `main`.`authors` WHERE (`main`.`authors`.`id` = ? AND 1=1)"; // findUnique
-const AF = "FROM `main`.`authors` WHERE `main`.`authors`.`id` = ? LIMIT"; // findFirst
-const C = "FROM `main`.`comments` WHERE `main`.`comments`.`post_id` = ?";
-const P = "FROM `main`.`posts` WHERE (`main`.`posts`.`id` = ? AND 1=1)";
-const SRC = { sourceContains: "FROM `main`.`posts` WHERE 1=1 ORDER BY `main`.`posts`.`id` ASC" };
-
-async function scenarios(corpus, server) {
-  const one =
-    (contains, kind = "n_plus_one", extra = {}) =>
-    (tid) => [corpus.expect(tid, contains, kind, extra)];
-  const list = (route, ns, what, expected, method = "GET") =>
-    ns.map((n) => ({ description: `${what}, ${n} rows`, method, path: `${route}?limit=${n}`, expected }));
-  const ids = (route, sets, what, expected, method = "GET", query = "") =>
-    sets.map((s) => ({
-      description: `${what}, ${s.length} ids`,
-      method,
-      path: `${route}?ids=${s.join(",")}${query}`,
-      expected,
-    }));
-  const range = (a, b) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
-
-  await corpus.scenario(
-    server,
-    "p_many_to_one",
-    list("/posts/authors", [5, 12, 30], "posts, author.findUnique each", one(A, "n_plus_one", SRC)),
-  );
-  await corpus.scenario(
-    server,
-    "p_one_to_many",
-    list("/posts/comments", [6, 10, 16], "posts, comment.findMany each", one(C, "n_plus_one", SRC)),
-  );
-  await corpus.scenario(
-    server,
-    "p_nested",
-    list(
-      "/posts/thread",
-      [3, 5, 7],
-      "thread view: comment.findMany per post, author.findUnique per comment",
-      (tid) => [
-        corpus.expect(tid, A, "n_plus_one", { sourceContains: C, chainContains: [SRC.sourceContains, C] }),
-      ],
-    ),
-  );
-  await corpus.scenario(
-    server,
-    "p_wrapped_per_item",
-    list("/posts/cards", [5, 8, 15], "post cards, a span per card", one(A, "n_plus_one", SRC)),
-  );
-  await corpus.scenario(
-    server,
-    "p_ids_no_source",
-    ids(
-      "/posts/batch",
-      [[9, 4, 17, 2, 30], range(100, 110), range(31, 45)],
-      "post.findUnique per id",
-      one(P),
-    ),
-  );
-  await corpus.scenario(
-    server,
-    "p_count_per_row",
-    list(
-      "/posts/counts",
-      [5, 9, 15],
-      "posts, comment.count each",
-      one(
-        "SELECT COUNT(*) AS `_count$_all` FROM (SELECT `main`.`comments`.`id` FROM `main`.`comments`",
-        "n_plus_one",
-        SRC,
-      ),
-    ),
-  );
-  await corpus.scenario(
-    server,
-    "p_insert_per_row",
-    ids(
-      "/tags/3/posts",
-      [range(1, 5), range(1, 8), range(1, 16)],
-      "tag posts, postTag.create each",
-      one("INSERT INTO `main`.`post_tags`", "repeated_write"),
-      "POST",
-    ),
-  );
-  await corpus.scenario(
-    server,
-    "p_insert_in_transaction",
-    ids(
-      "/tags/4/posts-tx",
-      [range(1, 5), range(1, 9), range(1, 16)],
-      "tag posts in $transaction(async tx => ...), tx.postTag.create each",
-      one("INSERT INTO `main`.`post_tags`", "repeated_write"),
-      "POST",
-    ),
-  );
-  await corpus.scenario(
-    server,
-    "p_update_per_row",
-    list(
-      "/posts/views",
-      [5, 11, 16],
-      "bump view counts, post.update each",
-      one("UPDATE `main`.`posts` SET `view_count`", "repeated_write"),
-      "POST",
-    ),
-  );
+  // Statements as Prisma 7 writes them for SQLite, in its own case
+  const A = "FROM `main`.`authors` WHERE (`main`.`authors`.`id` = ? AND 1=1)"; // findUnique
+  const C = "FROM `main`.`comments` WHERE `main`.`comments`.`post_id` = ?";
+  const SRC = { sourceContains: "FROM `main`.`posts` WHERE 1=1 ORDER BY `main`.`posts`.`id` ASC" };
+  const INSERT = "INSERT INTO `main`.`post_tags`";
   // Unlike Drizzle and MikroORM on the same synchronous driver, the spans overlap: a db_query span starts
   // before the adapter's mutex, so queries waiting their turn are already open. Checked, not assumed.
   const overlapping = (tid) => {
@@ -377,99 +248,86 @@ async function scenarios(corpus, server) {
       .sort((a, b) => a[0] - b[0]);
     return spans.some(([, end], i) => i + 1 < spans.length && spans[i + 1][0] < end);
   };
-  await corpus.scenario(
+  await runScenarios(
+    corpus,
     server,
-    "p_parallel",
-    list("/posts/authors-parallel", [6, 12, 20], "posts, Promise.all(author.findFirst)", (tid) => {
-      if (!overlapping(tid)) throw new Error("p_parallel: the db_query spans did not overlap");
-      return [corpus.expect(tid, AF, "n_plus_one", { ...SRC, parallel: true })];
-    }),
+    {
+      p_many_to_one: { what: "posts, author.findUnique each", contains: A, extra: SRC },
+      p_one_to_many: { what: "posts, comment.findMany each", contains: C, extra: SRC },
+      p_nested: {
+        what: "thread view: comment.findMany per post, author.findUnique per comment",
+        contains: A,
+        extra: { sourceContains: C, chainContains: [SRC.sourceContains, C] },
+      },
+      p_wrapped_per_item: { what: "post cards, a span per card", contains: A, extra: SRC },
+      p_ids_no_source: {
+        what: "post.findUnique per id",
+        contains: "FROM `main`.`posts` WHERE (`main`.`posts`.`id` = ? AND 1=1)",
+      },
+      p_count_per_row: {
+        what: "posts, comment.count each",
+        contains:
+          "SELECT COUNT(*) AS `_count$_all` FROM (SELECT `main`.`comments`.`id` FROM `main`.`comments`",
+        extra: SRC,
+      },
+      p_insert_per_row: { what: "tag posts, postTag.create each", contains: INSERT },
+      p_update_per_row: {
+        what: "bump view counts, post.update each",
+        contains: "UPDATE `main`.`posts` SET `view_count`",
+      },
+      p_parallel: {
+        what: "posts, Promise.all(author.findFirst)",
+        contains: "FROM `main`.`authors` WHERE `main`.`authors`.`id` = ? LIMIT", // findFirst
+        extra: { ...SRC, parallel: true },
+        check: (tid) => {
+          if (!overlapping(tid)) throw new Error("p_parallel: the db_query spans did not overlap");
+        },
+      },
+      f_many_to_one: "post.findMany include author",
+      f_one_to_many: "post.findMany include comments",
+      f_nested: "thread view, include comments include author",
+      f_ids_no_source: "post.findMany where id in",
+      f_count_per_row: "posts, include _count comments",
+      f_insert_per_row: "tag posts, one createMany",
+      f_update_per_row: "bump view counts, one updateMany id in",
+      f_parallel: "post.findMany include author (fix of Promise.all)",
+      n_pagination: { offset: "skip/take", keyset: "cursor" },
+      n_cached: "posts by 3 authors, authors from a request cache",
+    },
+    {
+      runs: {
+        f_insert_per_row: ids(
+          "/tags/4/posts-fixed",
+          [range(1, 9)],
+          "tag posts, one createMany in $transaction",
+          undefined,
+          "POST",
+          "&tx=1",
+        ),
+      },
+      after: {
+        p_insert_per_row: {
+          p_insert_in_transaction: ids(
+            "/tags/4/posts-tx",
+            [range(1, 5), range(1, 9), range(1, 16)],
+            "tag posts in $transaction(async tx => ...), tx.postTag.create each",
+            (tid) => [corpus.expect(tid, INSERT, "repeated_write")],
+            "POST",
+          ),
+        },
+        n_under_threshold: {
+          n_batched_find_unique: list(
+            "/posts/authors-parallel-unique",
+            [6, 12, 20],
+            "posts, Promise.all(author.findUnique): Prisma batches them into one IN query",
+          ),
+        },
+      },
+    },
   );
-  await corpus.scenario(
-    server,
-    "f_many_to_one",
-    list("/posts/authors-fixed", [5, 12, 30], "post.findMany include author"),
-  );
-  await corpus.scenario(
-    server,
-    "f_one_to_many",
-    list("/posts/comments-fixed", [6, 10, 16], "post.findMany include comments"),
-  );
-  await corpus.scenario(
-    server,
-    "f_nested",
-    list("/posts/thread-fixed", [3, 5, 7], "thread view, include comments include author"),
-  );
-  await corpus.scenario(
-    server,
-    "f_ids_no_source",
-    ids("/posts/batch-fixed", [[9, 4, 17, 2, 30], range(100, 110)], "post.findMany where id in"),
-  );
-  await corpus.scenario(
-    server,
-    "f_count_per_row",
-    list("/posts/counts-fixed", [5, 9, 15], "posts, include _count comments"),
-  );
-  await corpus.scenario(server, "f_insert_per_row", [
-    ...ids(
-      "/tags/3/posts-fixed",
-      [range(1, 5), range(1, 16)],
-      "tag posts, one createMany",
-      undefined,
-      "POST",
-    ),
-    ...ids(
-      "/tags/4/posts-fixed",
-      [range(1, 9)],
-      "tag posts, one createMany in $transaction",
-      undefined,
-      "POST",
-      "&tx=1",
-    ),
-  ]);
-  await corpus.scenario(
-    server,
-    "f_update_per_row",
-    list("/posts/views-fixed", [5, 16], "bump view counts, one updateMany id in", undefined, "POST"),
-  );
-  await corpus.scenario(
-    server,
-    "f_parallel",
-    list("/posts/authors-fixed", [6, 20], "post.findMany include author (fix of Promise.all)"),
-  );
-  await corpus.scenario(server, "n_under_threshold", list("/posts/authors", [3, 4, 4], "posts, few rows"));
-  await corpus.scenario(
-    server,
-    "n_batched_find_unique",
-    list(
-      "/posts/authors-parallel-unique",
-      [6, 12, 20],
-      "posts, Promise.all(author.findUnique): Prisma batches them into one IN query",
-    ),
-  );
-  await corpus.scenario(server, "n_pagination", [
-    { description: "export, 6 pages by skip/take", path: "/export?pages=6" },
-    { description: "export, 7 pages by skip/take", path: "/export?pages=7" },
-    { description: "export, 6 pages by cursor", path: "/export?pages=6&keyset=1" },
-  ]);
-  await corpus.scenario(
-    server,
-    "n_retry",
-    [2, 4, 5].map((k) => ({
-      description: `read retried after ${k} SQLITE_BUSY errors`,
-      path: `/posts/1?failures=${k}`,
-    })),
-  );
-  await corpus.scenario(
-    server,
-    "n_cached",
-    list("/posts/cached-authors", [12, 25], "posts by 3 authors, authors from a request cache"),
-  );
-  await corpus.scenario(
-    server,
-    "n_many_distinct",
-    [1, 2].map(() => ({ description: "dashboard, many distinct queries", path: "/admin" })),
-  );
+  corpus.finish();
+  server.close();
+  await prisma.$disconnect();
 }
 
 main().catch((e) => {

@@ -4,30 +4,50 @@
  * each expected finding names (`contains`, plus `extra` label fields such as sourceContains).
  *
  * `spec` holds, per scenario name:
- *   p_*: { what, contains, extra? }   a positive: one expected finding (writes are POSTs and `repeated_write`)
+ *   p_*: { what, contains, extra?, check? }   a positive: one expected finding (writes are POSTs and
+ *                                            `repeated_write`); `check(traceId)`, if given, throws when the
+ *                                            trace lacks a property the scenario depends on
  *   f_*, n_cached: what               a negative: no finding
- *   n_pagination: how offset pages are described ("offset", "skip/take")
+ *   n_pagination: how offset pages are described ("offset", "skip/take"), or { offset, keyset } to also name
+ *                 the keyset pages (default "keyset")
+ *
+ * An ORM's own scenarios go in `more` (optional): `more.runs[name]` are further runs of a shared scenario,
+ * `more.after[name]` are scenarios of its own ({ name: runs }), recorded right after the shared one `name`.
  */
 const range = (a, b) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 
 const list = (route, ns, what, expected, method = "GET") =>
   ns.map((n) => ({ description: `${what}, ${n} rows`, method, path: `${route}?limit=${n}`, expected }));
 
-const ids = (route, sets, what, expected, method = "GET") =>
+const ids = (route, sets, what, expected, method = "GET", query = "") =>
   sets.map((s) => ({
     description: `${what}, ${s.length} ids`,
     method,
-    path: `${route}?ids=${s.join(",")}`,
+    path: `${route}?ids=${s.join(",")}${query}`,
     expected,
   }));
 
-async function runScenarios(corpus, server, spec) {
-  const run = (name, runs) => corpus.scenario(server, name, runs);
+async function runScenarios(corpus, server, spec, more = {}) {
+  const run = async (name, runs) => {
+    await corpus.scenario(server, name, [...runs, ...(more.runs?.[name] ?? [])]);
+    for (const [own, ownRuns] of Object.entries(more.after?.[name] ?? {}))
+      await corpus.scenario(server, own, ownRuns);
+  };
   // `what` and `expected` of a positive scenario: one finding of `kind` on the ORM's own statement
   const found = (name, kind = "n_plus_one") => {
-    const { what, contains, extra = {} } = spec[name];
-    return [what, (tid) => [corpus.expect(tid, contains, kind, extra)]];
+    const { what, contains, extra = {}, check } = spec[name];
+    return [
+      what,
+      (tid) => {
+        check?.(tid);
+        return [corpus.expect(tid, contains, kind, extra)];
+      },
+    ];
   };
+  const pages =
+    typeof spec.n_pagination === "string"
+      ? { offset: spec.n_pagination, keyset: "keyset" }
+      : spec.n_pagination;
 
   await run("p_many_to_one", list("/posts/authors", [5, 12, 30], ...found("p_many_to_one")));
   await run("p_one_to_many", list("/posts/comments", [6, 10, 16], ...found("p_one_to_many")));
@@ -74,9 +94,9 @@ async function runScenarios(corpus, server, spec) {
   await run("f_parallel", list("/posts/authors-fixed", [6, 20], spec.f_parallel));
   await run("n_under_threshold", list("/posts/authors", [3, 4, 4], "posts, few rows"));
   await run("n_pagination", [
-    { description: `export, 6 pages by ${spec.n_pagination}`, path: "/export?pages=6" },
-    { description: `export, 7 pages by ${spec.n_pagination}`, path: "/export?pages=7" },
-    { description: "export, 6 pages by keyset", path: "/export?pages=6&keyset=1" },
+    { description: `export, 6 pages by ${pages.offset}`, path: "/export?pages=6" },
+    { description: `export, 7 pages by ${pages.offset}`, path: "/export?pages=7" },
+    { description: `export, 6 pages by ${pages.keyset}`, path: "/export?pages=6&keyset=1" },
   ]);
   await run(
     "n_retry",
@@ -92,4 +112,4 @@ async function runScenarios(corpus, server, spec) {
   );
 }
 
-module.exports = { runScenarios };
+module.exports = { ids, list, range, runScenarios };
