@@ -54,6 +54,36 @@ describe("n_plus_one: classic 1+N", () => {
     }
   });
 
+  it("finds Prisma's ordered per-parent loads, which have the page shape, but still skips real page loops", () => {
+    // Prisma 7, recorded (guidance/recorded/prisma.json one_to_many_where): findMany({ where, orderBy }) per post.
+    const posts =
+      "SELECT `main`.`Post`.`id`, `main`.`Post`.`authorId` FROM `main`.`Post` WHERE 1=1 LIMIT ? OFFSET ?";
+    const commentsPerPost =
+      "SELECT `main`.`Comment`.`id`, `main`.`Comment`.`body` FROM `main`.`Comment` WHERE (`main`.`Comment`.`postId` = ? AND `main`.`Comment`.`body` LIKE (? || '%')) ORDER BY `main`.`Comment`.`id` DESC LIMIT ? OFFSET ?";
+    const loop = (first: string, repeated: string) => {
+      const t = traceBuilder();
+      const root = t.request();
+      t.query(root, first);
+      for (let i = 0; i < 5; i++) t.query(root, repeated);
+      return run(t.spans);
+    };
+    expect(loop(posts, commentsPerPost)).toMatchObject([
+      { kind: "n_plus_one", repeats: 5, sourceStatement: expect.stringContaining("FROM `main`.`Post`") },
+    ]);
+    // Django's app-label tables: blog_comment.post_id names blog_post.
+    const django = loop(
+      'SELECT "blog_post"."id" FROM "blog_post"',
+      'SELECT "blog_comment"."id" FROM "blog_comment" WHERE "blog_comment"."post_id" = 7 ORDER BY "blog_comment"."id" ASC LIMIT 10 OFFSET 0',
+    );
+    expect(django).toHaveLength(1);
+    // Paging through one post's comments follows a lookup of that post, not a list of posts: pages.
+    const onePost =
+      "SELECT `main`.`Post`.`id` FROM `main`.`Post` WHERE (`main`.`Post`.`id` = ? AND 1=1) LIMIT ? OFFSET ?";
+    expect(loop(onePost, commentsPerPost)).toEqual([]);
+    // A page loop whose key names another table than the query before it: pages.
+    expect(loop("SELECT * FROM accounts", commentsPerPost)).toEqual([]);
+  });
+
   it("reports N repeats with no distinct query before them, source null", () => {
     const t = traceBuilder();
     const root = t.request();

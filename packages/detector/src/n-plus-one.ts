@@ -1,7 +1,8 @@
 import type { Finding } from "@n1radar/core";
-import { findSource, type Group } from "./groups.js";
+import { findSource, firstCall, type Group } from "./groups.js";
 import { nestLoops } from "./nested.js";
 import { buildFinding, type Detector, groupFinding, type RequestContext } from "./report.js";
+import { isKeyLookup, namesTable, parentsNamed, tableRead } from "./sql-shape.js";
 
 /**
  * N+1 reads: one read statement repeated under one parent (after calls.ts looked through wrappers).
@@ -42,14 +43,33 @@ function subtree(top: Group, innersOf: ReadonlyMap<Group, Group[]>): Group[] {
 
 const display = (g: Group) => g.calls[0]?.key.display ?? "";
 
+/**
+ * A loop shaped like pages (sql-shape.ts) that is really a load per parent row: its foreign key names the
+ * table the query before it listed (`SELECT ... FROM posts`, then `... FROM comments WHERE post_id = ?
+ * ORDER BY id LIMIT ? OFFSET ?` per post). Prisma ends every read in `LIMIT ? OFFSET ?`, so an ordered
+ * `findMany({ where: { postId }, orderBy })` per post has the page shape. Paging through one parent's rows
+ * follows a lookup of that one parent (`WHERE id = ?`), not a list of them, and stays a page.
+ */
+function loadsPerParent(group: Group, groups: readonly Group[], minRepeats: number): boolean {
+  const parents = parentsNamed(firstCall(group).key.canonical);
+  if (parents.length === 0) return false;
+  const source = findSource(group, groups, minRepeats);
+  if (!source || isKeyLookup(source.key.canonical)) return false;
+  const table = tableRead(source.key.canonical);
+  return table !== null && parents.some((parent) => namesTable(parent, table));
+}
+
 export const nPlusOneDetector: Detector = {
   name: "n_plus_one",
   detect(ctx: RequestContext): Finding[] {
     const { settings, groups } = ctx;
     const allReads = groups.filter((g) => g.calls[0]?.key.op === "read");
-    // pages are never reported, but can be the outer level of a nested loop (nested.ts)
-    const reads = allReads.filter((g) => !g.calls[0]?.key.paginated);
-    const outerOf = nestLoops(allReads, settings);
+    // Pages are never reported, but can be the outer level of a nested loop (nested.ts).
+    const pages = new Set(
+      allReads.filter((g) => g.calls[0]?.key.paginated && !loadsPerParent(g, groups, settings.minRepeats)),
+    );
+    const reads = allReads.filter((g) => !pages.has(g));
+    const outerOf = nestLoops(allReads, settings, pages);
     const innersOf = new Map<Group, Group[]>();
     for (const [inner, outer] of outerOf) innersOf.set(outer, [...(innersOf.get(outer) ?? []), inner]);
 

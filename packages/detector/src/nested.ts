@@ -54,20 +54,24 @@ const canNest = (g: Group) => firstCall(g).key.op === "read" && !g.parallel;
 /**
  * Inner group -> its innermost enclosing outer group, among the read groups of one request.
  *
- * A level shaped like a page (sql-shape.ts) can be an outer level but never the inner one: the inner loop is
- * what gets reported, and pages are not. An ordered per-parent load with OFFSET reads as a page (Prisma's
+ * A page loop (`pages`: shaped like a page, sql-shape.ts, and not a load per parent, n-plus-one.ts) can be an
+ * outer level but never the inner one: the inner loop is what gets reported, and pages are not. An ordered per-parent load with OFFSET reads as a page (Prisma's
  * `comment.findMany({ where: { postId }, orderBy })` per post, every Prisma read ending in `LIMIT ? OFFSET ?`),
  * yet the author lookups between its calls are the inner loop of posts > comments > authors. A real page loop
  * with a lookup per row inside is the same shape, and its chain (page > lookup) names the right fix too: load
  * the relation with the page.
  */
-export function nestLoops(groups: readonly Group[], settings: Thresholds): Map<Group, Group> {
+export function nestLoops(
+  groups: readonly Group[],
+  settings: Thresholds,
+  pages: ReadonlySet<Group> = new Set(),
+): Map<Group, Group> {
   const outerOf = new Map<Group, Group>();
   const outers = groups.filter((g) => g.calls.length >= settings.minOuterRepeats && canNest(g));
   if (outers.length < 2) return outerOf;
   const edges: { inner: Group; outer: Group; density: number }[] = [];
   for (const inner of outers) {
-    if (inner.calls.length < settings.minRepeats || firstCall(inner).key.paginated) continue;
+    if (inner.calls.length < settings.minRepeats || pages.has(inner)) continue;
     const innerStart = firstCall(inner).startMs;
     let best: { outer: Group; density: number } | undefined;
     for (const outer of outers) {

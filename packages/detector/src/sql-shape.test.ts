@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { normalizeSql } from "./fingerprint.js";
-import { classifySql } from "./sql-shape.js";
+import { classifySql, namesTable, parentsNamed, tableRead } from "./sql-shape.js";
 
 const shape = (sql: string) => classifySql(normalizeSql(sql).canonical);
 
@@ -52,5 +52,37 @@ describe("classifySql", () => {
       "SELECT * FROM t WHERE id > 5",
     ])
       expect(shape(sql).paginated).toBe(false);
+  });
+});
+
+describe("what a per-row read points at", () => {
+  const canonical = (sql: string) => normalizeSql(sql).canonical;
+
+  it("names the parents of foreign-key equalities, and the table a read lists", () => {
+    expect(parentsNamed(canonical('SELECT * FROM "comments" WHERE "comments"."post_id" = $1'))).toEqual([
+      "post",
+    ]);
+    expect(
+      parentsNamed(canonical("SELECT * FROM `main`.`Comment` WHERE `main`.`Comment`.`postId` = ?")),
+    ).toEqual(["post"]);
+    expect(parentsNamed(canonical("SELECT * FROM t WHERE tenant_id = ? AND blog_post_id = ?"))).toEqual([
+      "tenant",
+      "blog_post",
+    ]);
+    expect(parentsNamed(canonical("SELECT * FROM t WHERE id = ? AND t.id = ? AND uuid > ?"))).toEqual([]);
+    expect(tableRead(canonical("SELECT p.id FROM main.posts p JOIN authors a ON a.id = p.author_id"))).toBe(
+      "posts",
+    );
+    expect(tableRead(canonical("UPDATE posts SET x = ?"))).toBeNull();
+  });
+
+  it("matches a parent to its table, plural or with Django's app label", () => {
+    expect(namesTable("post", "posts")).toBe(true);
+    expect(namesTable("post", "post")).toBe(true);
+    expect(namesTable("post", "blog_post")).toBe(true);
+    expect(namesTable("category", "categories")).toBe(true);
+    expect(namesTable("box", "boxes")).toBe(true);
+    expect(namesTable("post", "comments")).toBe(false);
+    expect(namesTable("post", "poster")).toBe(false);
   });
 });

@@ -19,10 +19,10 @@
  * OFFSET alone is not enough: Prisma appends `LIMIT ? OFFSET ?` to every findUnique and findMany (recorded
  * from Prisma 7, and Prisma 4-6 do the same), so its per-row loads would all pass as pages. An OFFSET page
  * needs an ORDER BY (unordered pages are not even well defined), and a read filtered on `id = ?` returns one
- * row, which is never a page. Still read as pages, and so not reported: ordered per-parent loads with
- * OFFSET (Prisma `findMany({ where: { postId }, orderBy })` in a loop), which text alone cannot tell from
- * paging through one parent's rows. Such a level can still be the outer level of a nested loop (nested.ts), so
- * the lookups inside it keep their chain.
+ * row, which is never a page. An ordered per-parent load with OFFSET (Prisma `findMany({ where: { postId },
+ * orderBy })` in a loop) has the page shape; text alone cannot tell it from paging through one parent's rows,
+ * so n-plus-one.ts looks at the query before the loop: a list of the parents its key names makes it a load per
+ * parent, and a reported N+1.
  */
 export type CallOp = "read" | "write" | "control" | "cursor";
 
@@ -84,6 +84,33 @@ function orderedColumns(canonical: string): Set<string> {
   const end = tail.search(ORDER_END);
   if (end >= 0) tail = tail.slice(0, end);
   return new Set(tail.split(",").map((part) => lastSegment(part.trim().split(" ")[0] ?? "")));
+}
+
+/** `post_id = ?`, `comments.postid = ?`: the parent ("post") an equality on a foreign key names. */
+const FOREIGN_KEY_EQUALITY = /(?:^|[\s(.])([a-z][a-z0-9_]*?)_?id = \?/g;
+const READ_TABLE = / from ([a-z_][\w$]*(?:\.[a-z_][\w$]*)*)/;
+
+/** The parents a read's foreign-key equalities name: `... where comments.post_id = ?` -> ["post"]. */
+export function parentsNamed(canonical: string): string[] {
+  return [...canonical.matchAll(FOREIGN_KEY_EQUALITY)].map((m) => m[1] as string).filter((p) => p.length > 1);
+}
+
+/** The table a read reads first, without schema: `select ... from main.posts ...` -> "posts". */
+export function tableRead(canonical: string): string | null {
+  const from = READ_TABLE.exec(canonical)?.[1];
+  return from ? lastSegment(from) : null;
+}
+
+/** True for a lookup of one row by its key (`id = ?`): a query that lists no rows to loop over. */
+export function isKeyLookup(canonical: string): boolean {
+  return KEY_LOOKUP.test(canonical);
+}
+
+/** "post" names the tables post, posts, postes, and Django's blog_post; "category" also categories. */
+export function namesTable(parent: string, table: string): boolean {
+  const names = [parent, `${parent}s`, `${parent}es`];
+  if (parent.endsWith("y")) names.push(`${parent.slice(0, -1)}ies`);
+  return names.some((name) => table === name || table.endsWith(`_${name}`));
 }
 
 function isOffsetPage(canonical: string): boolean {
