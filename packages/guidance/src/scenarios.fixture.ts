@@ -1,5 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import type { Guidance } from "@n1radar/core";
 import { normalizeSql } from "@n1radar/detector";
+import { expect } from "vitest";
 import type { GuidanceInput, OrmId, StrategyId } from "./types.js";
 
 /**
@@ -55,4 +57,19 @@ export function inputOf(sdkLanguage: string, s: ScenarioBase, scopeName: string 
 }
 
 /** Guidance text must never show template holes. */
-export const HOLES = /undefined|NaN|\[object /;
+const HOLES = /undefined|NaN|\[object /;
+
+/** The guidance names the scenario's ORM and strategy, writes its snippets, and shows no template holes. */
+export function expectFix(g: Guidance, s: ScenarioBase): void {
+  expect(g.orm, display(s.statement)).toBe(s.expected.orm);
+  expect(g.strategy, display(s.statement)).toBe(s.expected.strategy);
+  for (const snippet of s.expected.snippetContains) expect(g.after).toContain(snippet);
+  expect([g.summary, g.why, g.before, g.after, g.verify, g.tradeoff].join("\n")).not.toMatch(HOLES);
+}
+
+/** Recognised from the SQL dialect alone (no scope name) at `floor` or better; no floor, no check. */
+export function expectDialectFloor(g: Guidance, orm: OrmId, floor: number | undefined): void {
+  if (floor === undefined) return;
+  expect(g.orm).toBe(orm);
+  expect(g.confidence).toBeGreaterThanOrEqual(floor);
+}
