@@ -7,8 +7,11 @@ import type { WriteOp } from "./types.js";
  * placeholders work too. The patterns have no nested quantifiers, so a hostile 64 KB statement costs linear time.
  */
 
-/** One identifier: "quoted", `backticked`, [bracketed] or bare. */
-const ID = String.raw`(?:"[^"]*"|\x60[^\x60]*\x60|\[[^\]]*\]|[A-Za-z_][\w$]*)`;
+/**
+ * One identifier: "quoted", `backticked`, [bracketed] or bare. A bracketed one stops at the next `[`, as quoted
+ * ones stop at the next quote: otherwise each `[` of a hostile `[a.[a.[a.` with no `]` would scan to the end.
+ */
+const ID = String.raw`(?:"[^"]*"|\x60[^\x60]*\x60|\[[^\][]*\]|[A-Za-z_][\w$]*)`;
 /** schema.table.column at most. */
 const QNAME = String.raw`${ID}(?:\s*\.\s*${ID}){0,2}`;
 
