@@ -3,6 +3,7 @@
  * (and that the pipeline honours them), overview, facets, settings and the live-update stream.
  */
 import type { Finding, Guidance } from "@n1radar/core";
+import { makeFinding } from "@n1radar/core/testing";
 import { openStore, recordDeltas, type Store } from "@n1radar/db";
 import { FindingAccumulator } from "@n1radar/detector";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -25,26 +26,16 @@ const guidance: Guidance = {
 };
 
 function finding(endpoint: string, statement: string, repeats: number, seenAtMs: number): Finding {
-  return {
-    kind: "n_plus_one",
-    traceId: `${endpoint}${statement}${seenAtMs}`.replace(/\W/g, "").padEnd(32, "0").slice(0, 32),
-    service: "blog",
+  const traceId = `${endpoint}${statement}${seenAtMs}`.replace(/\W/g, "").padEnd(32, "0").slice(0, 32);
+  return makeFinding({
+    traceId,
     endpoint,
     dbSystem: "postgresql",
     statement,
     fingerprint: statement,
-    sourceStatement: null,
-    chain: [],
-    parallel: false,
     repeats,
-    totalMs: repeats,
-    wastedMs: repeats - 1,
     seenAtMs,
-    scopeName: null,
-    sdkLanguage: null,
-    code: null,
-    spans: [],
-  };
+  });
 }
 
 let store: Store;

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Finding } from "@n1radar/core";
+import { makeFinding } from "@n1radar/core/testing";
 import { FindingAccumulator } from "@n1radar/detector";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
@@ -12,26 +13,16 @@ import { offenders } from "./schema.js";
 import { guidance } from "./testing/seed.js";
 
 function finding(traceId: string, repeats: number, seenAtMs: number, endpoint = "GET /posts"): Finding {
-  return {
-    kind: "n_plus_one",
+  return makeFinding({
     traceId,
-    service: "blog",
     endpoint,
     dbSystem: "sqlite",
-    statement: "SELECT * FROM authors WHERE id = ?",
     fingerprint: "abc",
     sourceStatement: "SELECT * FROM posts",
-    chain: [],
-    parallel: false,
     repeats,
-    totalMs: repeats,
-    wastedMs: repeats - 1,
     seenAtMs,
-    scopeName: null,
-    sdkLanguage: null,
     code: { function: "list_posts", file: "app.py", line: 12 },
-    spans: [],
-  };
+  });
 }
 
 /** Runs findings (one array per trace) through the accumulator and the store, as the server does per flush. */

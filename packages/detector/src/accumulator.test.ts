@@ -1,28 +1,10 @@
 import type { Finding } from "@n1radar/core";
+import { makeFinding } from "@n1radar/core/testing";
 import { describe, expect, it } from "vitest";
 import { FindingAccumulator, histogramMedian } from "./accumulator.js";
 
 function finding(traceId: string, repeats: number, seenAtMs: number): Finding {
-  return {
-    kind: "n_plus_one",
-    traceId,
-    service: "s",
-    endpoint: "GET /x",
-    dbSystem: null,
-    statement: "SELECT ?",
-    fingerprint: "f",
-    sourceStatement: null,
-    chain: [],
-    parallel: false,
-    repeats,
-    totalMs: repeats,
-    wastedMs: repeats - 1,
-    seenAtMs,
-    scopeName: null,
-    sdkLanguage: null,
-    code: null,
-    spans: [],
-  };
+  return makeFinding({ traceId, service: "s", endpoint: "GET /x", statement: "SELECT ?", repeats, seenAtMs });
 }
 
 describe("FindingAccumulator", () => {

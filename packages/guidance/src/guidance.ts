@@ -134,7 +134,7 @@ export function guidanceFor(input: GuidanceInput): Guidance {
   // Read-side pitfalls (serializers, closed sessions, lazy settings) do not apply to a write loop.
   const general = strategy === "bulk-write" ? [] : catalog.pitfalls;
   const eager = strategy === "eager-one-to-many" || strategy === "eager-many-to-one";
-  const scoped = eager ? scopePitfall(relationScope(input.statement, rel.column)) : null;
+  const scoped = eager ? scopePitfall(relationScope(repeated, rel.column)) : null;
   return {
     orm: match.orm,
     ormName: catalog.name,

@@ -2,28 +2,9 @@
  * What a per-row relation load adds beyond its join key: extra conditions and an order. An N+1 written as
  * `post.comments.where(approved: true).order(created_at: :desc)` (or Prisma's `findMany({ where, orderBy })`)
  * repeats a query that filters and sorts; an eager load that drops them returns rows, or an order, the loop
- * never had. Guidance names them so the fix keeps them.
+ * never had. Guidance names them so the fix keeps them. The SQL is read once, by sql.ts.
  */
-
-/**
- * A comparison with a parameter: `= ?`, `LIKE (? || ?)`, `>= ?`, `IN (?)`. The column is read backwards from
- * the operator (`t.col`, `"t"."col"`, `` `col` ``), not by the regex: a pattern that also matched the qualified
- * name before the operator would backtrack quadratically on a long run of `a.a.a.` in hostile SQL.
- */
-const PARAM_COMPARISON = /(?:<>|!=|<=|>=|=|<|>|\bNOT\s+LIKE\b|\bI?LIKE\b|\bNOT\s+IN\b|\bIN\b)\s*\(?\s*\?/gi;
-const WORD = /\w/;
-const QUOTE_CLOSE = new Set(['"', "`", "]"]);
-
-/** The identifier just before `end` (spaces and one closing quote skipped), or null. */
-function columnBefore(text: string, end: number): string | null {
-  let i = end - 1;
-  while (i >= 0 && text[i] === " ") i--;
-  if (i >= 0 && QUOTE_CLOSE.has(text[i] as string)) i--;
-  const last = i;
-  while (i >= 0 && WORD.test(text[i] as string)) i--;
-  return last > i ? text.slice(i + 1, last + 1) : null;
-}
-const ORDER_BY = /\bORDER BY\s+(.+?)(?=\s+LIMIT\b|\s+OFFSET\b|\s+FETCH\b|\s+FOR\b|\)|$)/i;
+import type { ParsedStatement } from "./sql.js";
 
 export interface RelationScope {
   /** Columns compared with a parameter, other than the relation's own key. */
@@ -32,29 +13,11 @@ export interface RelationScope {
   orderBy: string | null;
 }
 
-function bare(term: string): string {
-  return term
-    .trim()
-    .split(/\s+/)
-    .map((word, i) => (i === 0 ? (word.split(".").pop() ?? word).replace(/["`[\]]/g, "") : word))
-    .join(" ");
-}
-
-export function relationScope(statement: string, key: string | null): RelationScope {
-  const where = statement.search(/\bWHERE\b/i);
-  const conditions = new Set<string>();
-  if (where >= 0) {
-    const tail = statement.slice(where + "WHERE".length);
-    for (const m of tail.matchAll(PARAM_COMPARISON)) {
-      const column = columnBefore(tail, m.index);
-      if (column === null || /^(AND|OR|NOT)$/i.test(column)) continue;
-      if (key === null || column.toLowerCase() !== key.toLowerCase()) conditions.add(column);
-    }
-  }
-  const order = ORDER_BY.exec(statement)?.[1];
+export function relationScope(statement: ParsedStatement, key: string | null): RelationScope {
+  const own = key?.toLowerCase();
   return {
-    conditions: [...conditions],
-    orderBy: order ? order.split(",").map(bare).join(", ") : null,
+    conditions: statement.conditions.filter((column) => column.toLowerCase() !== own),
+    orderBy: statement.orderBy,
   };
 }
 

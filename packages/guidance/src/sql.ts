@@ -42,6 +42,13 @@ export interface ParsedStatement {
   /** Columns compared with a parameter: `t.c = ?`, `t.c IN (?)`, `? = t.c`, `t.c = ANY (?)`. */
   filters: Filter[];
   aggregate: { fn: "count" | "sum" | "avg" | "min" | "max" | "exists"; column: string | null } | null;
+  /**
+   * Every column compared with a parameter, by any operator (`=`, `<>`, `>=`, `LIKE (? || ?)`, `IN (?)`),
+   * unquoted and in order: the relation's key and whatever else a per-row load filters on.
+   */
+  conditions: string[];
+  /** The ORDER BY terms with qualifiers and quoting removed (`created_at DESC, id`), or null. */
+  orderBy: string | null;
   /** Column pairs of `ON a.x = b.y` join conditions, aliases resolved. */
   joins: [Filter, Filter][];
   /** Every column-like name in the statement, unquoted (to find foreign keys a source query selects). */
@@ -122,6 +129,35 @@ function filtersOf(sql: string, table: string | null, aliases: Map<string, strin
   return out;
 }
 
+const COMPARED = new RegExp(
+  String.raw`(${QNAME})\s*(?:<>|!=|<=|>=|=|<|>|\bNOT\s+LIKE\b|\bI?LIKE\b|\bNOT\s+IN\b|\bIN\b)\s*\(?\s*${PARAM}`,
+  "gi",
+);
+const ORDER_BY = /\bORDER BY\s+(.+?)(?=\s+LIMIT\b|\s+OFFSET\b|\s+FETCH\b|\s+FOR\b|\)|$)/i;
+
+function conditionsOf(sql: string): string[] {
+  const where = /\bWHERE\b/i.exec(sql);
+  if (!where) return [];
+  const columns = new Set<string>();
+  for (const m of sql.slice(where.index).matchAll(COMPARED)) {
+    const column = lastPart(m[1] as string);
+    if (column && !RESERVED.has(column.toLowerCase())) columns.add(column);
+  }
+  return [...columns];
+}
+
+function orderByOf(sql: string): string | null {
+  const terms = ORDER_BY.exec(sql)?.[1];
+  if (!terms) return null;
+  return terms
+    .split(",")
+    .map((term) => {
+      const [name = "", ...rest] = term.trim().split(/\s+/);
+      return [lastPart(name) ?? name, ...rest].join(" ");
+    })
+    .join(", ");
+}
+
 function aggregateOf(sql: string): ParsedStatement["aggregate"] {
   const fn = /^\s*SELECT\s+(?:DISTINCT\s+)?(COUNT|SUM|AVG|MIN|MAX)\s*\(\s*(?:DISTINCT\s+)?([^)]*)\)/i.exec(
     sql,
@@ -169,7 +205,16 @@ function parseCall(text: string): ParsedStatement {
       : /"(?:maybeEntityOrOptions|entityOrEntities)"/.test(text)
         ? "insert"
         : "select";
-  return { op, table: entity, filters: [], aggregate: null, joins: [], names: [] };
+  return {
+    op,
+    table: entity,
+    filters: [],
+    conditions: [],
+    orderBy: null,
+    aggregate: null,
+    joins: [],
+    names: [],
+  };
 }
 
 export function parseStatement(sql: string): ParsedStatement {
@@ -182,6 +227,8 @@ export function parseStatement(sql: string): ParsedStatement {
     op,
     table,
     filters: op === "insert" ? [] : filtersOf(sql, table, aliases),
+    conditions: op === "insert" ? [] : conditionsOf(sql),
+    orderBy: op === "select" ? orderByOf(sql) : null,
     aggregate: op === "select" ? aggregateOf(sql) : null,
     joins: op === "select" ? joinsOf(sql, aliases) : [],
     names,
