@@ -10,7 +10,6 @@ import { join } from "node:path";
 
 const SERVER = new URL("../apps/server/dist/main.js", import.meta.url).pathname;
 const NOOP = new URL("./noop-server.js", import.meta.url).pathname;
-const WALK = new URL("./walk-server.js", import.meta.url).pathname;
 
 /** Whole HTTP/1.1 requests, headers and body, ready to write. */
 export function httpRequests(bodies, contentType) {
@@ -85,9 +84,12 @@ export async function load(port, requests, spansPerRequest, { seconds, concurren
   return { rate: accepted / ((performance.now() - start) / 1000), statuses };
 }
 
-/** The no-op ceiling; with `walk`, the no-op plus one walk over every protobuf field (walk-server.js). */
+/** The no-op ceiling; with `walk`, the no-op plus one walk over every protobuf field (noop-server.js). */
 export async function startNoop({ walk = false } = {}) {
-  const child = fork(walk ? WALK : NOOP, [], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  const child = fork(NOOP, [], {
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+    env: { ...process.env, BENCH_WALK: walk ? "1" : "0" },
+  });
   const port = await new Promise((resolve, reject) => {
     child.once("message", (m) => resolve(m.port));
     child.once("exit", (code) => reject(new Error(`no-op server exited ${code}`)));
