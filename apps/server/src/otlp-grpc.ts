@@ -103,7 +103,7 @@ function countTransportRefusals(receiver: Receiver): grpc.ServerInterceptor {
   };
 }
 
-const TRACES_PATH = exportMethod("trace.v1.TraceService").path;
+const TRACES = exportMethod("trace.v1.TraceService");
 
 /**
  * Admits a call from its metadata alone: without a valid ingest key (any service), or while the ingest queue
@@ -128,7 +128,7 @@ function admitOnMetadata(receiver: Receiver): grpc.ServerInterceptor {
                   );
                 }
               }
-              if (method.path === TRACES_PATH) receiver.checkCapacity();
+              if (method.path === TRACES.path) receiver.checkCapacity();
             } catch (error) {
               call.sendStatus(serviceError(receiver, error));
               return;
@@ -160,7 +160,7 @@ export async function startOtlpGrpcServer(options: OtlpGrpcOptions): Promise<Otl
     callback(null, new Uint8Array(0));
   };
 
-  server.addService({ Export: exportMethod("trace.v1.TraceService") }, { Export: exportTraces });
+  server.addService({ Export: TRACES }, { Export: exportTraces });
   server.addService({ Export: exportMethod("metrics.v1.MetricsService") }, { Export: discard });
   server.addService({ Export: exportMethod("logs.v1.LogsService") }, { Export: discard });
 
