@@ -19,7 +19,6 @@ import os
 import sqlite3
 import sys
 import tempfile
-import time
 import types
 
 import django
@@ -28,9 +27,10 @@ from django.conf import settings
 
 sys.dont_write_bytecode = True  # no __pycache__ in the repository
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from otlp_emit import CLIENT, INTERNAL, SERVER, Corpus, Tracer, expect  # noqa: E402
+from corpus_common import Recorder, Scenarios, blog_rows, out_dir, read_while_locked  # noqa: E402
+from otlp_emit import CLIENT, INTERNAL, Corpus, Tracer  # noqa: E402
 
-OUT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", ".."))
+OUT = out_dir()
 workdir = tempfile.mkdtemp(prefix="n1-django-")
 DB_PATH = os.path.join(workdir, "db.sqlite3")
 
@@ -115,18 +115,17 @@ tracer = Tracer(
     },
     seed=3225,
 )
-recording = False
-captured = []
+recorder = Recorder(tracer)
 DB_NAME = "db.sqlite3"
 
 
 def _traced(method):
     def wrapper(self, query, *args, **kwargs):
-        if not recording:
+        if not recorder.active:
             return method(self, query, *args, **kwargs)
         attrs = {"db.system": "sqlite", "db.name": DB_NAME, "db.statement": query}
         with tracer.span(query.split()[0], CLIENT, "sqlite3", attrs) as span:
-            captured.append((span.trace_id, query))
+            recorder.capture(span, query)
             return method(self, query, *args, **kwargs)
 
     return wrapper
@@ -137,36 +136,18 @@ SQLiteCursorWrapper.executemany = _traced(SQLiteCursorWrapper.executemany)
 
 
 def seed():
-    import random
-
     with connection.schema_editor() as editor:
         for model in (Author, Tag, Post, Comment, PostTag):
             editor.create_model(model)
-    rng = random.Random(11)
-    Author.objects.bulk_create([Author(id=i, name=f"Author {i}", email=f"a{i}@example.org") for i in range(1, 121)])
-    Tag.objects.bulk_create([Tag(id=i, name=f"tag{i}") for i in range(1, 11)])
-    Post.objects.bulk_create(
-        [Post(id=i, author_id=((i - 1) % 120) + 1, title=f"Post {i}", body="...") for i in range(1, 151)]
-    )
-    comments = []
-    for i in range(1, 151):
-        for _ in range(2 + (i % 4)):
-            comments.append(Comment(post_id=i, author_id=rng.randint(1, 120), body="Nice post"))
-    Comment.objects.bulk_create(comments)
-
-
-def norm(sql):
-    return " ".join(sql.lower().split())
-
-
-def repeats_of(trace_id, contains):
-    needle = norm(contains)
-    return sum(1 for t, s in captured if t == trace_id and needle in norm(s))
+    authors, tags, posts, comments = blog_rows(11)
+    Author.objects.bulk_create([Author(**row) for row in authors])
+    Tag.objects.bulk_create([Tag(**row) for row in tags])
+    Post.objects.bulk_create([Post(**row) for row in posts])
+    Comment.objects.bulk_create([Comment(**row) for row in comments])
 
 
 def request(method, route, target, fn, *args):
-    global recording
-    recording = True
+    """Runs fn(*args) inside a Django-shaped SERVER span; returns the trace id."""
     attrs = {
         "http.method": method,
         "http.server_name": "blog-web-7c9f",
@@ -180,14 +161,7 @@ def request(method, route, target, fn, *args):
         "http.route": route,
         "http.target": target,
     }
-    root = tracer.start(f"{method} {route}", SERVER, "django", attrs)
-    try:
-        fn(*args)
-        root.attrs["http.status_code"] = 200
-    finally:
-        tracer.end(root)
-        recording = False
-    return root.trace_id
+    return recorder.request(f"{method} {route}", "django", attrs, lambda: fn(*args))
 
 
 # ---- scenarios: each function is one view ----
@@ -310,17 +284,7 @@ def dashboard():
 
 
 def retry_locked(failures):
-    locker = sqlite3.connect(DB_PATH, isolation_level=None)
-    locker.execute("BEGIN EXCLUSIVE")
-    for attempt in range(failures + 1):
-        if attempt == failures:
-            locker.execute("COMMIT")
-        try:
-            Post.objects.get(pk=1)
-            break
-        except OperationalError:
-            time.sleep(0.001 * (2**attempt))
-    locker.close()
+    read_while_locked(DB_PATH, failures, lambda: Post.objects.get(pk=1), OperationalError)
 
 
 def main():
@@ -337,34 +301,12 @@ def main():
     A = 'FROM "blog_author" WHERE "blog_author"."id" = %s'
     C = 'FROM "blog_comment" WHERE "blog_comment"."post_id" = %s'
     P = 'FROM "blog_post" WHERE "blog_post"."id" = %s'
-
-    def scenario(name, runs, expected_of):
-        traces = []
-        for description, method, route, target, fn, args in runs:
-            tid = request(method, route, target, fn, *args)
-            expected = expected_of(tid, *args)
-            for e in expected:
-                assert e["repeats"] >= 5, f"{name}: {description}: only {e['repeats']} x {e['statementContains']}"
-            traces.append((tid, description, expected))
-        corpus.write(tracer, name, traces)
-
-    def one(contains, kind="n_plus_one", source=None):
-        return lambda tid, *a: [expect(contains, kind, repeats_of(tid, contains), source)]
-
-    none = lambda tid, *a: []  # noqa: E731
-    posts = lambda fn, ns, what="posts": [  # noqa: E731
-        (f"{what}, {n} rows", "GET", "blog/posts/", f"/blog/posts/?limit={n}", fn, (n,)) for n in ns
-    ]
+    run = Scenarios(corpus, recorder, request, "blog/posts/", "/blog/posts/")
+    scenario, one, none, posts = run.scenario, run.one, run.none, run.posts
     src = 'FROM "blog_post"'
     scenario("p_many_to_one", posts(posts_with_author, [5, 12, 30]), one(A, source=src))
     scenario("p_one_to_many", posts(posts_with_comments, [6, 10, 16]), one(C, source=src))
-    scenario(
-        "p_nested",
-        posts(thread_view, [3, 5, 7], "thread view"),
-        # one finding for the whole 1+N+N² (the fix is one change): the inner loop, author per comment, whose
-        # chain holds the outer levels (Finding.chain); the comments-per-post loop is not a finding of its own
-        lambda tid, n: [expect(A, "n_plus_one", repeats_of(tid, A), C, chain=[src, C])],
-    )
+    scenario("p_nested", posts(thread_view, [3, 5, 7], "thread view"), run.nested(A, C, src))
     scenario("p_wrapped_per_item", posts(post_cards_wrapped, [5, 8, 15], "post cards, a span per card"), one(A, source=src))
     scenario(
         "p_ids_no_source",

@@ -19,7 +19,6 @@ import os
 import sqlite3
 import sys
 import tempfile
-import time
 
 import sqlalchemy
 from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, create_engine, event, func, select, update
@@ -28,9 +27,10 @@ from sqlalchemy.orm import Session, declarative_base, joinedload, relationship, 
 
 sys.dont_write_bytecode = True  # no __pycache__ in the repository
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from otlp_emit import CLIENT, SERVER, Corpus, Tracer, expect  # noqa: E402
+from corpus_common import Recorder, Scenarios, blog_rows, out_dir, read_while_locked  # noqa: E402
+from otlp_emit import CLIENT, Corpus, Tracer  # noqa: E402
 
-OUT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", ".."))
+OUT = out_dir()
 
 Base = declarative_base()
 post_tags = Table(
@@ -97,12 +97,11 @@ tracer = Tracer(
     },
     seed=1404,
 )
-recording = False
-captured = []  # (trace_id, statement) of every traced execute
+recorder = Recorder(tracer)
 
 
 def _before(conn, cursor, statement, params, context, executemany):
-    if recording:
+    if recorder.active:
         span = tracer.start(
             f"{statement.split()[0]} {DB_NAME}",
             CLIENT,
@@ -111,7 +110,7 @@ def _before(conn, cursor, statement, params, context, executemany):
             activate=False,
         )
         context._corpus_span = span
-        captured.append((span.trace_id, statement))
+        recorder.capture(span, statement)
 
 
 def _after(conn, cursor, statement, params, context, executemany):
@@ -138,7 +137,7 @@ _engine_connect = sqlalchemy.engine.base.Engine.connect
 
 
 def _traced_connect(self, *args, **kwargs):
-    if not recording:
+    if not recorder.active:
         return _engine_connect(self, *args, **kwargs)
     with tracer.span("connect", CLIENT, "sqlalchemy", {"db.name": DB_NAME, "db.system": "sqlite"}):
         return _engine_connect(self, *args, **kwargs)
@@ -149,36 +148,18 @@ sqlalchemy.engine.base.Engine.connect = _traced_connect
 
 def seed():
     Base.metadata.create_all(engine)
-    import random
-
-    rng = random.Random(7)
+    authors, tags, posts, comments = blog_rows(7)
     with Session(engine) as s:
-        authors = [Author(id=i, name=f"Author {i}", email=f"a{i}@example.org") for i in range(1, 121)]
-        tags = [Tag(id=i, name=f"tag{i}") for i in range(1, 11)]
-        s.add_all(authors + tags)
-        for i in range(1, 151):
-            s.add(Post(id=i, author_id=((i - 1) % 120) + 1, title=f"Post {i}", body="...", view_count=0))
-        cid = 1
-        for i in range(1, 151):
-            for _ in range(2 + (i % 4)):
-                s.add(Comment(id=cid, post_id=i, author_id=rng.randint(1, 120), body="Nice post"))
-                cid += 1
+        s.add_all([Author(**row) for row in authors] + [Tag(**row) for row in tags])
+        for row in posts:
+            s.add(Post(**row, view_count=0))
+        for cid, row in enumerate(comments, 1):
+            s.add(Comment(id=cid, **row))
         s.commit()
-
-
-def norm(sql):
-    return " ".join(sql.lower().split())
-
-
-def repeats_of(trace_id, contains):
-    needle = norm(contains)
-    return sum(1 for t, s in captured if t == trace_id and needle in norm(s))
 
 
 def request(method, rule, target, fn, *args):
     """Runs fn(session, *args) inside a Flask-shaped SERVER span; returns the trace id."""
-    global recording
-    recording = True
     attrs = {
         "http.method": method,
         "http.server_name": "127.0.0.1",
@@ -192,15 +173,12 @@ def request(method, rule, target, fn, *args):
         "http.flavor": "1.1",
         "http.route": rule,
     }
-    root = tracer.start(f"{method} {rule}", SERVER, "flask", attrs)
-    try:
+
+    def handle():
         with Session(engine) as session:
             fn(session, *args)
-        root.attrs["http.status_code"] = 200
-    finally:
-        tracer.end(root)
-        recording = False
-    return root.trace_id
+
+    return recorder.request(f"{method} {rule}", "flask", attrs, handle)
 
 
 # ---- scenarios: each function is one request handler ----
@@ -329,18 +307,7 @@ def dashboard(s):
 
 def retry_locked(s, failures):
     """Reads while another connection holds an exclusive lock; retries with backoff until it is released."""
-    locker = sqlite3.connect(DB_NAME, isolation_level=None)
-    locker.execute("BEGIN EXCLUSIVE")
-    for attempt in range(failures + 1):
-        if attempt == failures:
-            locker.execute("COMMIT")
-        try:
-            s.query(Post).filter(Post.id == 1).one()
-            break
-        except OperationalError:
-            s.rollback()
-            time.sleep(0.001 * (2**attempt))
-    locker.close()
+    read_while_locked(DB_NAME, failures, lambda: s.query(Post).filter(Post.id == 1).one(), OperationalError, s.rollback)
 
 
 def main():
@@ -356,34 +323,11 @@ def main():
     )
     A = "FROM authors WHERE authors.id = ?"
     C = "FROM comments WHERE ? = comments.post_id"
-
-    def scenario(name, runs, expected_of):
-        traces = []
-        for description, method, rule, target, fn, args in runs:
-            tid = request(method, rule, target, fn, *args)
-            expected = expected_of(tid, *args)
-            for e in expected:
-                assert e["repeats"] >= 5, f"{name}: {description}: only {e['repeats']} x {e['statementContains']}"
-            traces.append((tid, description, expected))
-        corpus.write(tracer, name, traces)
-
-    def one(contains, kind="n_plus_one", source=None):
-        return lambda tid, *a: [expect(contains, kind, repeats_of(tid, contains), source)]
-
-    none = lambda tid, *a: []  # noqa: E731
-
-    posts = lambda fn, ns, what="posts": [  # noqa: E731
-        (f"{what}, {n} rows", "GET", "/posts", f"/posts?limit={n}", fn, (n,)) for n in ns
-    ]
+    run = Scenarios(corpus, recorder, request, "/posts", "/posts")
+    scenario, one, none, posts = run.scenario, run.one, run.none, run.posts
     scenario("p_many_to_one", posts(posts_with_author, [5, 12, 30]), one(A, source="FROM posts"))
     scenario("p_one_to_many", posts(posts_with_comment_count, [6, 10, 16]), one(C, source="FROM posts"))
-    scenario(
-        "p_nested",
-        posts(thread_view, [3, 5, 7], "thread view"),
-        # one finding for the whole 1+N+N² (the fix is one change): the inner loop, author per comment, whose
-        # chain holds the outer levels (Finding.chain); the comments-per-post loop is not a finding of its own
-        lambda tid, n: [expect(A, "n_plus_one", repeats_of(tid, A), C, chain=["FROM posts", C])],
-    )
+    scenario("p_nested", posts(thread_view, [3, 5, 7], "thread view"), run.nested(A, C, "FROM posts"))
     scenario(
         "p_connect_per_item",
         [(f"{len(ids)} post cards, a connection each", "GET", "/cards", "/cards", post_cards_own_connection, (ids,)) for ids in ([3, 8, 13, 21, 34], list(range(40, 49)), list(range(60, 75)))],
