@@ -9,6 +9,7 @@ import { type Config, ConfigError, parseConfig } from "./config.js";
 import { detectorSettings } from "./detector-settings.js";
 import { type OtlpGrpcServer, startOtlpGrpcServer } from "./otlp-grpc.js";
 import type { RequestListener } from "./otlp-http.js";
+import { startupBanner } from "./startup-banner.js";
 
 function loadConfig(): Config {
   try {
@@ -98,10 +99,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const ticker = setInterval(() => app.pipeline.tick(), 250);
-  console.log(`n1radar: OTLP/HTTP on http://localhost:${config.OTLP_HTTP_PORT}/v1/traces`);
-  console.log(`n1radar: OTLP/gRPC on localhost:${config.OTLP_GRPC_PORT}`);
-  console.log(`n1radar: dashboard and API on http://localhost:${config.PORT}`);
-  console.log(`n1radar: database ${config.DATABASE_URL}`);
+  console.log(startupBanner(config));
 
   let stopping = false;
   const stop = async (signal: string) => {
