@@ -51,6 +51,16 @@ export interface CodeLocation {
   line: number | null;
 }
 
+/**
+ * The unit of work a span names when an HTTP route does not say it: a GraphQL operation (every one arrives as
+ * `POST /graphql`), an RPC method, a message consumer. `name` is the endpoint the team knows it by:
+ * `query PostAuthors`, `grpc helloworld.Greeter/SayHello`, `kafka process orders` (README, Detection).
+ */
+export interface UnitOfWork {
+  kind: "graphql" | "rpc" | "messaging";
+  name: string;
+}
+
 export interface Resource {
   serviceName: string;
   /** `telemetry.sdk.language`, e.g. "python", "ruby", "nodejs", "java". */
@@ -82,6 +92,8 @@ export interface SpanRecord {
   db: DbCall | null;
   http: HttpFacts | null;
   code: CodeLocation | null;
+  /** From `graphql.*`, `rpc.*` or `messaging.*` attributes, old and new conventions; null for anything else. */
+  unit: UnitOfWork | null;
   /**
    * Hints that make a repeated query legitimate rather than an N+1: a cache hit, a cursor fetch.
    * Filled from attributes such as `db.response.returned_rows` / `cache.hit` where senders provide them.

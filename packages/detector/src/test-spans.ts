@@ -35,6 +35,7 @@ export function span(overrides: Partial<SpanRecord> & { sql?: string }): SpanRec
     db: sql ? dbCall({ system: "postgresql", statement: sql }) : null,
     http: null,
     code: null,
+    unit: null,
     cached: false,
     ...rest,
   };

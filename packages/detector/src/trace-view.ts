@@ -95,7 +95,10 @@ export class TraceView {
       }
     }
     this.requestList = [...byKey.values()];
-    for (const r of this.requestList) if (!r.root) describeOrphans(r);
+    for (const r of this.requestList) {
+      if (!r.root) describeOrphans(r);
+      nameGraphqlRequest(r);
+    }
     return this.requestList;
   }
 
@@ -140,8 +143,31 @@ function describeOrphans(request: Request): void {
   if (named.length === 1 && request.tops.length === 1) request.endpoint = endpointOf(named[0] as SpanRecord);
 }
 
-/** "GET /posts/:id" from the route when known, else the span's own name. */
+/** Operations one HTTP request may carry (batched GraphQL) and still be named after them. */
+const MAX_OPERATIONS_NAMED = 3;
+
+/**
+ * A GraphQL operation is recorded on a span below the HTTP request (`graphql.execute` under `POST /graphql`),
+ * so the request takes its endpoint from there: `query PostAuthors`. A batch of several operations is named
+ * after all of them, sorted (`query A, query B`); past MAX_OPERATIONS_NAMED it keeps the HTTP endpoint.
+ */
+function nameGraphqlRequest(request: Request): void {
+  if (request.root?.unit) return;
+  let names: Set<string> | null = null;
+  for (const span of request.spans) {
+    if (span.unit?.kind !== "graphql") continue;
+    names ??= new Set();
+    names.add(span.unit.name);
+  }
+  if (names && names.size <= MAX_OPERATIONS_NAMED) request.endpoint = [...names].sort().join(", ");
+}
+
+/**
+ * The unit of work the span names (a GraphQL operation, an RPC method, a message destination: fold), else
+ * "GET /posts/:id" from the route when known, else the span's own name.
+ */
 export function endpointOf(span: SpanRecord): string {
+  if (span.unit) return span.unit.name;
   const http = span.http;
   if (http?.route) return http.method ? `${http.method} ${http.route}` : http.route;
   return span.name;

@@ -13,6 +13,7 @@ import type {
   SpanStatus,
 } from "@n1radar/core";
 import { type AttrValue, type AttrValues, keyId } from "./attributes.js";
+import { foldUnit } from "./unit-of-work.js";
 
 // Attribute ids resolved once at load; the fold runs per span.
 const DB_SYSTEM_NAME = keyId("db.system.name");
@@ -191,6 +192,7 @@ export function buildSpanRecord(
     db: foldDb(bag),
     http: foldHttp(bag),
     code: foldCode(bag),
+    unit: foldUnit(bag),
     cached: isCached(bag),
   };
 }
