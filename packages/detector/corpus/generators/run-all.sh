@@ -37,6 +37,7 @@ for orm in "${wanted[@]}"; do
       (cd "$node_dir" && PRISMA_SCHEMA_ENGINE_BINARY=/bin/true npx prisma generate --schema schema.prisma >/dev/null)
       node "$node_dir/prisma_gen.cjs" "$corpus"
       ;;
+    hibernate) "$here/java/run.sh" ;; # the real Java agent: Java 17 + Maven (java/README.md)
     *) echo "unknown ORM: $orm" >&2 && exit 2 ;;
   esac
 done
