@@ -37,16 +37,16 @@ function byTrace(spans) {
 
 export function benchDetector({ protobuf }, timeLoop) {
   const batches = uniqueBatches(protobuf, 10);
-  // idleMs counts batches here (now = batch number): a trace's remembered ids are gone long before its batch
+  // waitMs counts batches here (now = batch number): a trace's remembered ids are gone long before its batch
   // comes round again, so every pass assembles and judges every request afresh.
-  const assembler = new TraceAssembler({ idleMs: 100, maxOpenTraces: 50_000, maxSpansPerTrace: 10_000 });
+  const assembler = new TraceAssembler({ waitMs: 100, maxOpenTraces: 50_000, maxSpansPerTrace: 10_000 });
   let i = 0;
   let findings = 0;
   const rate = timeLoop(() => {
     const spans = batches[i % batches.length];
     i++;
     for (const set of assembler.add(spans, i)) findings += detect(set, defaultDetectorSettings).length;
-    for (const set of assembler.takeIdle(i)) findings += detect(set, defaultDetectorSettings).length;
+    for (const set of assembler.takeExpired(i)) findings += detect(set, defaultDetectorSettings).length;
     return spans.length;
   });
   const { releasedRequests, lateSpans, duplicateSpans } = assembler.stats();
@@ -72,7 +72,7 @@ export function benchDetector({ protobuf }, timeLoop) {
  */
 function benchOpenTraceMemory(protobuf) {
   const open = new TraceAssembler({
-    idleMs: 1e9,
+    waitMs: 1e9,
     maxOpenTraces: 1e9,
     maxSpansPerTrace: 10_000,
     maxOpenSpans: 1e9,

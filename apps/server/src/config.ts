@@ -84,8 +84,11 @@ const schema = z.object({
   N1_SERVICE_OVERRIDES: jsonText(serviceOverridesSchema).optional(),
   N1_IGNORE: jsonText(ignoreRulesSchema).optional(),
   MAX_OPEN_SPANS: positiveInt(500_000),
-  TRACE_IDLE_MS: positiveInt(2_000),
-  FLUSH_INTERVAL_MS: positiveInt(1_000),
+  // How long spans wait for their request span (quiet time in the trace); README says why 30 s.
+  TRACE_WAIT_MS: positiveInt(30_000),
+  /** Deprecated name of TRACE_WAIT_MS, honoured when TRACE_WAIT_MS is unset. */
+  TRACE_IDLE_MS: z.coerce.number().int().positive().optional(),
+  FLUSH_INTERVAL_MS: positiveInt(500),
   MAX_OPEN_TRACES: positiveInt(50_000),
   MAX_SPANS_PER_TRACE: positiveInt(10_000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
@@ -109,6 +112,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const result = schema.safeParse(cleaned);
   if (result.success) {
     const config = result.data;
+    if (cleaned.TRACE_WAIT_MS === undefined && config.TRACE_IDLE_MS !== undefined)
+      config.TRACE_WAIT_MS = config.TRACE_IDLE_MS;
     const ports = [config.PORT, config.OTLP_HTTP_PORT, config.OTLP_GRPC_PORT];
     if (new Set(ports).size !== ports.length) {
       throw new ConfigError("PORT, OTLP_HTTP_PORT and OTLP_GRPC_PORT must differ");

@@ -48,6 +48,8 @@ function listen(
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (config.TRACE_IDLE_MS !== undefined)
+    console.warn("n1radar: TRACE_IDLE_MS is deprecated; set TRACE_WAIT_MS (see the README's settings)");
   const store = openStore(config.DATABASE_URL);
   const app = createApp({
     db: store.db,
@@ -63,7 +65,7 @@ async function main(): Promise<void> {
       config.N1_IGNORE,
     ),
     assembler: {
-      idleMs: config.TRACE_IDLE_MS,
+      waitMs: config.TRACE_WAIT_MS,
       maxOpenTraces: config.MAX_OPEN_TRACES,
       maxSpansPerTrace: config.MAX_SPANS_PER_TRACE,
       maxOpenSpans: config.MAX_OPEN_SPANS,
@@ -98,7 +100,9 @@ async function main(): Promise<void> {
     store.close();
     process.exit(1);
   }
-  const ticker = setInterval(() => app.pipeline.tick(), 250);
+  // Ticks judge traces whose wait ran out and write findings that are due (FLUSH_INTERVAL_MS); a short period
+  // keeps a finding's way to the API well under a second.
+  const ticker = setInterval(() => app.pipeline.tick(), 100);
   console.log(startupBanner(config));
 
   let stopping = false;

@@ -42,4 +42,15 @@ describe("Metrics", () => {
     expect(m.render()).toContain("n1_nan NaN\n");
     expect(m.render()).toContain("n1_inf +Inf\n");
   });
+
+  it("reads a labelled family from its owner at scrape time, one series per label value", () => {
+    const m = new Metrics();
+    let late = 0;
+    m.observeByLabel("n1_late_total", "Late", "counter", "kind", () => ({ request: late, child: 2 }));
+    late = 3;
+    expect(m.render()).toBe(
+      '# HELP n1_late_total Late\n# TYPE n1_late_total counter\nn1_late_total{kind="request"} 3\nn1_late_total{kind="child"} 2\n',
+    );
+    expect(() => m.observeByLabel("n1_x", "x", "gauge", "bad-label", () => ({}))).toThrow(/invalid label/);
+  });
 });

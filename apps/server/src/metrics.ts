@@ -101,6 +101,20 @@ export class Metrics {
     this.add({ name, help, type, series: () => [[{}, read()]] });
   }
 
+  /** Like `observe`, for a family whose series differ in one label, read together: `{ labelValue: value }`. */
+  observeByLabel(
+    name: string,
+    help: string,
+    type: "counter" | "gauge",
+    label: string,
+    read: () => Record<string, number>,
+  ): void {
+    if (!LABEL.test(label)) throw new Error(`invalid label name ${label}`);
+    const series = () =>
+      Object.entries(read()).map(([value, n]): [Labels, number] => [{ [label]: value }, n]);
+    this.add({ name, help, type, series });
+  }
+
   render(): string {
     const lines: string[] = [];
     for (const f of this.families.values()) {

@@ -12,14 +12,16 @@ import { guidanceFor } from "@n1radar/guidance";
 /**
  * The in-process pipeline: accepted spans -> trace assembly -> detector -> per-offender accumulation -> store.
  * Findings are folded in memory and written once per offender per flush, so the write cost follows the number
- * of distinct offenders, not the traffic. A crash can lose at most one flush interval of findings; a clean stop
+ * of distinct offenders, not the traffic: a finding is written as soon as it is made when nothing was written
+ * for a flush interval, and otherwise with the next flush, so writes batch under load while a request's finding
+ * reaches the API well within a second. A crash can lose at most one flush interval of findings; a clean stop
  * loses nothing (`drain`).
  */
 export interface PipelineOptions {
   db: Db;
   detector: DetectorSettings;
   assembler: AssemblerSettings;
-  /** Longest time a finding waits in memory before it is written. */
+  /** Shortest time between two writes, and so the longest a finding waits in memory (plus one tick). */
   flushIntervalMs: number;
   now?: () => number;
   /** Drops findings the team ignored from the dashboard (ignore rules in the DB); asked once per finding. */
@@ -39,25 +41,27 @@ export class Pipeline {
   private readonly assembler: TraceAssembler;
   private readonly accumulator = new FindingAccumulator();
   private readonly now: () => number;
-  private lastFlush: number;
+  /** When findings were last written; only writes count, so the first finding after a quiet spell goes at once. */
+  private lastWrite = Number.NEGATIVE_INFINITY;
   private readonly counters: PipelineStats = { spansAccepted: 0, tracesJudged: 0, findings: 0, flushes: 0 };
 
   constructor(private readonly options: PipelineOptions) {
     this.assembler = new TraceAssembler(options.assembler);
     this.now = options.now ?? Date.now;
-    this.lastFlush = this.now();
   }
 
   accept(spans: readonly SpanRecord[]): void {
     this.counters.spansAccepted += spans.length;
-    this.judge(this.assembler.add(spans, this.now()));
+    const now = this.now();
+    this.judge(this.assembler.add(spans, now));
+    this.flushIfDue(now);
   }
 
-  /** Judges traces that went idle and writes findings when the flush interval has passed; called on a timer. */
+  /** Judges traces whose wait for their request span ran out, and writes findings that are due; on a timer. */
   tick(): void {
     const now = this.now();
-    this.judge(this.assembler.takeIdle(now));
-    if (now - this.lastFlush >= this.options.flushIntervalMs) this.flush();
+    this.judge(this.assembler.takeExpired(now));
+    this.flushIfDue(now);
   }
 
   /** Judges everything still open and writes it: called on shutdown so nothing accepted is lost. */
@@ -67,8 +71,8 @@ export class Pipeline {
   }
 
   flush(): void {
-    this.lastFlush = this.now();
     if (this.accumulator.size === 0) return;
+    this.lastWrite = this.now();
     const writes = this.accumulator.drain().map((delta) => ({ delta, guidance: guidanceFor(delta.sample) }));
     recordDeltas(this.options.db, writes);
     this.options.onFlush?.(writes.length);
@@ -79,11 +83,15 @@ export class Pipeline {
     return { ...this.counters, ...this.assembler.stats() };
   }
 
+  private flushIfDue(now: number): void {
+    if (this.accumulator.size > 0 && now - this.lastWrite >= this.options.flushIntervalMs) this.flush();
+  }
+
   private judge(traces: SpanRecord[][]): void {
     for (const spans of traces) {
       this.counters.tracesJudged++;
       const isIgnored = this.options.isIgnored;
-      // One request (released when its span arrived) or a trace's leftovers (idle, evicted, shutdown).
+      // One request (released when its span arrived) or a trace's leftovers (wait over, evicted, shutdown).
       const detected = detect(spans, this.options.detector);
       const findings = isIgnored ? detected.filter((f) => !isIgnored(f)) : detected;
       this.counters.findings += findings.length;

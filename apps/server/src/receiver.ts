@@ -191,10 +191,41 @@ export function observePipeline(metrics: Metrics, pipeline: Pipeline): void {
     stat("openTraces"),
   );
   metrics.observe("n1radar_open_spans", "Spans held in open traces", "gauge", stat("openSpans"));
+  observeAssembly(metrics, pipeline);
   metrics.observe(
     "n1radar_findings_total",
     "N+1 findings detected (one per request that showed one)",
     "counter",
     stat("findings"),
+  );
+}
+
+/** How trace assembly ended each wait (README: Self-telemetry). */
+function observeAssembly(metrics: Metrics, pipeline: Pipeline): void {
+  metrics.observeByLabel(
+    "n1radar_assembly_released_total",
+    "Span sets judged, by why: request_span (a request, when its span arrived), wait_expired and evicted (a trace's spans without their request span: TRACE_WAIT_MS ran out, or memory limits)",
+    "counter",
+    "path",
+    () => {
+      const s = pipeline.stats();
+      return { request_span: s.releasedRequests, wait_expired: s.timedOutTraces, evicted: s.evictedTraces };
+    },
+  );
+  metrics.observeByLabel(
+    "n1radar_late_spans_total",
+    "Spans dropped because what they belong to was already judged: request (a request span whose children were judged without it), child (a span whose request was judged), duplicate (sent twice)",
+    "counter",
+    "kind",
+    () => {
+      const s = pipeline.stats();
+      return { request: s.lateRequestSpans, child: s.lateSpans, duplicate: s.duplicateSpans };
+    },
+  );
+  metrics.observe(
+    "n1radar_judged_traces",
+    "Judged traces remembered (span ids only) to recognise late spans",
+    "gauge",
+    () => pipeline.stats().judgedTraces,
   );
 }

@@ -33,7 +33,7 @@ export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise
   const app = createApp({
     db: store.db,
     detector: defaultDetectorSettings,
-    assembler: { ...defaultAssemblerSettings, idleMs: 200 },
+    assembler: { ...defaultAssemblerSettings, waitMs: 200 },
     maxBodyBytes: 4 * 1024 * 1024,
     flushIntervalMs: 100,
     ...overrides,

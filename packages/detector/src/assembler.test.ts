@@ -6,7 +6,7 @@ import { detect } from "./detect.js";
 import { defaultDetectorSettings } from "./settings.js";
 import { span, traceBuilder } from "./test-spans.js";
 
-const settings = { idleMs: 1000, maxOpenTraces: 100, maxSpansPerTrace: 1000, maxOpenSpans: 10_000 };
+const settings = { waitMs: 1000, maxOpenTraces: 100, maxSpansPerTrace: 1000, maxOpenSpans: 10_000 };
 const ids = (sets: SpanRecord[][]) => sets.map((set) => set.map((s) => s.spanId).sort());
 
 /** A request with six lookups; children first, the request span last, as an SDK exports them. */
@@ -87,13 +87,13 @@ describe("TraceAssembler: release on the request span", () => {
     ]);
   });
 
-  it("releases a waiting request after idleMs when the spans it waited for never attach", () => {
+  it("releases a waiting request after waitMs when the spans it waited for never attach", () => {
     const t = traceBuilder();
     const root = t.request();
     const lost = t.query(root, "SELECT 1 FROM a", { parentSpanId: "e".repeat(16) });
     const asm = new TraceAssembler(settings);
     expect(asm.add([lost, root], 0)).toEqual([]);
-    expect(ids(asm.takeIdle(1_000))).toEqual(ids([[root], [lost]]));
+    expect(ids(asm.takeExpired(1_000))).toEqual(ids([[root], [lost]]));
   });
 });
 
@@ -111,15 +111,15 @@ describe("TraceAssembler: late, duplicate and orphan spans", () => {
     expect(asm.add([late as SpanRecord], 10)).toEqual([]); // parent unknown yet: waits
     expect(asm.add([wrapper], 20)).toEqual([]); // parent judged: late, and so is its waiting child
     expect(asm.stats()).toMatchObject({ lateSpans: 2, openSpans: 0 });
-    expect(asm.takeIdle(5_000)).toEqual([]);
-    expect(asm.stats().openTraces).toBe(0);
+    expect(asm.takeExpired(5_000)).toEqual([]);
+    expect(asm.stats()).toMatchObject({ openTraces: 0, judgedTraces: 0, rememberedIds: 0 });
   });
 
   it("does not count a loop twice when half of it arrives late", () => {
     const { root, children } = loopTrace();
     const asm = new TraceAssembler(settings);
     const judged = [...asm.add([...children.slice(0, 3), root], 0), ...asm.add(children.slice(3), 1)];
-    judged.push(...asm.takeIdle(10_000));
+    judged.push(...asm.takeExpired(10_000));
     const findings = judged.flatMap((set) => detect(set, defaultDetectorSettings));
     expect(findings).toEqual([]); // three before the request span, three late: neither half is a loop of five
     expect(asm.stats().lateSpans).toBe(3);
@@ -134,13 +134,13 @@ describe("TraceAssembler: late, duplicate and orphan spans", () => {
     expect(asm.stats()).toMatchObject({ duplicateSpans: 3, releasedRequests: 1, openSpans: 0 });
   });
 
-  it("judges spans whose parent never comes after the trace has been quiet for idleMs", () => {
+  it("judges spans whose parent never comes after the trace has been quiet for waitMs", () => {
     const { children } = loopTrace();
     const asm = new TraceAssembler(settings);
     asm.add(children.slice(0, 3), 0);
     asm.add(children.slice(3), 500);
-    expect(asm.takeIdle(1_400)).toEqual([]);
-    const ready = asm.takeIdle(1_500);
+    expect(asm.takeExpired(1_400)).toEqual([]);
+    const ready = asm.takeExpired(1_500);
     expect(ids(ready)).toEqual(ids([children]));
     expect(asm.stats()).toMatchObject({ timedOutTraces: 1, openTraces: 0 });
     expect(detect(ready[0] ?? [], defaultDetectorSettings)).toMatchObject([
@@ -186,14 +186,15 @@ describe("TraceAssembler: bounded memory", () => {
     expect(asm.stats().evictedTraces).toBeGreaterThan(0);
   });
 
-  it("forgets judged traces after idleMs, so remembered ids do not pile up", () => {
+  it("forgets judged traces after waitMs, so remembered ids do not pile up", () => {
     const asm = new TraceAssembler(settings);
     for (let i = 0; i < 20; i++) {
       const { root, children } = loopTrace();
       asm.add([...children, root], i);
     }
-    expect(asm.stats()).toMatchObject({ openTraces: 20, openSpans: 0 });
-    asm.takeIdle(2_000);
-    expect(asm.stats().openTraces).toBe(0);
+    // Only the request spans' ids are remembered: database calls are leaves, never a late span's parent.
+    expect(asm.stats()).toMatchObject({ openTraces: 0, openSpans: 0, judgedTraces: 20, rememberedIds: 20 });
+    asm.takeExpired(2_000);
+    expect(asm.stats()).toMatchObject({ judgedTraces: 0, rememberedIds: 0 });
   });
 });

@@ -1,97 +1,63 @@
 import type { SpanRecord } from "@n1radar/core";
+import {
+  type AssemblerCounts,
+  type AssemblerSettings,
+  type AssemblerStats,
+  defaultAssemblerSettings,
+  type JudgedIds,
+  type OpenTrace,
+  openTrace,
+} from "./assembler-state.js";
 import { isEntrySpan } from "./trace-view.js";
 
+export {
+  type AssemblerSettings,
+  type AssemblerStats,
+  defaultAssemblerSettings,
+} from "./assembler-state.js";
+
 /**
- * Collects spans across export requests and releases each request as soon as it can be judged.
+ * Collects spans across export requests and releases each request as soon as it can be judged, the way a
+ * tail-sampling Collector holds a trace until its decision.
  *
  * A request is released when its request span arrives: a SERVER or CONSUMER span, a trace root, or a span
  * whose parent is in another service. Children end before their parent and an SDK exports spans as they end,
- * so within one service the request span comes last; spans of other services, arriving in any order from
- * other processes, are released with their own request. Nothing here compares timestamps (services' clocks
+ * so within one service the request span comes last, often in a later export batch (the SDK's batch delay,
+ * 5 s by default, plus any Collector in between); spans of other services, arriving in any order from other
+ * processes, are released with their own request. Nothing here compares timestamps (services' clocks
  * disagree): only parent links and arrival.
  *
  * Spans whose request span never comes (lost, dropped, or in a service that does not send to us) wait until
- * their trace has been quiet for `idleMs`, then are released together; the detector groups them under their
- * missing parent.
+ * their trace has been quiet for `waitMs`, then are released together; the detector groups them under their
+ * missing parent. Quiet time rather than age: a slow request keeps sending its queries as they end.
  *
- * Late spans: once a request is released, its span ids are kept (ids only) until the trace goes quiet. A span
- * arriving later whose parent is one of them, in the same service, is counted in `lateSpans` and dropped, with
- * any of its own children already waiting: judging it alone would report a partial loop or count a loop
- * twice. A span sent twice (exporter retry) is counted in `duplicateSpans` and dropped.
+ * Judged traces are remembered, span ids only, for `waitMs` more. A span arriving later whose parent was
+ * judged, in the same service, is counted in `lateSpans` and dropped, with any of its own children already
+ * waiting: judging it alone would report a partial loop or count a loop twice. A request span whose children
+ * were judged without it (the wait ran out, or the trace was evicted) is counted in `lateRequestSpans` and
+ * dropped likewise, so a request is never judged twice as two partial ones. A span sent twice (exporter
+ * retry) is counted in `duplicateSpans` and dropped.
  *
  * Memory is bounded: past `maxOpenTraces` traces or `maxOpenSpans` waiting spans, the least recently touched
- * trace is released early (`evictedTraces`); past `maxSpansPerTrace` waiting spans in one trace, more are
- * dropped (`droppedSpans`).
+ * trace is judged early (`evictedTraces`); past `maxSpansPerTrace` waiting spans in one trace, more are
+ * dropped (`droppedSpans`). Remembered judged traces are bounded by the same two numbers, in traces and ids.
  */
-export interface AssemblerSettings {
-  /** Quiet time after which a trace's waiting spans are judged without their parent (ms). */
-  idleMs: number;
-  maxOpenTraces: number;
-  maxSpansPerTrace: number;
-  /** Waiting spans across all traces; optional for settings written before it existed. */
-  maxOpenSpans?: number;
-}
-
-export const defaultAssemblerSettings: Required<AssemblerSettings> = {
-  idleMs: 2_000,
-  maxOpenTraces: 50_000,
-  maxSpansPerTrace: 10_000,
-  maxOpenSpans: 500_000,
-};
-
-export interface AssemblerStats {
-  /** Traces held: with spans waiting, or with released requests remembered for late spans. */
-  openTraces: number;
-  /** Spans waiting for their request span. */
-  openSpans: number;
-  evictedTraces: number;
-  droppedSpans: number;
-  lateSpans: number;
-  duplicateSpans: number;
-  /** Requests released when their request span arrived. */
-  releasedRequests: number;
-  /** Traces whose waiting spans were released by the idle timeout. */
-  timedOutTraces: number;
-}
-
-interface OpenTrace {
-  id: string;
-  pending: Map<string, SpanRecord>;
-  /** parent span id -> children that arrived; entries for released spans may linger until the trace goes. */
-  children: Map<string, SpanRecord[]>;
-  /** span id -> service, for spans already released. */
-  released: Map<string, string>;
-  /** Request spans that arrived but are not released yet (see releaseWaiting). */
-  waiting: SpanRecord[];
-  /** Waiting spans whose parent has not arrived (and is not a request span of another service). */
-  dangling: Set<SpanRecord>;
-  touchedAt: number;
-}
-
-function newTrace(id: string, now: number): OpenTrace {
-  return {
-    id,
-    pending: new Map(),
-    children: new Map(),
-    released: new Map(),
-    waiting: [],
-    dangling: new Set(),
-    touchedAt: now,
-  };
-}
-
 export class TraceAssembler {
-  // Map iteration order is insertion order; re-inserting on every touch keeps it least-recently-touched first.
+  // Map iteration order is insertion order; re-inserting on every touch keeps both least-recently-touched first.
   private readonly open = new Map<string, OpenTrace>();
+  private readonly judged = new Map<string, JudgedIds>();
   private readonly settings: Required<AssemblerSettings>;
   private openSpans = 0;
-  private readonly counts = {
-    evictedTraces: 0,
-    droppedSpans: 0,
-    lateSpans: 0,
-    duplicateSpans: 0,
+  private rememberedIds = 0;
+  private readonly counts: AssemblerCounts = {
     releasedRequests: 0,
     timedOutTraces: 0,
+    evictedTraces: 0,
+    lateRequestSpans: 0,
+    lateSpans: 0,
+    duplicateSpans: 0,
+    droppedSpans: 0,
+    forgottenTraces: 0,
   };
 
   constructor(settings: AssemblerSettings) {
@@ -105,21 +71,29 @@ export class TraceAssembler {
     const touched = new Set<OpenTrace>();
     let last: OpenTrace | undefined;
     for (const span of spans) {
-      const trace = last?.id === span.traceId ? last : this.touch(span.traceId, now);
-      last = trace;
-      if (trace.pending.has(span.spanId) || trace.released.has(span.spanId)) {
+      let trace = last;
+      if (trace?.id !== span.traceId) {
+        trace = this.touch(span.traceId, now);
+        touched.add(trace);
+        last = trace;
+      }
+      if (trace.pending.has(span.spanId)) {
         this.counts.duplicateSpans++;
         continue;
       }
-      const parentService = this.serviceOf(trace, span.parentSpanId);
       const service = span.resource.serviceName;
-      if (
-        !isEntrySpan(span) &&
-        parentService === service &&
-        trace.released.has(span.parentSpanId as string)
-      ) {
+      if (trace.judged.has(span.spanId)) {
+        if (trace.missing?.delete(span.spanId)) {
+          this.counts.lateRequestSpans++;
+          trace.judged.set(span.spanId, service);
+          this.dropLateChildren(trace, span);
+        } else this.counts.duplicateSpans++;
+        continue;
+      }
+      const parentService = this.serviceOf(trace, span.parentSpanId);
+      if (!isEntrySpan(span) && parentService === service && trace.judged.has(span.parentSpanId as string)) {
         this.counts.lateSpans++;
-        this.markReleased(trace, span);
+        this.remember(trace, span.spanId, service);
         this.dropLateChildren(trace, span);
         continue;
       }
@@ -143,11 +117,13 @@ export class TraceAssembler {
         trace.dangling.delete(child);
         if (child.resource.serviceName !== service && !isEntrySpan(child)) trace.waiting.push(child);
       }
-      if (trace.waiting.length > 0) touched.add(trace);
     }
     const ready: SpanRecord[][] = [];
-    for (const trace of touched) this.releaseWaiting(trace, ready, false);
-    this.evictOverflow(ready);
+    for (const trace of touched) {
+      if (trace.waiting.length > 0) this.releaseWaiting(trace, ready, false);
+      if (trace.pending.size === 0) this.settle(trace, now);
+    }
+    this.evictOverflow(ready, now);
     return ready;
   }
 
@@ -155,7 +131,7 @@ export class TraceAssembler {
    * Releases the trace's request spans that arrived, unless spans of their service are still waiting for a
    * parent nobody has sent yet: those usually belong to the request (Express's request handler span ends
    * after the response, so its queries come before the request span and their parent after it). Such a
-   * request waits for them to attach, or for `idleMs` of quiet (`force`).
+   * request waits for them to attach, or for the trace's wait to run out (`force`).
    */
   private releaseWaiting(trace: OpenTrace, ready: SpanRecord[][], force: boolean): void {
     const still: SpanRecord[] = [];
@@ -172,13 +148,16 @@ export class TraceAssembler {
     trace.waiting = still;
   }
 
-  /** Waiting spans of traces quiet for `idleMs` or longer; their remembered requests are forgotten. */
-  takeIdle(now: number): SpanRecord[][] {
+  /** Spans of traces quiet for `waitMs` or longer, judged without their request span; old memories go. */
+  takeExpired(now: number): SpanRecord[][] {
     const ready: SpanRecord[][] = [];
-    for (const [traceId, trace] of this.open) {
-      if (now - trace.touchedAt < this.settings.idleMs) break;
-      if (trace.pending.size > 0) this.counts.timedOutTraces++;
-      this.drop(traceId, trace, ready);
+    for (const trace of this.open.values()) {
+      if (now - trace.touchedAt < this.settings.waitMs) break;
+      if (this.judgeEarly(trace, ready, now)) this.counts.timedOutTraces++;
+    }
+    for (const [traceId, memory] of this.judged) {
+      if (now - memory.touchedAt < this.settings.waitMs) break;
+      this.forget(traceId, memory);
     }
     return ready;
   }
@@ -186,32 +165,56 @@ export class TraceAssembler {
   /** Everything still waiting, for shutdown: nothing accepted is left unjudged. */
   takeAll(): SpanRecord[][] {
     const ready: SpanRecord[][] = [];
-    for (const [traceId, trace] of this.open) this.drop(traceId, trace, ready);
+    for (const trace of this.open.values()) this.judgeEarly(trace, ready, 0);
+    for (const [traceId, memory] of this.judged) this.forget(traceId, memory);
     return ready;
   }
 
   stats(): AssemblerStats {
-    return { openTraces: this.open.size, openSpans: this.openSpans, ...this.counts };
+    return {
+      openTraces: this.open.size,
+      openSpans: this.openSpans,
+      judgedTraces: this.judged.size,
+      rememberedIds: this.rememberedIds,
+      ...this.counts,
+    };
   }
 
   private touch(traceId: string, now: number): OpenTrace {
     let trace = this.open.get(traceId);
     if (trace) this.open.delete(traceId);
-    else trace = newTrace(traceId, now);
+    else {
+      const memory = this.judged.get(traceId);
+      if (memory) this.judged.delete(traceId);
+      trace = openTrace(traceId, now, memory);
+    }
     trace.touchedAt = now;
     this.open.set(traceId, trace);
     return trace;
   }
 
-  private serviceOf(trace: OpenTrace, spanId: string | null): string | undefined {
-    if (spanId === null) return undefined;
-    return trace.pending.get(spanId)?.resource.serviceName ?? trace.released.get(spanId);
+  /** A trace with nothing left waiting keeps only its ids, for late spans. */
+  private settle(trace: OpenTrace, now: number): void {
+    this.open.delete(trace.id);
+    if (trace.judged.size === 0) return;
+    this.judged.set(trace.id, { judged: trace.judged, missing: trace.missing, touchedAt: now });
   }
 
-  private markReleased(trace: OpenTrace, span: SpanRecord): void {
-    // Ids only, bounded like the waiting spans; past the bound a late span is judged on its own at timeout.
-    if (trace.released.size < this.settings.maxSpansPerTrace)
-      trace.released.set(span.spanId, span.resource.serviceName);
+  private forget(traceId: string, memory: JudgedIds): void {
+    this.judged.delete(traceId);
+    this.rememberedIds -= memory.judged.size;
+  }
+
+  private serviceOf(trace: OpenTrace, spanId: string | null): string | undefined {
+    if (spanId === null) return undefined;
+    return trace.pending.get(spanId)?.resource.serviceName ?? trace.judged.get(spanId);
+  }
+
+  private remember(trace: OpenTrace, spanId: string, service: string): void {
+    // Ids only, bounded like the waiting spans; past the bound a late span is judged on its own later.
+    if (trace.judged.has(spanId) || trace.judged.size >= this.settings.maxSpansPerTrace) return;
+    trace.judged.set(spanId, service);
+    this.rememberedIds++;
   }
 
   /** A late span's descendants that were already waiting are late too. */
@@ -225,7 +228,7 @@ export class TraceAssembler {
         trace.dangling.delete(child);
         this.openSpans--;
         this.counts.lateSpans++;
-        this.markReleased(trace, child);
+        this.remember(trace, child.spanId, child.resource.serviceName);
         stack.push(child);
       }
       trace.children.delete(cur.spanId);
@@ -244,27 +247,47 @@ export class TraceAssembler {
     for (const span of out) {
       trace.pending.delete(span.spanId);
       trace.children.delete(span.spanId);
-      this.markReleased(trace, span);
+      // Database calls are leaves: a late span's parent is a request, handler or wrapper span.
+      if (span.db === null) this.remember(trace, span.spanId, span.resource.serviceName);
     }
     this.openSpans -= out.length;
     return out;
   }
 
-  /** Forgets the trace: its waiting requests are released as they are, then whatever is left as one set. */
-  private drop(traceId: string, trace: OpenTrace, ready: SpanRecord[][]): void {
-    this.open.delete(traceId);
+  /**
+   * Judges the trace now: its waiting requests as they are, then whatever is left as one set, whose missing
+   * parents are remembered so that their late arrival is recognised. Returns whether anything was left.
+   */
+  private judgeEarly(trace: OpenTrace, ready: SpanRecord[][], now: number): boolean {
     this.releaseWaiting(trace, ready, true);
-    if (trace.pending.size === 0) return;
-    ready.push([...trace.pending.values()]);
-    this.openSpans -= trace.pending.size;
+    const leftovers = [...trace.pending.values()];
+    for (const span of leftovers) {
+      const service = span.resource.serviceName;
+      if (span.db === null) this.remember(trace, span.spanId, service);
+      const parent = span.parentSpanId;
+      if (parent === null || trace.pending.has(parent) || trace.judged.has(parent)) continue;
+      this.remember(trace, parent, service);
+      if (!trace.judged.has(parent)) continue; // past maxSpansPerTrace ids
+      trace.missing ??= new Set();
+      trace.missing.add(parent);
+    }
+    if (leftovers.length > 0) ready.push(leftovers);
+    this.openSpans -= leftovers.length;
+    trace.pending.clear();
+    this.settle(trace, now);
+    return leftovers.length > 0;
   }
 
-  private evictOverflow(ready: SpanRecord[][]): void {
+  private evictOverflow(ready: SpanRecord[][], now: number): void {
     const { maxOpenTraces, maxOpenSpans } = this.settings;
     while (this.open.size > maxOpenTraces || this.openSpans > maxOpenSpans) {
-      const [traceId, trace] = this.open.entries().next().value as [string, OpenTrace];
-      if (trace.pending.size > 0) this.counts.evictedTraces++;
-      this.drop(traceId, trace, ready);
+      const trace = this.open.values().next().value as OpenTrace;
+      if (this.judgeEarly(trace, ready, now)) this.counts.evictedTraces++;
+    }
+    while (this.judged.size > 0 && (this.judged.size > maxOpenTraces || this.rememberedIds > maxOpenSpans)) {
+      const [traceId, memory] = this.judged.entries().next().value as [string, JudgedIds];
+      this.forget(traceId, memory);
+      this.counts.forgottenTraces++;
     }
   }
 }

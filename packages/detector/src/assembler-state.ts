@@ -1,0 +1,88 @@
+import type { SpanRecord } from "@n1radar/core";
+
+/** Settings of the TraceAssembler (assembler.ts); the README's settings table says why the defaults. */
+export interface AssemblerSettings {
+  /**
+   * How long a trace's spans wait for their request span, counted from the trace's latest span (ms): quiet
+   * time, not age, so a slow request whose queries keep arriving is never cut in two.
+   */
+  waitMs: number;
+  /** Traces with spans waiting; past this the least recently touched one is judged early. */
+  maxOpenTraces: number;
+  maxSpansPerTrace: number;
+  /** Waiting spans across all traces; optional for settings written before it existed. */
+  maxOpenSpans?: number;
+}
+
+export const defaultAssemblerSettings: Required<AssemblerSettings> = {
+  // The OpenTelemetry Collector's tail_sampling decision_wait: SDKs export the request span up to their batch
+  // delay (5 s) after its children, and a Collector's batch processor or an exporter retry adds to that.
+  waitMs: 30_000,
+  maxOpenTraces: 50_000,
+  maxSpansPerTrace: 10_000,
+  maxOpenSpans: 500_000,
+};
+
+/** What happened to spans and traces, by path; read by /metrics. */
+export interface AssemblerCounts {
+  /** Requests judged when their request span arrived. */
+  releasedRequests: number;
+  /** Traces whose spans were judged without their request span because the wait ran out. */
+  timedOutTraces: number;
+  /** Traces judged early to stay within maxOpenTraces / maxOpenSpans. */
+  evictedTraces: number;
+  /** Request spans (or other parents) that arrived after their children had been judged without them. */
+  lateRequestSpans: number;
+  /** Spans that arrived after their request was judged. */
+  lateSpans: number;
+  duplicateSpans: number;
+  /** Spans past maxSpansPerTrace. */
+  droppedSpans: number;
+  /** Judged traces forgotten before their wait ran out, to bound the ids remembered. */
+  forgottenTraces: number;
+}
+
+export interface AssemblerStats extends AssemblerCounts {
+  /** Traces with spans waiting for their request span. */
+  openTraces: number;
+  /** Spans waiting for their request span. */
+  openSpans: number;
+  /** Judged traces remembered (span ids only) so that late spans are recognised. */
+  judgedTraces: number;
+  rememberedIds: number;
+}
+
+/**
+ * What a judged trace leaves behind: ids only. `judged` maps a span id to its service for the judged spans that
+ * can still get children (database calls are leaf spans and are left out: they are most spans) and for the
+ * parents that never came before their children were judged, which are also in `missing`.
+ */
+export interface JudgedIds {
+  judged: Map<string, string>;
+  missing: Set<string> | null;
+  touchedAt: number;
+}
+
+export interface OpenTrace extends JudgedIds {
+  id: string;
+  pending: Map<string, SpanRecord>;
+  /** parent span id -> children that arrived; entries for released spans may linger until the trace goes. */
+  children: Map<string, SpanRecord[]>;
+  /** Request spans that arrived but are not released yet (see releaseWaiting). */
+  waiting: SpanRecord[];
+  /** Waiting spans whose parent has not arrived (and is not a request span of another service). */
+  dangling: Set<SpanRecord>;
+}
+
+export function openTrace(id: string, now: number, memory?: JudgedIds): OpenTrace {
+  return {
+    id,
+    pending: new Map(),
+    children: new Map(),
+    judged: memory?.judged ?? new Map(),
+    missing: memory?.missing ?? null,
+    waiting: [],
+    dangling: new Set(),
+    touchedAt: now,
+  };
+}
