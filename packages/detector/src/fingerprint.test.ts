@@ -99,6 +99,27 @@ describe("normalizeSql", () => {
     );
   });
 
+  it("treats double-quoted strings in VALUES rows and IN lists as values (GORM on SQLite, MySQL)", () => {
+    // gorm.io/plugin/opentelemetry inlines the variables with the SQLite dialect's Explain: strings and times in "".
+    same(
+      'INSERT INTO `post_tags` (`post_id`,`tag_id`,`created_at`) VALUES (1,3,"2026-12-03 08:12:40.357") RETURNING `id`',
+      'INSERT INTO `post_tags` (`post_id`,`tag_id`,`created_at`) VALUES (2,3,"2026-12-03 08:12:41.2") RETURNING `id`',
+    );
+    same(
+      'INSERT INTO "t" ("a","b") VALUES (1,"x"),(2,"y"),(3,"z")',
+      'INSERT INTO "t" ("a","b") VALUES (?,?)',
+    );
+    same('SELECT * FROM `tags` WHERE `name` IN ("go","sql")', "SELECT * FROM `tags` WHERE `name` IN (?)");
+    // still identifiers: a column list, a function's arguments, a qualified name inside a list
+    expect(normalizeSql('INSERT INTO "t" ("a", "b") VALUES (1, 2)').canonical).toBe(
+      "insert into t (a, b) values (?)",
+    );
+    expect(normalizeSql('SELECT coalesce("a", "b") FROM "t"').canonical).toBe(
+      "select coalesce (a, b) from t",
+    );
+    differ('SELECT * FROM "t" WHERE "x" IN ("t"."a", "t"."b")', 'SELECT * FROM "t" WHERE "x" IN ("t"."c")');
+  });
+
   it("makes two cuts of one truncated statement equal", () => {
     same("SELECT * FROM t WHERE id IN (1, 2, 3, 4, 5, 6", "SELECT * FROM t WHERE id IN (10, 20,");
     same("SELECT * FROM t WHERE id IN (1, 2, 3, 4...", "SELECT * FROM t WHERE id IN (?)");

@@ -71,6 +71,19 @@ function tokenize(sql: string): Token[] {
   const out: Token[] = [];
   const n = sql.length;
   let i = 0;
+  // Per open "(": whether it holds values (a VALUES row, an IN list), where a "double-quoted" token is a string.
+  const parens: boolean[] = [];
+  let lastClosedHeldValues = false;
+  const opensValueList = (): boolean => {
+    const p = out[out.length - 1];
+    if (p?.canon === "values" || p?.canon === "in") return true;
+    // the next row of a multi-row VALUES: `VALUES (...), (`
+    return p?.text === "," && out[out.length - 2]?.text === ")" && lastClosedHeldValues;
+  };
+  const inValueList = (): boolean => {
+    const p = out[out.length - 1]?.text;
+    return parens[parens.length - 1] === true && (p === "(" || p === ",");
+  };
   const prevIsValue = (): boolean => {
     const p = out[out.length - 1];
     return p !== undefined && (p.literal || p.text === ")" || (!KEYWORDS.has(p.canon) && /\w$/.test(p.text)));
@@ -104,8 +117,9 @@ function tokenize(sql: string): Token[] {
       out.push(LITERAL);
     } else if (c === 34 || c === 96) {
       const end = skipQuoted(sql, i, c, false);
-      if (c === 34 && afterComparison(out) && sql.charCodeAt(end) !== 46) {
-        // MySQL's "double-quoted string" compared to a column: a value, not an identifier (`= "alice"`).
+      if (c === 34 && (afterComparison(out) || inValueList()) && sql.charCodeAt(end) !== 46) {
+        // MySQL's and SQLite's "double-quoted string" compared to a column or in a VALUES row or IN list: a value,
+        // not an identifier (`= "alice"`, `VALUES (1,"2026-12-03 08:12:40")`: GORM's plugin inlines so).
         out.push(LITERAL);
         i = end;
         continue;
@@ -196,6 +210,8 @@ function tokenize(sql: string): Token[] {
       let j = i + 1;
       if (":<>!=|&".includes(sql[i] as string)) while (j < n && ":<>!=|&".includes(sql[j] as string)) j++;
       const op = sql.slice(i, j);
+      if (op === "(") parens.push(opensValueList());
+      else if (op === ")") lastClosedHeldValues = parens.pop() ?? false;
       out.push({ text: op, canon: op, literal: false });
       i = j;
     }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the labeled corpus: ./run-all.sh [sqlalchemy|django|activerecord|sequelize|typeorm|drizzle|mikroorm|prisma ...]
+# Regenerates the labeled corpus: ./run-all.sh [sqlalchemy|django|activerecord|sequelize|typeorm|drizzle|mikroorm|prisma|gorm ...]
 # (no argument: all eight). Python and Ruby ORMs come from Debian packages:
 #   apt-get install -y python3-sqlalchemy python3-django ruby-activerecord ruby-sqlite3
 # The Node generators' pinned packages (node/package.json) are installed into a throwaway directory
@@ -32,6 +32,7 @@ for orm in "${wanted[@]}"; do
     django) "$python" "$here/python/django_gen.py" "$corpus" ;;
     activerecord) ruby "$here/ruby/activerecord_gen.rb" "$corpus" ;;
     sequelize | typeorm | drizzle | mikroorm) node_env && node "$node_dir/${orm}_gen.cjs" "$corpus" ;;
+    gorm) "$here/go/record.sh" ;;
     prisma)
       node_env
       (cd "$node_dir" && PRISMA_SCHEMA_ENGINE_BINARY=/bin/true npx prisma generate --schema schema.prisma >/dev/null)
