@@ -19,7 +19,9 @@ import type { Request, TraceView } from "./trace-view.js";
  *   ├─ Sequelize/TypeORM span with db.statement  <- a database span around a database span: the inner one
  *   │  └─ pg.query SELECT ...                       is the call, the outer a wrapper
  *   ├─ CURSOR: SELECT | FETCH FORWARD 100 FROM c <- more rows of one result: not a call
- *   └─ prepare: SELECT ... (driver instrumentation)  <- compiling a statement, not running it: not a call
+ *   ├─ prepare: SELECT ... (driver instrumentation)  <- compiling a statement, not running it: not a call
+ *   ├─ SELECT blog.db (SQLAlchemy's span)        <- one execution recorded twice, by the ORM's and the driver's
+ *   └─ SELECT (sqlite3 / psycopg DB-API span)       instrumentation, as siblings: one call (dropDoubles)
  *
  * Not calls either: cached spans, transaction control and pings (sql-shape.ts). Failed calls are kept but
  * flagged: a retry is the same statement after a failure, and groups count only calls that succeeded.
@@ -50,6 +52,42 @@ function candidate(span: SpanRecord): StatementKey | null {
 /** Loop bodies are named once per loop, not per item; digits are folded for names like "render post 42". */
 const loopName = (name: string) => name.replace(/\d+/g, "#");
 
+/**
+ * One execution recorded twice: `opentelemetry-bootstrap` installs the ORM's instrumentation (SQLAlchemy's spans
+ * the cursor execute) and the driver's (sqlite3, psycopg: DB-API spans the same execute), and neither makes its
+ * span current, so the two are siblings, the driver's inside the ORM's time, with the same statement under
+ * another scope. The driver's is dropped, each outer span absorbing at most one inner one (the tightest fit);
+ * the ORM's is kept,
+ * since its scope names the ORM.
+ */
+function dropDoubles(keys: Map<SpanRecord, StatementKey>): void {
+  const slots = new Map<string, SpanRecord[]>();
+  for (const [span, key] of keys) {
+    const slot = `${span.parentSpanId}\u0000${key.canonical}`;
+    const spans = slots.get(slot);
+    if (spans) spans.push(span);
+    else slots.set(slot, [span]);
+  }
+  for (const spans of slots.values()) {
+    if (spans.length < 2) continue;
+    spans.sort((a, b) => a.startMs - b.startMs || b.endMs - a.endMs);
+    let open: SpanRecord[] = [];
+    for (const span of spans) {
+      open = open.filter((o) => o.endMs >= span.startMs);
+      // the tightest outer span: under asyncio many executions overlap, and a looser one may be another's
+      let outer = -1;
+      open.forEach((o, i) => {
+        const fits = o.scope.name !== span.scope.name && span.endMs <= o.endMs;
+        if (fits && (outer < 0 || o.endMs < (open[outer] as SpanRecord).endMs)) outer = i;
+      });
+      if (outer >= 0) {
+        keys.delete(span);
+        open.splice(outer, 1);
+      } else open.push(span);
+    }
+  }
+}
+
 export function collectCalls(view: TraceView, request: Request): Call[] {
   const inRequest = (s: SpanRecord | undefined): s is SpanRecord => view.inRequest(s, request);
   const keys = new Map<SpanRecord, StatementKey>();
@@ -62,6 +100,7 @@ export function collectCalls(view: TraceView, request: Request): Call[] {
   for (const span of [...keys.keys()]) {
     for (let p = view.parent(span), d = 0; inRequest(p) && d < 64; p = view.parent(p), d++) keys.delete(p);
   }
+  dropDoubles(keys);
   // Calls below each span, to recognise single-call wrappers.
   const below = new Map<SpanRecord, number>();
   for (const span of keys.keys()) {

@@ -180,8 +180,8 @@ const where = (o: Outcome) => `${o.orm}/${o.trace.scenario} (${o.trace.descripti
 function report(outcomes: Outcome[]): string {
   const rows: string[] = [];
   const line = (name: string, s: Score) =>
-    `${name.padEnd(14)} ${String(s.traces).padStart(6)} ${String(s.tp).padStart(4)} ${String(s.fp).padStart(4)} ${String(s.fn).padStart(4)}   ${s.precision.toFixed(3)}   ${s.recall.toFixed(3)}`;
-  rows.push(`${"corpus".padEnd(14)} traces   TP   FP   FN   precision recall`);
+    `${name.padEnd(20)} ${String(s.traces).padStart(6)} ${String(s.tp).padStart(4)} ${String(s.fp).padStart(4)} ${String(s.fn).padStart(4)}   ${s.precision.toFixed(3)}   ${s.recall.toFixed(3)}`;
+  rows.push(`${"corpus".padEnd(20)} traces   TP   FP   FN   precision recall`);
   for (const orm of [...new Set(outcomes.map((o) => o.orm))])
     rows.push(line(orm, score(outcomes.filter((o) => o.orm === orm))));
   rows.push(line("overall", score(outcomes)));

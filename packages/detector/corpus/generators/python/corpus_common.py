@@ -1,5 +1,5 @@
 """
-What the Python corpus generators (django_gen.py, sqlalchemy_gen.py) share, apart from the SDK stand-in in
+What the Django corpus generator (django_gen.py) shares, apart from the SDK stand-in in
 otlp_emit.py: the blog's seed rows, the recording of statements during a request, the request's SERVER span,
 the scenario runner that labels each trace from the statements really recorded in it, and the retried read under
 an exclusive lock. What stays in each generator is what its ORM and instrumentation make different: models,
