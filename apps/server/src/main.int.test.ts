@@ -47,7 +47,7 @@ beforeAll(async () => {
     output += chunk.toString();
   });
   const deadline = Date.now() + 20_000;
-  while (!output.includes("docs/README.md") && Date.now() < deadline && child.exitCode === null)
+  while (!output.includes("on the dashboard.") && Date.now() < deadline && child.exitCode === null)
     await new Promise((r) => setTimeout(r, 50));
 });
 
@@ -56,12 +56,13 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-it("prints the dashboard URL, the OTEL_* lines to paste and the guides once ready", () => {
+it("prints the dashboard URL, the OTEL_* lines to paste and npm run demo once ready", () => {
   expect(output).toContain(`Dashboard and API  http://127.0.0.1:${ports.api}`);
   expect(output).toContain(`export OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${ports.http}\n`);
   expect(output).toContain("export OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf\n");
   expect(output).toContain(`export OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${ports.grpc}\n`);
   expect(output).toContain("export OTEL_EXPORTER_OTLP_PROTOCOL=grpc\n");
+  expect(output).toContain("`npm run demo`");
 });
 
 it("receives traces at the pasted endpoint plus /v1/traces, as SDKs post them", async () => {

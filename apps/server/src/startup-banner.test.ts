@@ -14,6 +14,7 @@ describe("startupBanner", () => {
     );
     expect(lines).toContain("  Dashboard and API  http://localhost:3000");
     expect(lines).toContain("Guides per language and ORM: docs/README.md");
+    expect(lines.join("\n")).toContain("`npm run demo` runs a sample app with N+1s");
   });
 
   it("uses the configured ports and host", () => {

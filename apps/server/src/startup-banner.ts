@@ -30,5 +30,7 @@ export function startupBanner(config: Ports): string {
     `  export OTEL_EXPORTER_OTLP_ENDPOINT=http://${host}:${config.OTLP_GRPC_PORT}`,
     "  export OTEL_EXPORTER_OTLP_PROTOCOL=grpc",
     "Guides per language and ORM: docs/README.md",
+    "Nothing instrumented yet? In another terminal, `npm run demo` runs a sample app with N+1s against this",
+    "n1radar and leaves its findings, with their fixes, on the dashboard.",
   ].join("\n");
 }
