@@ -69,7 +69,11 @@ export const nPlusOneDetector: Detector = {
       allReads.filter((g) => g.calls[0]?.key.paginated && !loadsPerParent(g, groups, settings.minRepeats)),
     );
     const reads = allReads.filter((g) => !pages.has(g));
-    const outerOf = nestLoops(allReads, settings, pages);
+    const { view, request } = ctx;
+    const outerOf = nestLoops(allReads, settings, pages, (span) => {
+      const parent = view.parent(span);
+      return view.inRequest(parent, request) ? parent : undefined;
+    });
     const innersOf = new Map<Group, Group[]>();
     for (const [inner, outer] of outerOf) innersOf.set(outer, [...(innersOf.get(outer) ?? []), inner]);
 

@@ -1,5 +1,6 @@
 import type { Call } from "./calls.js";
 import { firstCall, type Group } from "./groups.js";
+import { concurrentNesting, type ParentOf, treeNesting } from "./nested-concurrent.js";
 import type { Thresholds } from "./settings.js";
 
 /**
@@ -17,9 +18,13 @@ import type { Thresholds } from "./settings.js";
  * Not nested, and so reported as two loops over the same rows:
  * - two loops one after the other (every inner call after the last outer call: a single gap);
  * - two relations read in one loop body (`post.author; post.category`): at most one call per gap.
- * Concurrent fan-out keeps no order to read, so its levels are reported as separate loops.
  * Per-item spans holding both levels (render_post > render_comment) were flattened by calls.ts, so the
  * same rule applies to them.
+ *
+ * Concurrent loops (GraphQL resolvers, Promise.all per row) interleave across parents, so the gaps above say
+ * nothing. Two other readings then (nested-concurrent.ts): the span tree, when per-item spans sit between the
+ * levels (a GraphQL `posts.0.comments` resolver span holding one comments query and the author resolvers of
+ * its comments), and otherwise causality in time (each author lookup starts after a comments query ended).
  */
 
 /** Number of `starts` (sorted) at or before `t`. */
@@ -49,7 +54,14 @@ function nesting(inner: Group, outer: Group): number {
   return crowded && perGap.size >= 2 ? inner.calls.length / perGap.size : 0;
 }
 
-const canNest = (g: Group) => firstCall(g).key.op === "read" && !g.parallel;
+const canNest = (g: Group) => firstCall(g).key.op === "read";
+
+/** Inner calls per outer call when `inner` nests in `outer`, else 0: the span tree first, then time. */
+function density(inner: Group, outer: Group, parentOf: ParentOf | undefined): number {
+  const byTree = parentOf ? treeNesting(inner, outer, parentOf) : null;
+  if (byTree !== null) return byTree;
+  return inner.parallel || outer.parallel ? concurrentNesting(inner, outer) : nesting(inner, outer);
+}
 
 /**
  * Inner group -> its innermost enclosing outer group, among the read groups of one request.
@@ -65,6 +77,7 @@ export function nestLoops(
   groups: readonly Group[],
   settings: Thresholds,
   pages: ReadonlySet<Group> = new Set(),
+  parentOf?: ParentOf,
 ): Map<Group, Group> {
   const outerOf = new Map<Group, Group>();
   const outers = groups.filter((g) => g.calls.length >= settings.minOuterRepeats && canNest(g));
@@ -81,8 +94,8 @@ export function nestLoops(
       if (firstCall(outer).startMs > innerStart) continue;
       // The innermost enclosing loop is the one with the most calls.
       if (best && outer.calls.length <= best.outer.calls.length) continue;
-      const density = nesting(inner, outer);
-      if (density > 0) best = { outer, density };
+      const d = density(inner, outer, parentOf);
+      if (d > 0) best = { outer, density: d };
     }
     if (best) edges.push({ inner, ...best });
   }

@@ -1,8 +1,9 @@
 import type { Guidance, GuidanceRelationship } from "@n1radar/core";
+import { isGraphqlEndpoint, withDataLoader } from "./graphql.js";
 import { cased } from "./naming.js";
 import { ORMS } from "./orms/index.js";
 import { opaqueFix, plainSql } from "./orms/plain-sql.js";
-import { recognizeOrm } from "./recognize.js";
+import { languageOf, recognizeOrm } from "./recognize.js";
 import {
   inferChain,
   inferRelationship,
@@ -129,7 +130,9 @@ export function guidanceFor(input: GuidanceInput): Guidance {
     hasSource: input.sourceStatement !== null,
   };
   // A statement we could not read gets the rule without invented table or model names.
-  const fix = rel.childTable ? catalog.fixes[strategy](ctx) : opaqueFix(ctx);
+  const ormFix = rel.childTable ? catalog.fixes[strategy](ctx) : opaqueFix(ctx);
+  const graphql = isGraphqlEndpoint(input.endpoint) && write === null && strategy !== "bulk-write";
+  const fix = graphql ? withDataLoader(ormFix, languageOf(input)?.language ?? null, ctx.links) : ormFix;
   const expected = fix.expectedQueries ?? defaultExpectedQueries(strategy, ctx.hasSource, ctx.links.length);
   // Read-side pitfalls (serializers, closed sessions, lazy settings) do not apply to a write loop.
   const general = strategy === "bulk-write" ? [] : catalog.pitfalls;
