@@ -30,6 +30,13 @@ describe("GraphQL operations", () => {
     ).toBe("mutation ImportComments");
   });
 
+  it("takes a JS graphql.source as the operation only next to the operation's type (resolver spans carry one too)", () => {
+    expect(unit({ "graphql.source": "author {\n  name\n}" })).toBeNull();
+    expect(
+      unit({ "graphql.source": "query Feed { feed { id } }", "graphql.operation.type": "query" })?.name,
+    ).toBe("query Feed");
+  });
+
   it("names an anonymous operation by its root fields, and only when it is a GraphQL span", () => {
     expect(
       unit({ "graphql.operation.type": "query", "graphql.source": "{ posts { id } tags { name } }" })?.name,

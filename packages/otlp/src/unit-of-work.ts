@@ -47,7 +47,10 @@ function text(v: AttrValue): string | null {
 
 function graphql(bag: AttrValues): UnitOfWork | null {
   const strawberry = bag[COMPONENT] === "graphql" ? bag[QUERY] : undefined;
-  const doc = bag[GRAPHQL_DOCUMENT] ?? bag[GRAPHQL_SOURCE] ?? strawberry;
+  // The JS instrumentation also puts `graphql.source` on parse and resolver spans (a field's own text there):
+  // only the span that carries the operation's type or name is the operation.
+  const typed = bag[GRAPHQL_OPERATION_TYPE] !== undefined || bag[GRAPHQL_OPERATION_NAME] !== undefined;
+  const doc = bag[GRAPHQL_DOCUMENT] ?? (typed ? bag[GRAPHQL_SOURCE] : undefined) ?? strawberry;
   const rawType = text(bag[GRAPHQL_OPERATION_TYPE])?.toLowerCase() ?? null;
   // Names that are not GraphQL names (the JS instrumentation's "Operation ... not supported") are not used.
   const rawName = text(bag[GRAPHQL_OPERATION_NAME]);
