@@ -53,6 +53,19 @@ describe("recognizeOrm", () => {
     );
   });
 
+  it("reads Django's writes on an app label with underscores, through the psycopg instrumentation", () => {
+    // Recorded (corpus/django): Django 5.2 on psycopg 3; only the driver's spans carry the SQL.
+    const scopeName = "opentelemetry.instrumentation.psycopg";
+    for (const statement of [
+      'INSERT INTO "django_blog_posttag" ("post_id", "tag_id") VALUES (?) RETURNING "django_blog_posttag"."id"',
+      'UPDATE "django_blog_post" SET "view_count" = ? WHERE "django_blog_post"."id" = ?',
+    ]) {
+      expect(recognizeOrm({ ...none, scopeName, sdkLanguage: "python", statement }).orm, statement).toBe(
+        "django",
+      );
+    }
+  });
+
   it("reads Prisma's writes from their schema-qualified tables and self-aliased RETURNING", () => {
     const sql = (statement: string) => recognizeOrm({ ...none, sdkLanguage: "nodejs", statement });
     expect(

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the labeled corpus: ./run-all.sh [sqlalchemy|sqlalchemy-psycopg|sqlalchemy-asyncpg|django|activerecord|
 # sequelize|typeorm|drizzle|mikroorm|prisma|gorm ...] (no argument: all but gorm). SQLAlchemy is recorded with the real
-# Python SDK by python_otel/record.sh (a venv from PyPI, a throwaway PostgreSQL); Django and Ruby come from Debian:
-#   apt-get install -y python3-django ruby-activerecord ruby-sqlite3
+# Python SDK by python_otel/record.sh (a venv from PyPI, a throwaway PostgreSQL), Django too; Ruby comes from Debian:
+#   apt-get install -y ruby-activerecord ruby-sqlite3
 # The Node generators' pinned packages (node/package.json) are installed into a throwaway directory
 # ($N1_CORPUS_NODE_DIR, default a fresh one under /tmp), never into the monorepo. For Prisma, `prisma generate`
 # renders the client from node/schema.prisma there (PRISMA_SCHEMA_ENGINE_BINARY=/bin/true: the schema engine
@@ -11,7 +11,6 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 corpus="$(dirname "$here")"
 repo="$(cd "$corpus/../../.." && pwd)"
-python="${PYTHON:-/usr/bin/python3}"
 wanted=("$@")
 [ ${#wanted[@]} -eq 0 ] && wanted=(sqlalchemy sqlalchemy-psycopg sqlalchemy-asyncpg django activerecord sequelize typeorm drizzle mikroorm prisma)
 
@@ -29,8 +28,7 @@ node_env() {
 
 for orm in "${wanted[@]}"; do
   case "$orm" in
-    sqlalchemy*) "$here/python_otel/record.sh" "$orm" ;;
-    django) "$python" "$here/python/django_gen.py" "$corpus" ;;
+    sqlalchemy* | django) "$here/python_otel/record.sh" "$orm" ;;
     activerecord) ruby "$here/ruby/activerecord_gen.rb" "$corpus" ;;
     sequelize | typeorm | drizzle | mikroorm) node_env && node "$node_dir/${orm}_gen.cjs" "$corpus" ;;
     gorm) "$here/go/record.sh" ;;

@@ -39,9 +39,10 @@ export const django: OrmCatalogEntry = {
       label: 'columns listed as "app_model"."column"',
     },
     // Writes and lookups on "<app_label>_<model>" tables, quoted (SQLAlchemy, the other Python ORM, does not quote).
+    // The app label may hold underscores itself ("django_blog_posttag": app django_blog, model PostTag).
     {
       on: "sql",
-      pattern: /^(?:UPDATE|INSERT INTO|DELETE FROM|SELECT .* FROM) (["`])[a-z0-9]+_[a-z0-9]+\1/,
+      pattern: /^(?:UPDATE|INSERT INTO|DELETE FROM|SELECT .* FROM) (["`])[a-z0-9]+_[a-z0-9_]+\1/,
       weight: 0.3,
       label: 'quoted "app_model" table',
     },

@@ -124,6 +124,13 @@ class Recording:
             statements = [statement_of(s) for scope, s in spans if s["traceId"] == tid and scope == self.count_scope and statement_of(s)]
             expected = [self._expected(name, description, statements, e) for e in expect]
             self.labels.append({"file": file, "scenario": name, "traceId": tid, "description": description, "expected": expected})
+        # Traces no request made: spans the app ends after the request span, with no parent (Django checks a
+        # connection that saw an error with `SELECT 1` when the request has finished). Real traffic; not N+1s.
+        requested = {root["traceId"] for root in roots}
+        for tid in dict.fromkeys(s["traceId"] for _, s in spans if s["traceId"] not in requested):
+            top = next(s for _, s in spans if s["traceId"] == tid and not s.get("parentSpanId"))
+            what = f"a trace of its own, outside any request: {top['name']} ({statement_of(top) or 'no statement'})"
+            self.labels.append({"file": file, "scenario": name, "traceId": tid, "description": what, "expected": []})
 
     @staticmethod
     def _expected(name, description, statements, e):

@@ -73,8 +73,8 @@ def needles(cast):
 POSTS = "FROM posts"
 
 
-def lock_holder(db_url, hold_s):
-    """Before the retry request: another connection locks posts for hold_s seconds while the app retries."""
+def lock_holder(db_url, hold_s, table="posts"):
+    """Before the retry request: another connection locks `table` for hold_s seconds while the app retries."""
 
     def around(send):
         if db_url.startswith("sqlite"):
@@ -83,8 +83,8 @@ def lock_holder(db_url, hold_s):
         else:
             import psycopg
 
-            conn = psycopg.connect(PG_URL)
-            conn.execute("LOCK TABLE posts IN ACCESS EXCLUSIVE MODE")
+            conn = psycopg.connect(db_url.replace("+psycopg", "").replace("+asyncpg", ""))
+            conn.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
         release = threading.Timer(hold_s, conn.rollback if not db_url.startswith("sqlite") else lambda: conn.execute("COMMIT"))
         release.start()
         send()
@@ -163,7 +163,7 @@ def record(out, name):
     app = App(["opentelemetry-instrument", *conf["argv"]], env, work, APP_PORT)
     try:
         meta = {"stack": conf["stack"], "export": conf["protocol"], "versions": versions(conf["packages"])}
-        rec = Recording(os.path.join(out, name), "sqlalchemy", meta, tap, app, "opentelemetry.instrumentation.sqlalchemy", {"n_retry": lock_holder(db, 0.15)})
+        rec = Recording(os.path.join(out, name), "sqlalchemy", meta, tap, app, "opentelemetry.instrumentation.sqlalchemy", {"n_retry": lock_holder(db, 0.6)})
         scenarios(rec, asyncio="asyncpg" in name, cast="" if db.startswith("sqlite") else "::INTEGER")
         rec.finish()
     finally:
