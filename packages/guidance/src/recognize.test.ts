@@ -53,6 +53,19 @@ describe("recognizeOrm", () => {
     );
   });
 
+  it("reads SQLAlchemy 2.1's unlabelled columns through a driver's instrumentation, for a Python service", () => {
+    // opentelemetry-instrumentation-sqlalchemy 0.66b1 refuses SQLAlchemy 2.1: only sqlite3's spans arrive
+    const statement = "SELECT authors.id, authors.name FROM authors WHERE authors.id = ?";
+    const scopeName = "opentelemetry.instrumentation.sqlite3";
+    expect(recognizeOrm({ ...none, scopeName, sdkLanguage: "python", statement }).orm).toBe("sqlalchemy");
+    // not from the shape alone without a language, and never for another language
+    expect(recognizeOrm({ ...none, statement }).orm).toBe(null);
+    expect(recognizeOrm({ ...none, sdkLanguage: "java", statement }).orm).not.toBe("sqlalchemy");
+    // hand-written SQL with bare columns stays unattributed
+    const bare = "SELECT id, name FROM authors WHERE id = ?";
+    expect(recognizeOrm({ ...none, scopeName, sdkLanguage: "python", statement: bare }).orm).toBe(null);
+  });
+
   it("reads Django's writes on an app label with underscores, through the psycopg instrumentation", () => {
     // Recorded (corpus/django): Django 5.2 on psycopg 3; only the driver's spans carry the SQL.
     const scopeName = "opentelemetry.instrumentation.psycopg";

@@ -33,6 +33,15 @@ export const sqlalchemy: OrmCatalogEntry = {
     { on: "code", pattern: /sqlalchemy[/.]/i, weight: 0.6, label: "SQLAlchemy in the call stack" },
     // Every column labelled <table>_<column>: SQLAlchemy's select() of an ORM entity.
     { on: "sql", pattern: /\b(\w+)\.(\w+) AS \1_\2\b/, weight: 0.6, label: "columns labelled table_column" },
+    // SQLAlchemy 2.1 no longer labels them: every column still qualified by its table, unquoted
+    // (SELECT authors.id, authors.name FROM authors). Seen through a driver's instrumentation when
+    // opentelemetry-instrumentation-sqlalchemy 0.66b1 refuses 2.1 ("nothing can be instrumented").
+    {
+      on: "sql",
+      pattern: /^SELECT (?:DISTINCT )?([a-z_][a-z0-9_]*)\.[a-z_][a-z0-9_]*, \1\.[a-z_][a-z0-9_]* FROM \1\b/,
+      weight: 0.4,
+      label: "every column qualified by its unquoted table",
+    },
     // A lazy load or selectin of a one-to-many puts the bound parameter on the left.
     { on: "sql", pattern: /WHERE \? = \w+\.\w+/, weight: 0.35, label: "bound parameter on the left of =" },
     {
