@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the labeled corpus: ./run-all.sh [sqlalchemy|sqlalchemy-psycopg|sqlalchemy-asyncpg|django|activerecord|
+# Regenerates the labeled corpus: ./run-all.sh [sqlalchemy|sqlalchemy-psycopg|sqlalchemy-asyncpg|sqlalchemy-stable|django|activerecord|
 # sequelize|typeorm|drizzle|mikroorm|prisma|gorm ...] (no argument: all but gorm). SQLAlchemy is recorded with the real
 # Python SDK by python_otel/record.sh (a venv from PyPI, a throwaway PostgreSQL), Django too; Ruby comes from Debian:
 #   apt-get install -y ruby-activerecord ruby-sqlite3
@@ -12,7 +12,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 corpus="$(dirname "$here")"
 repo="$(cd "$corpus/../../.." && pwd)"
 wanted=("$@")
-[ ${#wanted[@]} -eq 0 ] && wanted=(sqlalchemy sqlalchemy-psycopg sqlalchemy-asyncpg django activerecord sequelize typeorm drizzle mikroorm prisma)
+[ ${#wanted[@]} -eq 0 ] && wanted=(sqlalchemy sqlalchemy-psycopg sqlalchemy-asyncpg sqlalchemy-stable django activerecord sequelize typeorm drizzle mikroorm prisma)
 
 node_dir=""
 node_env() {

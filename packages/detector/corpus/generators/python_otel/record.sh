@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Records the Python stacks with the real OpenTelemetry Python SDK and official instrumentations into the corpus:
-#   ./record.sh [sqlalchemy] [sqlalchemy-psycopg] [sqlalchemy-asyncpg] [django]      (no argument: all)
+#   ./record.sh [sqlalchemy] [sqlalchemy-psycopg] [sqlalchemy-asyncpg] [sqlalchemy-stable] [django]   (no argument: all)
 # It makes a venv with requirements.txt's exact pins ($N1_PY_WORK/venv, default /tmp/n1-python-corpus), starts a
 # throwaway PostgreSQL cluster as the postgres user on port $N1_PG_PORT (default 14450; Debian's postgresql
 # binaries) unless one already answers there, and runs each stack's app under `opentelemetry-instrument`,
@@ -35,7 +35,7 @@ export BLOG_PG_URL="postgresql://postgres@127.0.0.1:$port/blog"
 export BLOG_DJANGO_PG_URL="postgresql://postgres@127.0.0.1:$port/blog_django"
 export PATH="$work/venv/bin:$PATH"
 wanted=("$@")
-[ ${#wanted[@]} -eq 0 ] && wanted=(sqlalchemy sqlalchemy-psycopg sqlalchemy-asyncpg django)
+[ ${#wanted[@]} -eq 0 ] && wanted=(sqlalchemy sqlalchemy-psycopg sqlalchemy-asyncpg sqlalchemy-stable django)
 for stack in "${wanted[@]}"; do
   case "$stack" in
     sqlalchemy*) python "$here/sa_record.py" "$corpus" "$stack" ;;

@@ -4,8 +4,10 @@ Records the SQLAlchemy 2.x stacks with the real OpenTelemetry Python SDK into th
   sqlalchemy          Flask + sync Session on SQLite (pysqlite)       exporter: OTLP/HTTP JSON (otlp_json_http)
   sqlalchemy-psycopg  FastAPI + sync Session on PostgreSQL, psycopg 3  exporter: OTLP/gRPC (the distro's default)
   sqlalchemy-asyncpg  FastAPI + AsyncSession on PostgreSQL, asyncpg    exporter: OTLP/HTTP protobuf
+  sqlalchemy-stable   Flask + sync Session on PostgreSQL, psycopg 3    SDK set up in code, stable conventions
+                      (OTEL_SEMCONV_STABILITY_OPT_IN=database,http), sqlcommenter on, no driver instrumentation
 
-Each app runs under `opentelemetry-instrument` with the instrumentations `opentelemetry-bootstrap` picks for it,
+Each app but the last runs under `opentelemetry-instrument` with the instrumentations `opentelemetry-bootstrap` picks,
 exporting to the tap (otlp_tap.py), which keeps each export and forwards it to n1radar (N1RADAR_OTLP_HTTP /
 N1RADAR_OTLP_GRPC, when set). Run by record.sh, which makes the venv and the PostgreSQL cluster:
   python sa_record.py <corpus dir> <stack>...
@@ -52,6 +54,15 @@ STACKS = {
         "exporter": {"OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf", "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{TAP_HTTP}"},
         "protocol": "OTLP/HTTP protobuf (opentelemetry-exporter-otlp-proto-http), turned into OTLP/JSON by the tap",
         "packages": ["fastapi", "sqlalchemy", "asyncpg"],
+    },
+    "sqlalchemy-stable": {
+        "stack": "Flask 3 + SQLAlchemy 2.0 ORM (sync Session) on PostgreSQL 15 (psycopg 3), SDK set up by hand, sqlcommenter on",
+        "db": PG_URL.replace("postgresql://", "postgresql+psycopg://"),
+        "argv": ["flask", "--app", "sa_flask_manual_app", "run", "--port", str(APP_PORT)],
+        "instrument": False,
+        "exporter": {"OTEL_SEMCONV_STABILITY_OPT_IN": "database,http", "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{TAP_HTTP}"},
+        "protocol": "OTLP/HTTP protobuf (opentelemetry-exporter-otlp-proto-http, set up in code), turned into OTLP/JSON by the tap",
+        "packages": ["flask", "sqlalchemy", "psycopg"],
     },
 }
 
@@ -160,7 +171,7 @@ def record(out, name):
         "OTEL_PYTHON_EXCLUDED_URLS": "_flush",
         **conf["exporter"],
     }
-    app = App(["opentelemetry-instrument", *conf["argv"]], env, work, APP_PORT)
+    app = App(conf["argv"] if conf.get("instrument") is False else ["opentelemetry-instrument", *conf["argv"]], env, work, APP_PORT)
     try:
         meta = {"stack": conf["stack"], "export": conf["protocol"], "versions": versions(conf["packages"])}
         rec = Recording(os.path.join(out, name), "sqlalchemy", meta, tap, app, "opentelemetry.instrumentation.sqlalchemy", {"n_retry": lock_holder(db, 0.6)})
