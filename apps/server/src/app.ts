@@ -1,5 +1,6 @@
-import type { Db } from "@n1radar/db";
+import { type Db, storedOrms } from "@n1radar/db";
 import type { AssemblerSettings, DetectorSettings } from "@n1radar/detector";
+import { ServiceOrms } from "@n1radar/guidance";
 import { Hono } from "hono";
 import { LiveHub } from "./api/events.js";
 import { createApiApp } from "./api.js";
@@ -50,7 +51,12 @@ export interface App {
 export function createApp(deps: AppDeps): App {
   const live = new LiveHub(deps.now);
   const ignoreRules = new IgnoreRuleCache(deps.db, deps.now);
+  // Each service's ORM, remembered across restarts from the ORMs stored offenders were given.
+  const serviceOrms = new ServiceOrms();
+  for (const stored of storedOrms(deps.db))
+    serviceOrms.rememberStored(stored.service, stored.statement, stored.guidance);
   const pipeline = new Pipeline({
+    serviceOrms,
     db: deps.db,
     detector: deps.detector,
     assembler: deps.assembler,

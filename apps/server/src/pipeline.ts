@@ -7,7 +7,7 @@ import {
   FindingAccumulator,
   TraceAssembler,
 } from "@n1radar/detector";
-import { guidanceFor } from "@n1radar/guidance";
+import { guidanceFor, type ServiceOrms } from "@n1radar/guidance";
 
 /**
  * The in-process pipeline: accepted spans -> trace assembly -> detector -> per-offender accumulation -> store.
@@ -26,6 +26,8 @@ export interface PipelineOptions {
   now?: () => number;
   /** Drops findings the team ignored from the dashboard (ignore rules in the DB); asked once per finding. */
   isIgnored?: (finding: Finding) => boolean;
+  /** Each service's ORM, learned from its findings: ambiguous statements are read in its light. */
+  serviceOrms?: ServiceOrms;
   /** Told after each flush that wrote offenders, with how many: the dashboard's live updates. */
   onFlush?: (offenders: number) => void;
 }
@@ -73,7 +75,11 @@ export class Pipeline {
   flush(): void {
     if (this.accumulator.size === 0) return;
     this.lastWrite = this.now();
-    const writes = this.accumulator.drain().map((delta) => ({ delta, guidance: guidanceFor(delta.sample) }));
+    const deltas = this.accumulator.drain();
+    const orms = this.options.serviceOrms;
+    // Learn from the whole batch first, so an INSERT loop is read in the light of a read flushed with it.
+    if (orms) for (const delta of deltas) orms.observe(delta.sample);
+    const writes = deltas.map((delta) => ({ delta, guidance: guidanceFor(delta.sample, orms) }));
     recordDeltas(this.options.db, writes);
     this.options.onFlush?.(writes.length);
     this.counters.flushes++;

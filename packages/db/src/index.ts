@@ -15,6 +15,7 @@ export {
 export { getOffender, type ListOptions, listOffenders } from "./query.js";
 export { type OffenderWrite, recordDeltas } from "./record.js";
 export * as schema from "./schema.js";
+export { type StoredOrm, storedOrms } from "./stored-orms.js";
 export {
   deleteIgnoreRule,
   type IgnoreResult,

@@ -12,6 +12,7 @@ import {
   type Relationship,
 } from "./relationship.js";
 import { relationScope, scopePitfall } from "./scope.js";
+import type { ServiceOrms } from "./service-orm.js";
 import { parseStatement } from "./sql.js";
 import { chooseStrategy, defaultExpectedQueries } from "./strategy.js";
 import type { FixCatalog, FixContext, GuidanceInput, Link, StrategyId, WriteOp } from "./types.js";
@@ -108,8 +109,13 @@ function relationshipOut(
   };
 }
 
-export function guidanceFor(input: GuidanceInput): Guidance {
-  const match = recognizeOrm(input);
+/**
+ * `serviceOrms`, when given, reads the statement in the light of its service's other statements
+ * (service-orm.ts): the caller feeds it (`observe`) with the findings before asking.
+ */
+export function guidanceFor(input: GuidanceInput, serviceOrms?: ServiceOrms): Guidance {
+  const own = recognizeOrm(input);
+  const match = serviceOrms ? serviceOrms.resolve(input.service, own) : own;
   const catalog: FixCatalog = match.orm ? ORMS[match.orm] : plainSql;
   const repeated = parseStatement(input.statement);
   const rel = inferRelationship(input.statement, input.sourceStatement);

@@ -29,7 +29,9 @@ export type GuidanceInput = Pick<
   Finding,
   "statement" | "sourceStatement" | "repeats" | "totalMs" | "scopeName" | "sdkLanguage"
 > &
-  Partial<Pick<Finding, "kind" | "chain" | "parallel" | "wastedMs" | "code" | "spans" | "endpoint">>;
+  Partial<
+    Pick<Finding, "kind" | "chain" | "parallel" | "wastedMs" | "code" | "spans" | "endpoint" | "service">
+  >;
 
 /** One word in the casings ORMs use: snake (Python, Ruby, Elixir), camel (JS, Java fields), pascal (types). */
 export interface Cased {

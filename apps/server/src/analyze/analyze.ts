@@ -5,7 +5,7 @@
  */
 import type { DbKind, Offender, SpanRecord } from "@n1radar/core";
 import { type DetectorSettings, detect, FindingAccumulator, histogramMedian } from "@n1radar/detector";
-import { guidanceFor } from "@n1radar/guidance";
+import { guidanceFor, ServiceOrms } from "@n1radar/guidance";
 
 /** The offender the dashboard would show (no workflow status offline), plus the store kind and example traces. */
 export type AnalyzedOffender = Omit<Offender, "status"> & { dbKind: DbKind; exampleTraceIds: string[] };
@@ -30,9 +30,13 @@ export function analyzeSpans(spans: readonly SpanRecord[], settings: DetectorSet
   }
   const accumulator = new FindingAccumulator();
   for (const trace of byTrace.values()) accumulator.addTrace(detect([...trace.values()], settings));
-  const findings = accumulator.drain().map((delta): AnalyzedOffender => {
+  const deltas = accumulator.drain();
+  // Every offender of the file first, so each is read in the light of its service's other statements.
+  const serviceOrms = new ServiceOrms();
+  for (const delta of deltas) serviceOrms.observe(delta.sample);
+  const findings = deltas.map((delta): AnalyzedOffender => {
     const { latest, sample } = delta;
-    const guidance = guidanceFor(sample);
+    const guidance = guidanceFor(sample, serviceOrms);
     return {
       id: delta.id,
       kind: latest.kind,
