@@ -101,7 +101,8 @@ const dbFile = () => {
   dirs.push(dir);
   return join(dir, "n1radar.db");
 };
-const INSERT_SHAPE = 'INSERT INTO "post_tags" ("id", "post_id", "tag_id") VALUES (DEFAULT, ?, ?) RETURNING "id"';
+const INSERT_SHAPE =
+  'INSERT INTO "post_tags" ("id", "post_id", "tag_id") VALUES (DEFAULT, ?, ?) RETURNING "id"';
 
 describe("the ORM of a service in the server", () => {
   it("names the INSERT loop Drizzle alone, and Sequelize next to the service's reads", () => {

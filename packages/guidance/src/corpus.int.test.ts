@@ -2,9 +2,10 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { SampleSpan } from "@n1radar/core";
 import { normalizeSql } from "@n1radar/detector";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { guidanceFor } from "./guidance.js";
 import { ORMS } from "./orms/index.js";
+import { ServiceOrms } from "./service-orm.js";
 import type { GuidanceInput, OrmId } from "./types.js";
 
 /**
@@ -138,7 +139,8 @@ const STRATEGY: Record<string, string[]> = {
  * here rather than fixed in guidance. Drizzle and MikroORM are seen only through the better-sqlite3 driver
  * instrumentation, so the SQL is the only clue. MikroORM's per-row UPDATE is, in display form, the very statement
  * Sequelize sends (UPDATE `posts` SET `view_count` = ? WHERE `id` = ?: backticks, bare key, no timestamp), so
- * naming either would be a guess. These must never be attributed to another ORM.
+ * naming either would be a guess. These must never be attributed to another ORM. (Read in the light of the
+ * service's other statements, they are: see the last describe.)
  */
 const UNRECOGNISED: Record<string, string[]> = {
   mikroorm: ["p_update_per_row"],
@@ -204,5 +206,78 @@ describe.skipIf(dirs.length === 0)("guidance over the detector's corpus", () => 
     it("found the labelled statements in the recorded traces", () => {
       expect(checked).toBeGreaterThan(0);
     });
+  });
+});
+
+/**
+ * The ORM of a service (service-orm.ts) over the corpus: each ORM directory is one service. Read twice: as
+ * recorded, and as if only the database driver were instrumented (most apps: no ORM scope, no ORM span names,
+ * and no ORM call recorded as JSON, which no driver sends). Each finding is judged alone, then in the light of
+ * its service's other findings. Right, wrong and unnamed are counted per reading; never a wrong ORM.
+ */
+const DRIVER_SCOPE: Record<string, string> = {
+  nodejs: "@opentelemetry/instrumentation-pg",
+  python: "opentelemetry.instrumentation.psycopg",
+  ruby: "OpenTelemetry::Instrumentation::PG",
+};
+
+function driverOnly(input: GuidanceInput): GuidanceInput | null {
+  if (input.statement.trimStart().startsWith("{")) return null;
+  return {
+    ...input,
+    scopeName: DRIVER_SCOPE[input.sdkLanguage ?? ""] ?? null,
+    spans: input.spans?.map((s) => ({ ...s, name: "query" })),
+  };
+}
+
+type Tally = { right: number; wrong: number; none: number };
+const tally = (): Tally => ({ right: 0, wrong: 0, none: 0 });
+const count = (t: Tally, orm: string | null, dir: string) => {
+  if (orm === dir) t.right++;
+  else if (orm === null) t.none++;
+  else t.wrong++;
+};
+
+describe.skipIf(dirs.length === 0)("the ORM of a service over the corpus", () => {
+  const rows: string[] = [];
+  it.each(dirs)("%s", (dir) => {
+    const labels = JSON.parse(readFileSync(`${CORPUS}${dir}/labels.json`, "utf8")) as { traces: Label[] };
+    const firsts = [
+      ...new Map(labels.traces.filter((t) => t.expected.length > 0).map((t) => [t.scenario, t])).values(),
+    ];
+    const recorded = firsts.flatMap((label) =>
+      label.expected.map((e) => findingOf(dir, label, e)).filter((i): i is GuidanceInput => i !== null),
+    );
+    const orm = ormOf(dir);
+    for (const [reading, inputs] of [
+      ["recorded", recorded],
+      ["driver-only", recorded.map(driverOnly).filter((i): i is GuidanceInput => i !== null)],
+    ] as const) {
+      const service = new ServiceOrms();
+      for (const input of inputs) service.observe({ ...input, service: dir });
+      const [alone, withService, writesAlone, writesWith] = [tally(), tally(), tally(), tally()];
+      for (const input of inputs) {
+        const own = guidanceFor(input).orm;
+        const read = guidanceFor({ ...input, service: dir }, service).orm;
+        count(alone, own, orm);
+        count(withService, read, orm);
+        if (input.kind === "repeated_write") {
+          count(writesAlone, own, orm);
+          count(writesWith, read, orm);
+        }
+      }
+      const fmt = (t: Tally) => `${t.right}/${t.wrong}/${t.none}`;
+      rows.push(
+        `${dir.padEnd(19)}${reading.padEnd(12)} alone ${fmt(alone).padEnd(9)} service ${fmt(withService).padEnd(9)}` +
+          ` writes alone ${fmt(writesAlone).padEnd(7)} writes service ${fmt(writesWith)}`,
+      );
+      expect(withService.wrong, `${dir} ${reading}`).toBe(0);
+      expect(withService.right, `${dir} ${reading}`).toBeGreaterThanOrEqual(alone.right);
+      if (reading === "recorded") expect(withService.right, dir).toBe(inputs.length);
+    }
+  });
+  afterAll(() => {
+    if (process.env.GUIDANCE_CORPUS_REPORT)
+      console.log(`right/wrong/unnamed per finding\n${rows.join("\n")}`);
   });
 });
