@@ -1,6 +1,6 @@
 /**
  * `npm run demo` end to end, as a user runs it (the built runner, after `turbo run build`), shortened with
- * DEMO_SECONDS and on free ports: n1radar and the instrumented blog as real processes, real OTLP/protobuf over
+ * DEMO_SECONDS and on free ports: n1radar and the instrumented blog as real processes, real OTLP/JSON over
  * HTTP. Checked through n1radar's API, not the runner's own words: at least five kinds of N+1 with Prisma
  * guidance, none on the fixed endpoints; then Ctrl-C stops every process.
  */

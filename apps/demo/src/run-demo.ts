@@ -21,9 +21,11 @@ const ports = {
   demo: Number(env.DEMO_PORT ?? 3100),
 };
 const dataDir = resolve(env.DEMO_DATA_DIR ?? "data/demo");
+// Set (docker-compose.yml sets it to the n1radar service): send to the n1radar there, never start one.
+const n1radarHost = env.N1RADAR_HOST || undefined;
 const service = "n1radar-demo";
 const dashboard = `http://localhost:${ports.api}`;
-const api = `http://127.0.0.1:${ports.api}`;
+const api = `http://${n1radarHost ?? "127.0.0.1"}:${ports.api}`;
 const demoUrl = `http://127.0.0.1:${ports.demo}`;
 const here = fileURLToPath(new URL(".", import.meta.url));
 
@@ -116,7 +118,10 @@ async function main(): Promise<void> {
     });
   mkdirSync(dataDir, { recursive: true });
   const repo = resolve(here, "../../..");
-  if (await answers(`${api}/api/health`)) {
+  if (n1radarHost) {
+    console.log(`n1radar demo: waiting for the n1radar at ${api}`);
+    await waitFor(`${api}/api/health`, "n1radar");
+  } else if (await answers(`${api}/api/health`)) {
     console.log(`n1radar demo: using the n1radar already running at ${dashboard}`);
   } else {
     const db = join(dataDir, "n1radar.db");
@@ -141,8 +146,8 @@ async function main(): Promise<void> {
       DEMO_PORT: String(ports.demo),
       DEMO_DATABASE: join(dataDir, "blog.db"),
       OTEL_SERVICE_NAME: service,
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.otlpHttp}`,
-      OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://${n1radarHost ?? "127.0.0.1"}:${ports.otlpHttp}`,
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", // what exporter-trace-otlp-http sends
       OTEL_BSP_SCHEDULE_DELAY: "500", // export every half second, so the dashboard fills while you watch
     },
     resolve(here, ".."),

@@ -16,8 +16,8 @@ register("@opentelemetry/instrumentation/hook.mjs", import.meta.url);
 
 const sdk = new NodeSDK({
   serviceName: process.env.OTEL_SERVICE_NAME ?? "n1radar-demo",
-  // The http exporter posts OTLP/protobuf (or JSON with OTEL_EXPORTER_OTLP_PROTOCOL=http/json) to
-  // $OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces.
+  // exporter-trace-otlp-http posts OTLP/JSON to $OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces (its -proto sibling
+  // sends protobuf; n1radar takes both).
   traceExporter: new OTLPTraceExporter(),
   instrumentations: [
     // Server spans for each request; the runner's readiness probe is not a request worth a trace.

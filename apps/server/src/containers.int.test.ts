@@ -1,0 +1,214 @@
+/**
+ * No Docker engine runs here, so this checks what can be checked of the Dockerfile and docker-compose.yml
+ * without one: both parse; every path they take from the repo exists (and every build output they copy has a
+ * build script); every port and variable they set is one the server's config (config.ts) and the README's
+ * settings table know, with a value the config accepts; the image runs what `npm start` runs, as non-root,
+ * with its data in a volume and a HEALTHCHECK on /api/health.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DockerfileParser, type Instruction } from "dockerfile-ast";
+import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { parseConfig } from "./config.js";
+
+const repo = fileURLToPath(new URL("../../../", import.meta.url));
+const read = (path: string) => readFileSync(join(repo, path), "utf8");
+
+// The repo paths a shell glob with whole-segment stars (packages/STAR/dist) matches, as cp would expand it.
+function expand(pattern: string): string[] {
+  let paths = [""];
+  for (const segment of pattern.split("/")) {
+    paths =
+      segment === "*"
+        ? paths.flatMap((p) =>
+            existsSync(join(repo, p)) ? readdirSync(join(repo, p)).map((name) => join(p, name)) : [],
+          )
+        : paths.map((p) => join(p, segment)).filter((p) => existsSync(join(repo, p)));
+  }
+  return paths;
+}
+const dockerfile = DockerfileParser.parse(read("Dockerfile"));
+
+/** The instructions of each stage, by stage name. */
+const stages = new Map<string, Instruction[]>();
+let current: Instruction[] = [];
+for (const instruction of dockerfile.getInstructions()) {
+  if (instruction.getKeyword() === "FROM") {
+    current = [];
+    stages.set(
+      dockerfile
+        .getFROMs()
+        .find((f) => f.getRange().start.line === instruction.getRange().start.line)
+        ?.getBuildStage() ?? "",
+      current,
+    );
+  }
+  current.push(instruction);
+}
+const of = (stage: string, keyword: string) =>
+  (stages.get(stage) ?? []).filter((i) => i.getKeyword() === keyword);
+const args = (i: Instruction) => i.getArguments().map((a) => a.getValue());
+const jsonArgs = (i: Instruction) =>
+  JSON.parse((i.getArgumentsContent() ?? "").replace(/^.*?\[/s, "[")) as string[];
+/** ENV KEY=value pairs of a stage. */
+const envOf = (stage: string) =>
+  Object.fromEntries(
+    of(stage, "ENV").flatMap((i) => args(i).map((a) => a.split("=", 2) as [string, string])),
+  );
+
+/** The variables of a README settings table: the first-column `NAME`s of the table under `heading`. */
+function tableVariables(markdown: string, heading: string): Set<string> {
+  const section = markdown.split(heading)[1]?.split(/\n#+ /)[0] ?? "";
+  return new Set(
+    [...section.matchAll(/^\| ([^|]+)\|/gm)].flatMap((m) =>
+      [...(m[1] ?? "").matchAll(/`([A-Z0-9_]+)`/g)].map((v) => v[1] ?? ""),
+    ),
+  );
+}
+const serverSettings = tableVariables(read("README.md"), "## Settings");
+const demoSettings = tableVariables(read("apps/demo/README.md"), "## `npm run demo`");
+const configKeys = new Set(
+  Object.keys(
+    parseConfig({ TRACE_URL_TEMPLATE: "http://x/{traceId}", N1_IGNORE: "[]", N1_SERVICE_OVERRIDES: "{}" }),
+  ),
+);
+
+describe("Dockerfile", () => {
+  it("parses into known instructions, multi-stage, n1radar last", () => {
+    const known = [
+      "FROM",
+      "ENV",
+      "WORKDIR",
+      "COPY",
+      "RUN",
+      "USER",
+      "EXPOSE",
+      "CMD",
+      "VOLUME",
+      "HEALTHCHECK",
+      "STOPSIGNAL",
+    ];
+    for (const i of dockerfile.getInstructions()) expect(known, i.getKeyword()).toContain(i.getKeyword());
+    expect(stages.size).toBeGreaterThanOrEqual(3);
+    expect([...stages.keys()].at(-1)).toBe("n1radar");
+    expect(stages.has("demo")).toBe(true);
+  });
+
+  it("copies only paths that exist in the repo, or from stages it defines", () => {
+    for (const copy of dockerfile.getCOPYs()) {
+      const from = copy.getFromFlag()?.getValue();
+      const sources = args(copy)
+        .filter((a) => !a.startsWith("--"))
+        .slice(0, -1);
+      if (from) expect([...stages.keys()], copy.getTextContent()).toContain(from);
+      else for (const source of sources) expect(existsSync(join(repo, source)), source).toBe(true);
+    }
+  });
+
+  it("prunes workspaces that exist, and assembles runtime files the repo or its builds produce", () => {
+    const workspaces = [...expand("apps/*/package.json"), ...expand("packages/*/package.json")].map(
+      (p) => JSON.parse(read(p)) as { name: string; scripts?: Record<string, string> },
+    );
+    const runs = dockerfile
+      .getInstructions()
+      .filter((i) => i.getKeyword() === "RUN")
+      .map((i) => i.getArgumentsContent() ?? "");
+    const pruned = runs.flatMap((r) => [...r.matchAll(/turbo@[\d.]+ prune (\S+)/g)].map((m) => m[1]));
+    expect(pruned).toEqual(["@n1radar/server", "@n1radar/demo"]);
+    for (const name of pruned) expect(workspaces.map((w) => w.name)).toContain(name);
+    const copied = runs.flatMap((r) =>
+      [...r.matchAll(/cp -R --parents ([^&]+?) \/out/g)].flatMap((m) => (m[1] ?? "").split(/[\s\\]+/)),
+    );
+    expect(copied).toContain("apps/*/dist");
+    for (const path of copied.filter((p) => p !== "" && p !== "node_modules")) {
+      const dist = path.match(/^(.*)\/dist$/);
+      if (!dist) {
+        expect(expand(path).length, path).toBeGreaterThan(0);
+        continue;
+      }
+      const dirs = expand(dist[1] ?? "").filter((d) => existsSync(join(repo, d, "package.json")));
+      expect(dirs.length, path).toBeGreaterThan(0);
+      for (const dir of dirs)
+        expect(JSON.parse(read(join(dir, "package.json"))).scripts?.build, dir).toBeTruthy();
+    }
+  });
+
+  it("runs what npm start runs, as non-root, data in a volume, health on /api/health", () => {
+    const start = (JSON.parse(read("package.json")) as { scripts: { start: string } }).scripts.start;
+    const [cmd] = of("n1radar", "CMD");
+    expect(jsonArgs(cmd!).join(" ")).toBe(start.split("&&").at(-1)?.trim());
+    expect(args(of("n1radar", "USER")[0]!)).toEqual(["node"]);
+    expect(args(of("demo", "USER")[0]!)).toEqual(["node"]);
+    const volume = args(of("n1radar", "VOLUME")[0]!)[0]!;
+    expect(envOf("n1radar").DATABASE_URL?.startsWith(`${volume}/`)).toBe(true);
+    expect(of("n1radar", "HEALTHCHECK")[0]?.getArgumentsContent()).toContain("/api/health");
+  });
+
+  it("names only settings the server and its README know, with accepted values, and exposes its ports", () => {
+    const env = envOf("n1radar");
+    for (const name of Object.keys(env).filter((n) => n !== "NODE_ENV")) {
+      expect(configKeys, name).toContain(name);
+      expect(serverSettings, name).toContain(name);
+    }
+    const config = parseConfig(env);
+    expect(args(of("n1radar", "EXPOSE")[0]!).map(Number).sort()).toEqual(
+      [config.PORT, config.OTLP_HTTP_PORT, config.OTLP_GRPC_PORT].sort(),
+    );
+    for (const name of Object.keys(envOf("demo")).filter((n) => n !== "NODE_ENV"))
+      expect(demoSettings, name).toContain(name);
+  });
+});
+
+describe("docker-compose.yml", () => {
+  type Service = {
+    build: { context: string; target: string };
+    ports: string[];
+    environment: Record<string, string | number>;
+    volumes?: string[];
+    depends_on?: Record<string, { condition: string }>;
+  };
+  const compose = parseYaml(read("docker-compose.yml")) as {
+    services: Record<string, Service>;
+    volumes: Record<string, unknown>;
+  };
+  const { n1radar, demo } = compose.services;
+
+  it("builds both services from stages of the Dockerfile", () => {
+    for (const service of [n1radar!, demo!]) {
+      expect(existsSync(join(repo, service.build.context, "Dockerfile"))).toBe(true);
+      expect([...stages.keys()]).toContain(service.build.target);
+    }
+  });
+
+  it("sets only known n1radar settings, with accepted values, and publishes the ports they name", () => {
+    const env = Object.fromEntries(Object.entries(n1radar!.environment).map(([k, v]) => [k, String(v)]));
+    for (const name of Object.keys(env)) {
+      expect(configKeys, name).toContain(name);
+      expect(serverSettings, name).toContain(name);
+    }
+    const config = parseConfig(env);
+    const published = n1radar!.ports.map((p) => p.split(":").map(Number));
+    expect(published.map(([, inside]) => inside).sort()).toEqual(
+      [config.PORT, config.OTLP_HTTP_PORT, config.OTLP_GRPC_PORT].sort(),
+    );
+    const exposed = args(of("n1radar", "EXPOSE")[0]!).map(Number);
+    for (const [, inside] of published) expect(exposed).toContain(inside);
+  });
+
+  it("keeps the SQLite file in a named volume", () => {
+    const [volume, mount] = (n1radar!.volumes?.[0] ?? "").split(":");
+    expect(Object.keys(compose.volumes)).toContain(volume);
+    expect(String(n1radar!.environment.DATABASE_URL).startsWith(`${mount}/`)).toBe(true);
+  });
+
+  it("has the demo send to the n1radar service once it is healthy, with settings the demo documents", () => {
+    expect(demo!.depends_on?.n1radar?.condition).toBe("service_healthy");
+    expect(demo!.environment.N1RADAR_HOST).toBe("n1radar");
+    expect(demo!.environment.PORT).toBe(n1radar!.environment.PORT);
+    expect(demo!.environment.OTLP_HTTP_PORT).toBe(n1radar!.environment.OTLP_HTTP_PORT);
+    for (const name of Object.keys(demo!.environment)) expect(demoSettings, name).toContain(name);
+    expect(demo!.ports).toEqual([`${demo!.environment.DEMO_PORT}:${demo!.environment.DEMO_PORT}`]);
+  });
+});
