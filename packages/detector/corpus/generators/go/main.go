@@ -48,9 +48,10 @@ func main() {
 	protocol := flag.String("protocol", "http/protobuf", "OTLP protocol of the Go SDK exporter: http/protobuf or grpc")
 	n1HTTP := flag.String("n1radar-http", "", "forward each export to this OTLP/HTTP URL (…/v1/traces)")
 	n1GRPC := flag.String("n1radar-grpc", "", "forward each export to this OTLP gRPC host:port")
+	guidanceOut := flag.String("guidance", "", "instead of the corpus, write the SQL of each N+1 and its fix to this file (packages/guidance/recorded/gorm-v2.json)")
 	flag.Parse()
-	if *out == "" {
-		log.Fatal("-out is required")
+	if *out == "" && *guidanceOut == "" {
+		log.Fatal("-out or -guidance is required")
 	}
 	ctx := context.Background()
 
@@ -97,6 +98,12 @@ func main() {
 	}
 
 	a := &app{db: db, dbPath: dbPath}
+	if *guidanceOut != "" {
+		if err := recordGuidance(a, *guidanceOut); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	mux := http.NewServeMux()
 	for route, handler := range a.routes() {
 		mux.HandleFunc(route, func(w http.ResponseWriter, r *http.Request) {

@@ -23,7 +23,7 @@ trap cleanup EXIT
 (cd "$here" && go build -o "$work/gormgen" .)
 
 PORT=$port OTLP_HTTP_PORT=$((port + 1)) OTLP_GRPC_PORT=$((port + 2)) HOST=127.0.0.1 \
-  DATABASE_URL="$work/n1radar.db" TRACE_IDLE_MS=500 node "$repo/apps/server/dist/main.js" >"$work/server.log" 2>&1 &
+  DATABASE_URL="$work/n1radar.db" TRACE_WAIT_MS=500 node "$repo/apps/server/dist/main.js" >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$port/api/health" >/dev/null && break
