@@ -127,6 +127,7 @@ export async function startN1radar(env = {}) {
   }
   return {
     ports,
+    pid: child.pid,
     metric,
     async stop() {
       await new Promise((r) => child.once("exit", r).kill("SIGTERM"));

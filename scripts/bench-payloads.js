@@ -10,13 +10,13 @@ import {
 } from "@opentelemetry/sdk-trace-base";
 
 /** One request: server span, source query, `repeats` lookups, a few other queries. */
-function request(tracer, repeats) {
-  const root = tracer.startSpan("GET /posts", {
+function request(tracer, repeats, route = "/posts") {
+  const root = tracer.startSpan(`GET ${route}`, {
     kind: SpanKind.SERVER,
     attributes: {
       "http.request.method": "GET",
-      "http.route": "/posts",
-      "url.path": "/posts",
+      "http.route": route,
+      "url.path": route,
       "http.response.status_code": 200,
     },
   });
@@ -72,4 +72,27 @@ export function buildPayloads({ count, tracesPerPayload, repeats }) {
     json.push(JsonTraceSerializer.serializeRequest(spans));
   }
   return { protobuf, json, spansPerPayload };
+}
+
+/**
+ * One request body of `traces` requests' queries without their request spans, and one of the request spans
+ * alone: what an SDK sends when its batch closes between a request's queries and its request span.
+ */
+export function buildSplitPayload({ traces, repeats, route = "/posts" }) {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ "service.name": "bench-api", "telemetry.sdk.language": "python" }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  const tracer = provider.getTracer("opentelemetry.instrumentation.sqlalchemy", "0.50b0");
+  for (let t = 0; t < traces; t++) request(tracer, repeats, route);
+  const spans = exporter.getFinishedSpans();
+  const isRoot = (s) => !s.parentSpanContext;
+  return {
+    children: ProtobufTraceSerializer.serializeRequest(spans.filter((s) => !isRoot(s))),
+    roots: ProtobufTraceSerializer.serializeRequest(spans.filter(isRoot)),
+    whole: ProtobufTraceSerializer.serializeRequest(spans),
+    childSpans: spans.filter((s) => !isRoot(s)).length,
+    traceIds: spans.filter(isRoot).map((s) => s.spanContext().traceId),
+  };
 }

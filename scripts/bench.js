@@ -1,6 +1,7 @@
 // `npm run bench`: decode, detector and full-ingest throughput, each next to a baseline measured in the same run.
 // Figures vary with the machine; the ratios are what to compare across commits.
 import { decodeJsonTraces, decodeProtobufTraces } from "@n1radar/otlp";
+import { benchFindingLatency, benchWaitingTraces } from "./bench-assembly.js";
 import { benchDetector } from "./bench-detector.js";
 import { httpRequests, load, measureN1radar, startN1radar, startNoop } from "./bench-ingest.js";
 import { buildPayloads } from "./bench-payloads.js";
@@ -98,3 +99,5 @@ await benchIngest([
     requests: httpRequests(payloads.json, "application/json"),
   },
 ]);
+await benchWaitingTraces({ traces: Number(process.env.BENCH_WAITING_TRACES ?? 100_000) });
+await benchFindingLatency();

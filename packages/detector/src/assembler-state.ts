@@ -1,4 +1,5 @@
 import type { SpanRecord } from "@n1radar/core";
+import { isEntrySpan } from "./trace-view.js";
 
 /** Settings of the TraceAssembler (assembler.ts); the README's settings table says why the defaults. */
 export interface AssemblerSettings {
@@ -42,6 +43,19 @@ export interface AssemblerCounts {
   forgottenTraces: number;
 }
 
+export function zeroCounts(): AssemblerCounts {
+  return {
+    releasedRequests: 0,
+    timedOutTraces: 0,
+    evictedTraces: 0,
+    lateRequestSpans: 0,
+    lateSpans: 0,
+    duplicateSpans: 0,
+    droppedSpans: 0,
+    forgottenTraces: 0,
+  };
+}
+
 export interface AssemblerStats extends AssemblerCounts {
   /** Traces with spans waiting for their request span. */
   openTraces: number;
@@ -70,8 +84,6 @@ export interface OpenTrace extends JudgedIds {
   children: Map<string, SpanRecord[]>;
   /** Request spans that arrived but are not released yet (see releaseWaiting). */
   waiting: SpanRecord[];
-  /** Waiting spans whose parent has not arrived (and is not a request span of another service). */
-  dangling: Set<SpanRecord>;
 }
 
 export function openTrace(id: string, now: number, memory?: JudgedIds): OpenTrace {
@@ -82,7 +94,18 @@ export function openTrace(id: string, now: number, memory?: JudgedIds): OpenTrac
     judged: memory?.judged ?? new Map(),
     missing: memory?.missing ?? null,
     waiting: [],
-    dangling: new Set(),
     touchedAt: now,
   };
+}
+
+/** Services with waiting spans whose parent has not arrived (and is no request span: those wait anyway). */
+export function servicesWithOrphans(trace: OpenTrace): Set<string> {
+  const services = new Set<string>();
+  for (const span of trace.pending.values()) {
+    const parent = span.parentSpanId;
+    if (parent === null || isEntrySpan(span) || trace.pending.has(parent) || trace.judged.has(parent))
+      continue;
+    services.add(span.resource.serviceName);
+  }
+  return services;
 }

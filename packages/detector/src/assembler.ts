@@ -7,7 +7,10 @@ import {
   type JudgedIds,
   type OpenTrace,
   openTrace,
+  servicesWithOrphans,
+  zeroCounts,
 } from "./assembler-state.js";
+import { StringTable, shareStrings } from "./held-spans.js";
 import { isEntrySpan } from "./trace-view.js";
 
 export {
@@ -41,6 +44,7 @@ export {
  * Memory is bounded: past `maxOpenTraces` traces or `maxOpenSpans` waiting spans, the least recently touched
  * trace is judged early (`evictedTraces`); past `maxSpansPerTrace` waiting spans in one trace, more are
  * dropped (`droppedSpans`). Remembered judged traces are bounded by the same two numbers, in traces and ids.
+ * Spans left waiting share their repeated strings (held-spans.ts).
  */
 export class TraceAssembler {
   // Map iteration order is insertion order; re-inserting on every touch keeps both least-recently-touched first.
@@ -49,16 +53,8 @@ export class TraceAssembler {
   private readonly settings: Required<AssemblerSettings>;
   private openSpans = 0;
   private rememberedIds = 0;
-  private readonly counts: AssemblerCounts = {
-    releasedRequests: 0,
-    timedOutTraces: 0,
-    evictedTraces: 0,
-    lateRequestSpans: 0,
-    lateSpans: 0,
-    duplicateSpans: 0,
-    droppedSpans: 0,
-    forgottenTraces: 0,
-  };
+  private readonly counts: AssemblerCounts = zeroCounts();
+  private readonly strings = new StringTable();
 
   constructor(settings: AssemblerSettings) {
     this.settings = { ...defaultAssemblerSettings, ...settings };
@@ -69,6 +65,7 @@ export class TraceAssembler {
   /** Adds spans; returns the span sets that became ready (requests whose span arrived, evicted traces). */
   add(spans: readonly SpanRecord[], now: number): SpanRecord[][] {
     const touched = new Set<OpenTrace>();
+    const added: SpanRecord[] = [];
     let last: OpenTrace | undefined;
     for (const span of spans) {
       let trace = last;
@@ -102,6 +99,7 @@ export class TraceAssembler {
         continue;
       }
       trace.pending.set(span.spanId, span);
+      added.push(span);
       this.openSpans++;
       if (span.parentSpanId !== null) {
         const list = trace.children.get(span.parentSpanId);
@@ -110,11 +108,9 @@ export class TraceAssembler {
       }
       if (isEntrySpan(span) || span.parentSpanId === null || (parentService && parentService !== service))
         trace.waiting.push(span);
-      else if (parentService === undefined) trace.dangling.add(span);
       // Its children already here are attached now; those of another service are requests of their own.
       for (const child of trace.children.get(span.spanId) ?? []) {
         if (trace.pending.get(child.spanId) !== child) continue;
-        trace.dangling.delete(child);
         if (child.resource.serviceName !== service && !isEntrySpan(child)) trace.waiting.push(child);
       }
     }
@@ -124,6 +120,9 @@ export class TraceAssembler {
       if (trace.pending.size === 0) this.settle(trace, now);
     }
     this.evictOverflow(ready, now);
+    for (const span of added) {
+      if (this.open.get(span.traceId)?.pending.get(span.spanId) === span) shareStrings(span, this.strings);
+    }
     return ready;
   }
 
@@ -135,10 +134,11 @@ export class TraceAssembler {
    */
   private releaseWaiting(trace: OpenTrace, ready: SpanRecord[][], force: boolean): void {
     const still: SpanRecord[] = [];
+    let blocked: Set<string> | undefined;
     for (const root of trace.waiting) {
       if (trace.pending.get(root.spanId) !== root) continue; // released inside an earlier request
-      const service = root.resource.serviceName;
-      if (!force && [...trace.dangling].some((s) => s.resource.serviceName === service)) {
+      blocked ??= force ? new Set() : servicesWithOrphans(trace);
+      if (blocked.has(root.resource.serviceName)) {
         still.push(root);
         continue;
       }
@@ -225,7 +225,6 @@ export class TraceAssembler {
         if (trace.pending.get(child.spanId) !== child || isEntrySpan(child)) continue;
         if (child.resource.serviceName !== span.resource.serviceName) continue;
         trace.pending.delete(child.spanId);
-        trace.dangling.delete(child);
         this.openSpans--;
         this.counts.lateSpans++;
         this.remember(trace, child.spanId, child.resource.serviceName);
