@@ -42,7 +42,8 @@ class Tap:
 
     def stop(self):
         self._http.shutdown()
-        self._grpc.stop(0)
+        self._http.server_close()  # free the port for the next stack recorded in this process
+        self._grpc.stop(0).wait()
 
     def keep(self, transport, content_type, body):
         with self.lock:

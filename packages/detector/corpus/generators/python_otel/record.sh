@@ -6,10 +6,12 @@
 # binaries) unless one already answers there, and runs each stack's app under `opentelemetry-instrument`,
 # exporting to a recording tap on 127.0.0.1:14420 (HTTP) / 14421 (gRPC); apps listen on 14410. With
 # N1RADAR_OTLP_HTTP=http://127.0.0.1:4318 and/or N1RADAR_OTLP_GRPC=127.0.0.1:4317 the tap also forwards every
-# export to a running n1radar, so its API shows the findings.
+# export to a running n1radar, so its API shows the findings; with N1RADAR_API=http://127.0.0.1:3000 as well,
+# live_check.py then compares them with the labels (use a fresh n1radar database). N1_CORPUS_OUT writes the
+# recordings elsewhere than the corpus.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-corpus="$(cd "$here/../.." && pwd)"
+corpus="${N1_CORPUS_OUT:-$(cd "$here/../.." && pwd)}"
 work="${N1_PY_WORK:-/tmp/n1-python-corpus}"
 port="${N1_PG_PORT:-14450}"
 mkdir -p "$work"
@@ -43,3 +45,7 @@ for stack in "${wanted[@]}"; do
     *) echo "unknown stack: $stack" >&2 && exit 2 ;;
   esac
 done
+if [ -n "${N1RADAR_API:-}" ]; then
+  sleep 3 # the last request spans are judged as they arrive; let the server write them
+  python "$here/live_check.py" "$corpus" "$N1RADAR_API" "${wanted[@]}"
+fi
