@@ -126,6 +126,21 @@ describe("recognizeOrm", () => {
     expect(recognizeOrm({ ...none, spans: span("TypeORM find") }).orm).toBe("typeorm");
   });
 
+  it("reads the Java agent's Hibernate query spans in both database conventions, never its JDBC spans", () => {
+    const span = (name: string) => [
+      { spanId: "1", parentSpanId: null, name, offsetMs: 0, durationMs: 1, statement: null, repeated: true },
+    ];
+    // Recorded (corpus/hibernate): the default names and those under OTEL_SEMCONV_STABILITY_OPT_IN=database.
+    for (const name of [
+      "SELECT n1radar.corpus.Post",
+      "select n1radar.corpus.Post",
+      "update n1radar.corpus.Post",
+    ])
+      expect(recognizeOrm({ ...none, sdkLanguage: "java", spans: span(name) }).orm, name).toBe("hibernate");
+    for (const name of ["SELECT blog.posts", "select posts", "BATCH insert post_tags", "select blog"])
+      expect(recognizeOrm({ ...none, sdkLanguage: "java", spans: span(name) }).orm, name).toBeNull();
+  });
+
   it("reads code.* attributes", () => {
     const code = {
       function: "PostController.index",

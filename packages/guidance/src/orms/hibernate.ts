@@ -26,10 +26,14 @@ export const hibernate: OrmCatalogEntry = {
   clues: [
     { on: "scope", pattern: /hibernate/i, weight: 0.85, label: "Hibernate instrumentation" },
     { on: "scope", pattern: /spring-data|jpa/i, weight: 0.6, label: "Spring Data JPA instrumentation" },
-    // The Hibernate instrumentation names spans "Session.find", "Transaction.commit", "SELECT com.x.Post".
+    // The Java agent's Hibernate instrumentation names spans "Session.find", "Transaction.commit" and, around a
+    // query, its operation and entity class: "SELECT com.x.Post", "select com.x.Post" under
+    // OTEL_SEMCONV_STABILITY_OPT_IN=database (recorded). Its JDBC spans ("SELECT blog.posts", "select posts")
+    // name a table, never a class, so they say nothing about the ORM.
     {
       on: "span",
-      pattern: /^(?:Session|Transaction|Query)\.\w+|^SELECT (?:\w+\.)+[A-Z]\w*$/,
+      pattern:
+        /^(?:Session|Transaction|Query)\.\w+|^(?:SELECT|INSERT|UPDATE|DELETE|select|insert|update|delete) (?:\w+\.)+[A-Z]\w*$/,
       weight: 0.7,
       label: "Hibernate span name",
     },

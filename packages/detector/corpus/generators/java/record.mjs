@@ -127,6 +127,9 @@ const manifest = recorded.map(({ scenario, bodies }) => {
   return [join(corpus, "hibernate", variant, `${scenario.name}.jsonl`), ...files].join("\t");
 });
 writeFileSync(join(raw, "manifest.tsv"), manifest.join("\n"));
+// One raw body kept beside its line: packages/otlp checks that it decodes to the same spans as the line.
+const sample = recorded.find((r) => r.scenario.name === "p_many_to_one").bodies[0];
+writeFileSync(join(corpus, "hibernate", variant, `p_many_to_one.line1.${sample.transport}.pb`), sample.body);
 await new Promise((resolve, reject) =>
   spawn(
     "java",

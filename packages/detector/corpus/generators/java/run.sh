@@ -20,6 +20,7 @@ mkdir -p "$work"
 (cd "$here" && mvn -q -B package -DskipTests)
 [ -f "$repo/apps/server/dist/main.js" ] || (cd "$repo" && npx turbo run build --filter=@n1radar/server >/dev/null)
 
+rm -f "$work"/n1radar.db*
 PORT=$n1_port OTLP_HTTP_PORT=$N1_OTLP_HTTP_PORT OTLP_GRPC_PORT=$N1_OTLP_GRPC_PORT HOST=127.0.0.1 \
   DATABASE_URL="$work/n1radar.db" node "$repo/apps/server/dist/main.js" >"$work/n1radar.log" 2>&1 &
 n1_pid=$!
@@ -31,7 +32,6 @@ stop() {
 }
 trap stop EXIT
 until curl -sf "http://127.0.0.1:$n1_port/api/health" >/dev/null; do sleep 0.5; done
-rm -f "$work"/n1radar.db-*
 
 for variant in "${wanted[@]}"; do
   case "$variant" in
