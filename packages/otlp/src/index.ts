@@ -1,5 +1,6 @@
 export { decodeJsonTraces } from "./decode-json.js";
 export { decodeProtobufTraces } from "./decode-protobuf.js";
+export { encodeJsonTraces } from "./encode-json.js";
 export {
   encodeExportResponseJson,
   encodeExportResponseProtobuf,

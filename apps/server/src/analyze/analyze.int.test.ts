@@ -97,7 +97,7 @@ describe("n1radar analyze", () => {
       expect(stderr).not.toMatch(/\n\s+at /);
       expect(stdout).toBe("");
     }
-    expect((await cli("--help")).stdout).toContain("Usage: n1radar analyze <file>");
+    expect((await cli("--help")).stdout).toContain("Usage: n1radar analyze <file...>");
   });
 
   // The built command, as users run it (turbo builds the server before its tests).

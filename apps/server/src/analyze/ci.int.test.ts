@@ -1,0 +1,164 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import AjvDraft04 from "ajv-draft-04";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "./run.js";
+
+const dir = mkdtempSync(join(tmpdir(), "n1radar-ci-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const app = new URL("./fixtures/traced-app.mjs", import.meta.url).pathname;
+
+async function cli(...args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(args, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    columns: 160,
+    commandStdio: "pipe",
+  });
+  return { code, stdout, stderr };
+}
+
+/** The fixture app under `env`, so the SDK reads the protocol the way a user's shell would set it. */
+const command = (protocol: string, loops: number, exitCode = 0) => [
+  "env",
+  `OTEL_EXPORTER_OTLP_PROTOCOL=${protocol}`,
+  process.execPath,
+  app,
+  String(loops),
+  String(exitCode),
+];
+
+describe("n1radar ci", () => {
+  for (const protocol of ["http/protobuf", "http/json", "grpc"]) {
+    it(`fails the build on an N+1 the test command's SDK sends over ${protocol}, with the fix`, async () => {
+      const { code, stdout, stderr } = await cli("ci", "--drain-ms", "100", "--", ...command(protocol, 7));
+      // two requests, each: the request span, the list query and 7 author queries
+      expect(stderr).toContain("the test command exited with 0; 18 span(s) received");
+      expect(code).toBe(1);
+      expect(stdout).toContain("1 finding in 2 traces");
+      expect(stdout).toMatch(/blog-tests GET \/posts\s+7x N\+1/);
+      expect(stdout).toContain("fix: ");
+    });
+  }
+
+  it("passes when the loop is below the threshold, and keeps the command's own failure code", async () => {
+    const clean = await cli("ci", "--drain-ms", "100", "--", ...command("http/protobuf", 3));
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toContain("0 findings in 2 traces");
+    const failedTests = await cli("ci", "--drain-ms", "100", "--", ...command("http/protobuf", 3, 3));
+    expect(failedTests.code).toBe(3);
+    const both = await cli("ci", "--drain-ms", "100", "--", ...command("http/protobuf", 9, 4));
+    expect(both.code).toBe(4);
+    const reportOnly = await cli("ci", "--report-only", "--drain-ms", "100", "--", ...command("grpc", 9));
+    expect(reportOnly.code).toBe(0);
+    expect(reportOnly.stdout).toContain("1 finding in 2 traces");
+  });
+
+  it("saves the run's traces, and analyze finds the same offender in the file", async () => {
+    const saved = join(dir, "run.jsonl");
+    const ci = await cli(
+      "ci",
+      "--format",
+      "json",
+      "--save",
+      saved,
+      "--drain-ms",
+      "100",
+      "--",
+      ...command("grpc", 8),
+    );
+    const offline = await cli("analyze", saved, "--format", "json");
+    expect(offline.code).toBe(0);
+    const a = JSON.parse(ci.stdout.slice(ci.stdout.indexOf('{\n  "findings"'))).findings;
+    const b = JSON.parse(offline.stdout).findings;
+    expect(b).toHaveLength(1);
+    expect(b[0].id).toBe(a[0].id);
+    expect(b[0].repeats).toBe(8);
+    expect(b[0].guidance.summary).toBe(a[0].guidance.summary);
+  });
+
+  it("with a baseline, passes the known offender and fails once it gets worse", async () => {
+    const baseline = join(dir, "baseline.json");
+    const first = await cli(
+      "ci",
+      "--write-baseline",
+      baseline,
+      "--drain-ms",
+      "100",
+      "--",
+      ...command("http/protobuf", 6),
+    );
+    expect(first.code).toBe(1);
+    expect(JSON.parse(readFileSync(baseline, "utf8")).offenders).toHaveLength(1);
+    const same = await cli(
+      "ci",
+      "--baseline",
+      baseline,
+      "--drain-ms",
+      "100",
+      "--",
+      ...command("http/protobuf", 8),
+    );
+    expect(same.code).toBe(0);
+    expect(same.stderr).toContain("0 of 1 offender(s) new or worse than the baseline");
+    const worse = await cli(
+      "ci",
+      "--baseline",
+      baseline,
+      "--drain-ms",
+      "100",
+      "--",
+      ...command("http/protobuf", 10),
+    );
+    expect(worse.code).toBe(1);
+    expect(worse.stderr).toContain("1 of 1 offender(s) new or worse than the baseline");
+  });
+
+  it("writes SARIF that validates against the SARIF 2.1.0 schema", async () => {
+    const sarifPath = join(dir, "n1radar.sarif");
+    const { code, stdout } = await cli(
+      "ci",
+      "--format",
+      "sarif",
+      "--output",
+      sarifPath,
+      "--drain-ms",
+      "100",
+      "--",
+      ...command("http/protobuf", 6),
+    );
+    expect(code).toBe(1);
+    expect(stdout).toContain("1 finding in 2 traces"); // the table still goes to the log
+    const require = createRequire(import.meta.url);
+    const schema = JSON.parse(
+      readFileSync(require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8"),
+    );
+    const sarif = JSON.parse(readFileSync(sarifPath, "utf8"));
+    const validate = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false }).compile(
+      schema,
+    );
+    expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
+    const result = sarif.runs[0].results[0];
+    expect(result.ruleId).toBe("n1radar/n-plus-one");
+    expect(result.message.text).toContain("Fix (");
+    expect(result.partialFingerprints["n1radarOffender/v1"]).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it("refuses a bad format before running the command, and a command that does not exist", async () => {
+    const marker = join(dir, "ran");
+    const bad = await cli("ci", "--format", "xml", "--", "sh", "-c", `touch ${marker}`);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--format expects one of");
+    expect(() => readFileSync(marker)).toThrow();
+    const missing = await cli("ci", "--", join(dir, "no-such-command"));
+    expect(missing.code).toBe(127);
+    expect(missing.stderr).toContain("cannot run the test command");
+    const noCommand = await cli("ci");
+    expect(noCommand.code).toBe(2);
+    expect(noCommand.stderr).toContain("missing the test command after --");
+  });
+});
