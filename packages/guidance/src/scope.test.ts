@@ -46,7 +46,8 @@ describe("relationScope on hostile SQL", () => {
     ]) {
       const started = performance.now();
       relationScope(parseStatement(sql), "x");
-      expect(performance.now() - started, sql.slice(0, 20)).toBeLessThan(200);
+      // Linear is a few ms; the backtracking this guards against took seconds. The bound leaves room for a loaded machine.
+      expect(performance.now() - started, sql.slice(0, 20)).toBeLessThan(1_000);
     }
   });
 });
