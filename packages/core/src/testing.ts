@@ -29,3 +29,15 @@ export function makeFinding(fields: Partial<Finding> = {}): Finding {
     ...fields,
   };
 }
+
+/**
+ * CPU milliseconds `fn` took in this process: the guard for "stays linear on hostile input" tests. Wall time
+ * grows with whatever else the machine runs (several suites at once, CI neighbours) and made those guards flaky;
+ * CPU time does not, while a quadratic regression still costs seconds of it.
+ */
+export function cpuMs(fn: () => void): number {
+  const before = process.cpuUsage();
+  fn();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1_000;
+}

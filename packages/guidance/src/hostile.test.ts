@@ -1,3 +1,4 @@
+import { cpuMs } from "@n1radar/core/testing";
 import { normalizeSql } from "@n1radar/detector";
 import { describe, expect, it } from "vitest";
 import { guidanceFor } from "./guidance.js";
@@ -45,20 +46,22 @@ describe("guidance on hostile statements", () => {
         run + run,
       ]) {
         const statement = normalizeSql(sql).display;
-        const started = performance.now();
-        const g = guidanceFor({
-          kind: "n_plus_one",
-          statement,
-          sourceStatement: sql.includes("comments") ? "SELECT posts.id FROM posts" : statement,
-          chain: [statement, statement],
-          parallel: false,
-          repeats: 5,
-          totalMs: 5,
-          scopeName: null,
-          sdkLanguage: null,
+        let g: ReturnType<typeof guidanceFor> | undefined;
+        const ms = cpuMs(() => {
+          g = guidanceFor({
+            kind: "n_plus_one",
+            statement,
+            sourceStatement: sql.includes("comments") ? "SELECT posts.id FROM posts" : statement,
+            chain: [statement, statement],
+            parallel: false,
+            repeats: 5,
+            totalMs: 5,
+            scopeName: null,
+            sdkLanguage: null,
+          });
         });
-        expect(performance.now() - started, `${fragment} in ${sql.slice(0, 24)}`).toBeLessThan(1_000);
-        expect(g.summary.length).toBeGreaterThan(0);
+        expect(ms, `${fragment} in ${sql.slice(0, 24)}`).toBeLessThan(1_000);
+        expect(g?.summary.length).toBeGreaterThan(0);
       }
     }
   }, 60_000);

@@ -41,6 +41,7 @@ const FULL: SpanRecord = {
   },
   http: { method: "GET", route: "/posts", path: "/posts", statusCode: 200 },
   code: { function: "views.list_posts", file: "app/views.py", line: 42 },
+  unit: { kind: "graphql", name: "query PostAuthors" },
   cached: true,
 };
 
@@ -60,9 +61,20 @@ describe("encodeJsonTraces", () => {
         db: null,
         http: null,
         code: null,
+        unit: null,
         cached: false,
       },
     ]);
+  });
+
+  it("round-trips every kind of unit of work", () => {
+    const units = [
+      { kind: "graphql", name: "mutation ImportComments" },
+      { kind: "graphql", name: "query { posts }" },
+      { kind: "rpc", name: "grpc helloworld.Greeter/SayHello" },
+      { kind: "messaging", name: "kafka process orders" },
+    ] as const;
+    expectRoundTrip(units.map((unit, i) => ({ ...FULL, spanId: `b7ad6b716920333${i}`, unit, http: null })));
   });
 
   it("round-trips what the real JS SDK sent over protobuf, grouped per resource and scope", () => {

@@ -3,7 +3,7 @@
  * `n1radar ci --save` keeps what a test run sent, whatever protocol the SDK used. Only what a SpanRecord holds is
  * written, in the stable semantic conventions, so decoding the file gives the same records and the same findings.
  */
-import type { Resource, Scope, SpanRecord } from "@n1radar/core";
+import type { Resource, Scope, SpanRecord, UnitOfWork } from "@n1radar/core";
 
 type AnyValue = { stringValue: string } | { intValue: string } | { boolValue: boolean };
 interface KeyValue {
@@ -42,9 +42,44 @@ function attrs(entries: [string, string | number | boolean | null | undefined][]
   return out;
 }
 
+/**
+ * The unit of work as the attributes that name it (unit-of-work.ts reads them back): a GraphQL operation as
+ * its type and name, or as a document when it has no name (`query { posts }`); an RPC method as system and
+ * qualified method; a consumer as system, operation and destination.
+ */
+function unitAttributes(unit: UnitOfWork | null): [string, string][] {
+  if (unit === null) return [];
+  const [first = "", ...rest] = unit.name.split(" ");
+  const tail = rest.join(" ");
+  if (unit.kind === "graphql") {
+    const named = /^(query|mutation|subscription) ([_A-Za-z][_0-9A-Za-z]*)$/.exec(unit.name);
+    if (named)
+      return [
+        ["graphql.operation.type", named[1] as string],
+        ["graphql.operation.name", named[2] as string],
+      ];
+    return [
+      ["graphql.operation.type", first],
+      ["graphql.document", unit.name],
+    ];
+  }
+  if (unit.kind === "rpc")
+    return [
+      ["rpc.system", first],
+      ["rpc.method", tail],
+    ];
+  const [operation = "process", ...destination] = rest;
+  return [
+    ["messaging.system", first],
+    ["messaging.operation.type", operation],
+    ["messaging.destination.name", destination.join(" ")],
+  ];
+}
+
 function spanAttributes(span: SpanRecord): KeyValue[] {
   const { db, http, code } = span;
   return attrs([
+    ...unitAttributes(span.unit),
     ["db.system.name", db?.system],
     ["db.query.text", db?.statement],
     ["db.operation.name", db?.operation],
