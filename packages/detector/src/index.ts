@@ -12,6 +12,7 @@ export {
   TraceAssembler,
 } from "./assembler.js";
 export { DETECTORS, detect, detectNPlusOne } from "./detect.js";
+export { explain, type GroupExplanation, type RequestExplanation, type Verdict } from "./explain.js";
 export { type NormalizedStatement, normalizeSql } from "./fingerprint.js";
 export { type IgnoreRule, type IgnoreTarget, isIgnored, matchesIgnoreRule } from "./ignore.js";
 export { offenderId } from "./offender-id.js";

@@ -81,6 +81,37 @@ describe("n1radar ci", () => {
     expect(b[0].guidance.summary).toBe(a[0].guidance.summary);
   });
 
+  it("explains every repeated group of a recorded run: the N+1, the pagination loop, the short loop", async () => {
+    const saved = join(dir, "mixed.jsonl");
+    await cli(
+      "ci",
+      "--save",
+      saved,
+      "--drain-ms",
+      "100",
+      "--",
+      process.execPath,
+      app,
+      "7",
+      "0",
+      "1",
+      "mixed",
+    );
+    const { code, stdout } = await cli("explain", saved, "--endpoint", "GET /posts");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/REPORTED\s+7x\s+SELECT id, name FROM authors WHERE id = \?/);
+    expect(stdout).toMatch(/PAGINATION\s+6x\s+SELECT id, total FROM orders ORDER BY id LIMIT \? OFFSET \?/);
+    expect(stdout).toMatch(/SHORT LOOP\s+3x\s+SELECT name FROM tags WHERE post_id = \?/);
+    expect(stdout).toContain("-> set minRepeats (N1_MIN_REPEATS) to 3 to report it");
+    const json = JSON.parse((await cli("explain", saved, "--json")).stdout);
+    expect(json.requests[0].groups.map((g: { verdict: string }) => g.verdict)).toEqual([
+      "reported",
+      "pagination",
+      "below_min_repeats",
+    ]);
+    expect((await cli("explain", saved, "--trace", "0".repeat(32))).stdout).toContain("no request");
+  });
+
   it("with a baseline, passes the known offender and fails once it gets worse", async () => {
     const baseline = join(dir, "baseline.json");
     const first = await cli(

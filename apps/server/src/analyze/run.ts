@@ -6,8 +6,10 @@
  */
 import { parseArgs } from "node:util";
 import type { SpanRecord } from "@n1radar/core";
+import { explain } from "@n1radar/detector";
 import { analyzeSpans } from "./analyze.js";
 import { runUnderCapture } from "./ci.js";
+import { filterExplanations, formatExplanations } from "./explain-format.js";
 import { DEFAULT_WORSE_MARGIN, failing, gate } from "./gate.js";
 import { loadBaseline, loadSettings, number, UsageError, type Values } from "./options.js";
 import { InputError, readTraceFile } from "./read-traces.js";
@@ -26,12 +28,15 @@ export interface Io {
 
 export const USAGE = `Usage: n1radar analyze <file...> [options]
        n1radar ci [options] -- <test command> [args...]
+       n1radar explain <file...> [--trace ID] [--endpoint E] [--json]
 
 analyze  finds N+1 queries in OpenTelemetry traces saved as OTLP/JSON: an ExportTraceServiceRequest, an array of
          them, or the JSON lines the OpenTelemetry Collector's file exporter writes (gzip accepted).
 ci       runs the test command with OTEL_EXPORTER_OTLP_ENDPOINT pointed at a receiver of its own (OTLP over
          HTTP protobuf, HTTP JSON and gRPC on one port), then judges every trace the run sent. It exits with the
          command's failure, or when the command passed, 1 if the gate fails and 0 if it passes.
+explain  lists every group of repeated database calls in each request, with the rule that decided it (reported,
+         below the minimum repeats, pagination, retries, cached, ignored by a rule) and what would change it.
 
 Options:
   --format F           text (default), json, sarif (SARIF 2.1.0), github (Actions annotations), junit (XML)
@@ -47,6 +52,8 @@ Options:
   --save FILE          ci: keep the run's traces as OTLP/JSON lines, for analyze later
   --report-only        ci: report findings but exit with the command's own status
   --drain-ms N         ci: quiet time after the command exits before judging (default 1000)
+  --trace ID           explain: only this trace
+  --endpoint E         explain: only requests to this endpoint, e.g. "GET /posts"
   -h, --help           show this help
 `;
 
@@ -64,6 +71,8 @@ const OPTIONS = {
   save: { type: "string" },
   "report-only": { type: "boolean" },
   "drain-ms": { type: "string" },
+  trace: { type: "string" },
+  endpoint: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -98,9 +107,8 @@ async function judge(spans: SpanRecord[], source: string, values: Values, io: Io
   return failed.length > 0;
 }
 
-async function analyzeCommand(files: string[], values: Values, io: Io): Promise<number> {
+async function readFiles(files: string[], io: Io): Promise<SpanRecord[]> {
   if (files.length === 0) throw new UsageError("missing <file>");
-  if (values.save !== undefined) throw new UsageError("--save is for ci: analyze reads saved traces");
   const spans: SpanRecord[] = [];
   for (const file of files) {
     const traces = await readTraceFile(file);
@@ -110,6 +118,12 @@ async function analyzeCommand(files: string[], values: Values, io: Io): Promise<
         `n1radar: ${traces.rejected} malformed span(s) skipped in ${file}, e.g. ${traces.errors[0] ?? ""}\n`,
       );
   }
+  return spans;
+}
+
+async function analyzeCommand(files: string[], values: Values, io: Io): Promise<number> {
+  if (values.save !== undefined) throw new UsageError("--save is for ci: analyze reads saved traces");
+  const spans = await readFiles(files, io);
   const failed = await judge(spans, files.join(", "), values, io);
   return values["fail-on-findings"] && failed ? 1 : 0;
 }
@@ -148,6 +162,19 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     if (name === "analyze") {
       if (dashDash >= 0) throw new UsageError("-- and a command are for ci");
       return await analyzeCommand(rest, values, io);
+    }
+    if (name === "explain") {
+      const spans = await readFiles(rest, io);
+      const list = filterExplanations(explain(spans, await loadSettings(values)), {
+        traceId: values.trace as string | undefined,
+        endpoint: values.endpoint as string | undefined,
+      });
+      io.stdout(
+        values.json || values.format === "json"
+          ? `${JSON.stringify({ requests: list }, null, 2)}\n`
+          : formatExplanations(list, io.columns),
+      );
+      return 0;
     }
     if (name === "ci") {
       if (rest.length > 0)

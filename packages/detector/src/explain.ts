@@ -1,0 +1,187 @@
+/**
+ * Why a loop was or was not reported: every group of repeated database calls in each request of a trace, with
+ * the rule that decided it and the numbers behind it, and what would change the answer. The judgement is the
+ * detectors' own (the same groups, the same DETECTORS); this file only names their reasons, so `explain` can
+ * never disagree with `detect`.
+ *
+ *   reported             a finding, as detect returns it
+ *   nested               an outer level of a reported chain (one chained fix removes it)
+ *   below_min_repeats    fewer successful calls than minRepeats (for the request's service)
+ *   below_min_wasted_ms  reported by a detector, but its repeats cost less than minWastedMs
+ *   ignored              reported by a detector, then dropped by an ignore rule
+ *   pagination           pages of one result (LIMIT/OFFSET or keyset), not a load per row
+ *   retries              the same statement again after failed attempts
+ *   cached               spans marked as cache hits: no database round trip
+ */
+import type { Finding, SpanRecord } from "@n1radar/core";
+import { collectCalls } from "./calls.js";
+import { DETECTORS } from "./detect.js";
+import { groupCalls } from "./groups.js";
+import { type IgnoreRule, matchesIgnoreRule } from "./ignore.js";
+import type { RequestContext } from "./report.js";
+import { type DetectorSettings, settingsFor } from "./settings.js";
+import { statementKey } from "./statement.js";
+import { TraceView } from "./trace-view.js";
+
+export type Verdict =
+  | "reported"
+  | "nested"
+  | "below_min_repeats"
+  | "below_min_wasted_ms"
+  | "ignored"
+  | "pagination"
+  | "retries"
+  | "cached";
+
+export interface GroupExplanation {
+  statement: string;
+  /** Successful calls under one parent. */
+  calls: number;
+  failed: number;
+  parallel: boolean;
+  wastedMs: number;
+  verdict: Verdict;
+  /** The rule, in one sentence with its numbers. */
+  reason: string;
+  /** What would make it reported (or stop it), when a setting would; null otherwise. */
+  change: string | null;
+}
+
+export interface RequestExplanation {
+  traceId: string;
+  service: string;
+  endpoint: string;
+  /** Repeated groups, reported first, then by calls. */
+  groups: GroupExplanation[];
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
+function ruleText(rule: IgnoreRule): string {
+  const parts = Object.entries(rule)
+    .filter(([, v]) => typeof v === "string" && v !== "")
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  return `{ ${parts.join(", ")} }`;
+}
+
+/** Verdict for a group a detector turned into `finding` (it is the finding's deepest level). */
+function reportedVerdict(
+  finding: Finding,
+  settings: DetectorSettings,
+): Omit<GroupExplanation, "statement" | "calls" | "failed" | "parallel" | "wastedMs"> {
+  const rule = settings.ignore?.find((r) => matchesIgnoreRule(finding, r));
+  if (rule)
+    return {
+      verdict: "ignored",
+      reason: `a ${finding.kind} finding, dropped by the ignore rule ${ruleText(rule)}`,
+      change: "remove the ignore rule to report it",
+    };
+  if (finding.wastedMs < settings.minWastedMs)
+    return {
+      verdict: "below_min_wasted_ms",
+      reason: `a ${finding.kind} finding wasting ${round(finding.wastedMs)} ms, under minWastedMs ${settings.minWastedMs} ms`,
+      change: `set minWastedMs (N1_MIN_WASTED_MS) to ${Math.floor(finding.wastedMs)} or less to report it`,
+    };
+  const chain = finding.chain.length > 1 ? `, nested ${finding.chain.length} levels deep` : "";
+  return {
+    verdict: "reported",
+    reason: `${finding.repeats} calls under one parent >= minRepeats ${settings.minRepeats}${chain}${finding.parallel ? ", concurrent" : ""}: reported as ${finding.kind}`,
+    change: `raise minRepeats above ${finding.repeats} for this service (serviceOverrides), or add an ignore rule, to stop it`,
+  };
+}
+
+export function explain(spans: readonly SpanRecord[], settings: DetectorSettings): RequestExplanation[] {
+  const view = new TraceView(spans);
+  const out: RequestExplanation[] = [];
+  for (const request of view.requests()) {
+    const own = settingsFor(settings, request.service);
+    const calls = collectCalls(view, request);
+    const groups = groupCalls(calls, own);
+    const ctx: RequestContext = { view, request, settings: own, calls, groups };
+    const findings = DETECTORS.flatMap((d) => d.detect(ctx));
+    const byLeaf = new Map(findings.map((f) => [f.statement, f]));
+    const inChain = new Set(findings.flatMap((f) => f.chain.slice(0, -1)));
+    const explained: GroupExplanation[] = [];
+    for (const group of groups) {
+      const first = group.calls[0];
+      if (!first || group.calls.length + group.failed < 2) continue;
+      const base = {
+        statement: first.key.display,
+        calls: group.calls.length,
+        failed: group.failed,
+        parallel: group.parallel,
+        wastedMs: round(group.wastedMs),
+      };
+      const finding = byLeaf.get(first.key.display);
+      if (finding)
+        explained.push({ ...base, ...reportedVerdict(finding, { ...own, ignore: settings.ignore }) });
+      else if (inChain.has(first.key.display))
+        explained.push({
+          ...base,
+          verdict: "nested",
+          reason:
+            "an outer level of a reported nested loop: the chained eager load of that finding removes it",
+          change: null,
+        });
+      else if (first.key.paginated)
+        explained.push({
+          ...base,
+          verdict: "pagination",
+          reason: `pages of one result (${/offset/i.test(first.key.display) ? "LIMIT/OFFSET" : "keyset or LIMIT"} shape): reading a long result in pages is not a query per row`,
+          change: null,
+        });
+      else if (group.failed > 0 && group.calls.length <= group.failed + 1)
+        explained.push({
+          ...base,
+          verdict: "retries",
+          reason: `${group.failed} failed attempt(s), then the same statement succeeded: retries, not a loop`,
+          change: null,
+        });
+      else if (group.calls.length < own.minRepeats)
+        explained.push({
+          ...base,
+          verdict: "below_min_repeats",
+          reason: `${group.calls.length} calls under one parent < minRepeats ${own.minRepeats}${group.failed > 0 ? ` (${group.failed} failed calls not counted)` : ""}`,
+          change: `set minRepeats (N1_MIN_REPEATS) to ${Math.max(2, group.calls.length)} to report it`,
+        });
+      else
+        explained.push({
+          ...base,
+          verdict: "below_min_repeats",
+          reason:
+            "not a loop any detector reports (a read of the same rows, or a statement the detectors skip)",
+          change: null,
+        });
+    }
+    explained.push(...cachedGroups(request.spans));
+    explained.sort(
+      (a, b) => Number(b.verdict === "reported") - Number(a.verdict === "reported") || b.calls - a.calls,
+    );
+    const traceId = request.root?.traceId ?? request.spans[0]?.traceId ?? "";
+    if (explained.length > 0)
+      out.push({ traceId, service: request.service, endpoint: request.endpoint, groups: explained });
+  }
+  return out;
+}
+
+/** Statements answered from a cache twice or more: no database call, so never a finding. */
+function cachedGroups(spans: readonly SpanRecord[]): GroupExplanation[] {
+  const counts = new Map<string, number>();
+  for (const span of spans) {
+    if (!span.cached || span.db === null) continue;
+    const key = statementKey(span.db, span.http?.path ?? null, span.name);
+    if (key) counts.set(key.display, (counts.get(key.display) ?? 0) + 1);
+  }
+  return [...counts]
+    .filter(([, n]) => n >= 2)
+    .map(([statement, n]) => ({
+      statement,
+      calls: n,
+      failed: 0,
+      parallel: false,
+      wastedMs: 0,
+      verdict: "cached" as const,
+      reason: `${n} spans marked as cache hits (cache.hit / db.cache.hit): no database round trip`,
+      change: null,
+    }));
+}
