@@ -142,15 +142,20 @@ async function healthy(): Promise<void> {
   expect(res.status).toBe(200);
 }
 
-/** Runs `cases` in parallel batches until done or out of budget; returns how many ran. */
+/**
+ * Runs `cases` in parallel batches until done or out of budget, but never fewer than `min`: the budget keeps an
+ * idle run short, the minimum keeps a loaded machine (several suites at once) from passing with too few cases or
+ * failing for being slow. Returns how many ran.
+ */
 async function runCases(
   count: number,
+  min: number,
   concurrency: number,
   one: (i: number) => Promise<void>,
 ): Promise<number> {
   const deadline = Date.now() + BUDGET_MS;
   let i = 0;
-  while (i < count && Date.now() < deadline) {
+  while (i < count && (i < min || Date.now() < deadline)) {
     const batch = Array.from({ length: Math.min(concurrency, count - i) }, (_, k) => one(i + k));
     i += batch.length;
     await Promise.all(batch);
@@ -163,7 +168,7 @@ describe("fuzzing both receivers", () => {
   it("OTLP/HTTP answers every random or mutated request with 200 or a 4xx", async () => {
     const rng = prng(SEED);
     const seen = new Map<number, number>();
-    const ran = await runCases(HTTP_CASES, 16, async () => {
+    await runCases(HTTP_CASES, 500, 16, async () => {
       const json = rng.next() < 0.5;
       let body = mutate(rng, json ? jsonCorpus : protobufCorpus, json);
       const contentType =
@@ -189,7 +194,6 @@ describe("fuzzing both receivers", () => {
         );
       }
     });
-    expect(ran).toBeGreaterThanOrEqual(500);
     expect(seen.get(200)).toBeGreaterThan(0);
     expect(seen.get(400)).toBeGreaterThan(0);
     await healthy();
@@ -204,7 +208,7 @@ describe("fuzzing both receivers", () => {
     });
     const seen = new Map<number, number>();
     try {
-      const ran = await runCases(GRPC_CASES, 16, async () => {
+      await runCases(GRPC_CASES, 300, 16, async () => {
         const body = Buffer.from(mutate(rng, protobufCorpus, false));
         const code = await new Promise<number>((resolve) => {
           (rng.next() < 0.3 ? gzip : plain).makeUnaryRequest(
@@ -222,7 +226,6 @@ describe("fuzzing both receivers", () => {
           throw new Error(`gRPC status ${grpc.status[code]} for a ${body.length}-byte message`);
         }
       });
-      expect(ran).toBeGreaterThanOrEqual(300);
       expect(seen.get(grpc.status.OK)).toBeGreaterThan(0);
       expect(seen.get(grpc.status.INVALID_ARGUMENT)).toBeGreaterThan(0);
     } finally {
