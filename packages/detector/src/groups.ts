@@ -1,5 +1,6 @@
 import type { Call } from "./calls.js";
 import type { Thresholds } from "./settings.js";
+import { rowKeyNeeded, suppliesRowKey } from "./sql-shape.js";
 
 /**
  * Calls of one statement under one grouping parent: the candidate loops every detector starts from.
@@ -86,12 +87,19 @@ export const lastCall = (group: Group): Call => group.calls[group.calls.length -
  * started no later than the loop's first call (start times, not end times: SDKs with millisecond clocks give a
  * fast source query and the first repeat the same start). Preferred in order: under the same parent, then
  * anywhere in the request; a one-off query over a call of another loop, so that a second loop over the same
- * rows names the rows' query rather than the first loop; never a call of a loop still running (interleaved).
+ * rows names the rows' query rather than the first loop; never a call of a loop still running (interleaved); and,
+ * among reads that rank alike, one that can supply the loop's key (sql-shape.ts `suppliesRowKey`) over one that
+ * cannot.
  */
 export function findSource(group: Group, groups: readonly Group[], minRepeats: number): Call | null {
   const first = firstCall(group);
+  const key = rowKeyNeeded(first.key.canonical);
+  const supplies = (call: Call) => key !== null && suppliesRowKey(call.key.canonical, key);
   let best: Call | null = null;
   let bestRank = -1;
+  // The best read that supplies the loop's key, where the statement names one (rowKeyNeeded).
+  let supplier: Call | null = null;
+  let supplierRank = -1;
   for (const other of groups) {
     if (other === group || other.calls[0]?.key.canonical === first.key.canonical) continue;
     const isLoop = other.calls.length >= minRepeats;
@@ -106,7 +114,17 @@ export function findSource(group: Group, groups: readonly Group[], minRepeats: n
         best = call;
         bestRank = rank;
       }
+      const better =
+        rank > supplierRank ||
+        (rank === supplierRank && supplier !== null && call.startMs > supplier.startMs);
+      if (better && supplies(call)) {
+        supplier = call;
+        supplierRank = rank;
+      }
     }
   }
+  // A later read that cannot have supplied the key (a model-level selectin of another relationship, run between
+  // the list and the loop) gives way to the read that can, when they rank alike.
+  if (best && supplier && supplierRank === bestRank && !supplies(best)) return supplier;
   return best;
 }

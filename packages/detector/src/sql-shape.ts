@@ -106,6 +106,50 @@ export function isKeyLookup(canonical: string): boolean {
   return KEY_LOOKUP.test(canonical);
 }
 
+const FOREIGN_KEY_FILTER =
+  /(?:^|[\s(.])([a-z][a-z0-9_]*?)_id = \?|\?(?:::\w+)? = (?:[a-z_][\w$]*\.)*([a-z][a-z0-9_]*?)_id\b/;
+const ID_LOOKUP = /(?:^|[\s(])(?:[a-z_][\w$]*\.)?id = \?/;
+const LIST_FILTER = /\bwhere [\w$.]+ in \(/;
+const STAR_SELECT = /^select (?:distinct )?(?:[\w$]+\.)?\*/;
+
+/** What a read repeated per row needs from the rows it loops over. */
+export type RowKey = { column: string } | { parent: string };
+
+/**
+ * A lookup by id needs the rows' foreign key (`authors.id = ?` per row: the rows carry `author_id`); a
+ * foreign-key filter needs the parents' ids (`comments.post_id = ?`, or SQLAlchemy's `? = comments.post_id`:
+ * a list of posts). Null when the statement says neither.
+ */
+export function rowKeyNeeded(canonical: string): RowKey | null {
+  const fk = FOREIGN_KEY_FILTER.exec(canonical);
+  const parent = fk?.[1] ?? fk?.[2];
+  if (parent && parent.length > 1) return { parent: lastSegment(parent) };
+  const table = ID_LOOKUP.test(canonical) ? tableRead(canonical) : null;
+  if (!table) return null;
+  const model = table.slice(table.lastIndexOf("_") + 1); // Django's blog_author -> author
+  const singular = model.endsWith("ies")
+    ? `${model.slice(0, -3)}y`
+    : model.endsWith("ses") || model.endsWith("xes")
+      ? model.slice(0, -2)
+      : model.endsWith("s")
+        ? model.slice(0, -1)
+        : model;
+  return { column: `${singular}_id` };
+}
+
+/**
+ * Whether a read can be the one whose rows supply that key: it selects the foreign key column (or `*`), or it lists the
+ * parents without being keyed by a list of them (a batch load of the parents' other relationship,
+ * `... WHERE posts_1.id IN (?, ?)` right after the posts query, is not where the posts came from).
+ */
+export function suppliesRowKey(canonical: string, key: RowKey): boolean {
+  // `select *` / `posts.*` may hold any column: it could have supplied the key
+  if ("column" in key)
+    return STAR_SELECT.test(canonical) || new RegExp(`\\b${key.column}\\b`).test(canonical);
+  const table = tableRead(canonical);
+  return table !== null && namesTable(key.parent, table) && !LIST_FILTER.test(canonical);
+}
+
 /** "post" names the tables post, posts, postes, and Django's blog_post; "category" also categories. */
 export function namesTable(parent: string, table: string): boolean {
   const names = [parent, `${parent}s`, `${parent}es`];
