@@ -98,14 +98,17 @@ export function openTrace(id: string, now: number, memory?: JudgedIds): OpenTrac
   };
 }
 
-/** Services with waiting spans whose parent has not arrived (and is no request span: those wait anyway). */
-export function servicesWithOrphans(trace: OpenTrace): Set<string> {
-  const services = new Set<string>();
+/**
+ * Whether spans of the request's service that started during the request wait for a parent that has not
+ * arrived (request spans aside: they wait anyway). Timestamps are compared within one service only.
+ */
+export function hasOrphansWithin(trace: OpenTrace, request: SpanRecord): boolean {
+  const service = request.resource.serviceName;
   for (const span of trace.pending.values()) {
     const parent = span.parentSpanId;
-    if (parent === null || isEntrySpan(span) || trace.pending.has(parent) || trace.judged.has(parent))
-      continue;
-    services.add(span.resource.serviceName);
+    if (span.resource.serviceName !== service || parent === null || isEntrySpan(span)) continue;
+    if (trace.pending.has(parent) || trace.judged.has(parent)) continue;
+    if (span.startMs >= request.startMs && span.startMs <= request.endMs) return true;
   }
-  return services;
+  return false;
 }

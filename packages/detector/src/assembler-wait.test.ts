@@ -156,4 +156,28 @@ describe("TraceAssembler: eviction, other services and handler spans under the l
     expect(alone.add([lost.handler], WAIT + 1)).toEqual([]); // the handler came too late: dropped
     expect(alone.stats()).toMatchObject({ lateRequestSpans: 1, timedOutTraces: 1 });
   });
+
+  it("does not hold a request for its service's next request in the trace, only for spans within its time", () => {
+    // A gateway calls the API twice in one trace; the batch holds the first call's spans and the second's
+    // queries, whose request span comes in the next batch.
+    const gateway = traceBuilder({ service: "gateway" });
+    const page = gateway.request("/page");
+    const api = traceBuilder({ service: "api", traceId: gateway.traceId });
+    const first = api.request("/posts", "GET", { parentSpanId: page.spanId });
+    for (let i = 0; i < 5; i++) api.query(first, `SELECT * FROM authors WHERE id = ${i}`);
+    first.endMs = api.spans.at(-1)?.endMs ?? first.startMs;
+    api.idle(5);
+    const second = api.request("/tags", "GET", { parentSpanId: page.spanId });
+    for (let i = 0; i < 5; i++) api.query(second, `SELECT * FROM tags WHERE id = ${i}`);
+    const secondQueries = api.spans.slice(-5);
+    const asm = new TraceAssembler(settings);
+    const ready = asm.add([...api.spans.slice(1, 6), first, ...secondQueries], 0);
+    expect(findingsOf(ready)).toMatchObject([{ endpoint: "GET /posts", repeats: 5 }]);
+    expect(findingsOf(asm.add([second], 5_000))).toMatchObject([{ endpoint: "GET /tags", repeats: 5 }]);
+
+    // The same queries, had they run during the first request (unknown parent): the first request waits.
+    const during = new TraceAssembler(settings);
+    const overlapping = secondQueries.map((q) => ({ ...q, startMs: first.startMs + 1 }));
+    expect(during.add([...api.spans.slice(1, 6), first, ...overlapping], 0)).toEqual([]);
+  });
 });

@@ -4,10 +4,10 @@ import {
   type AssemblerSettings,
   type AssemblerStats,
   defaultAssemblerSettings,
+  hasOrphansWithin,
   type JudgedIds,
   type OpenTrace,
   openTrace,
-  servicesWithOrphans,
   zeroCounts,
 } from "./assembler-state.js";
 import { StringTable, shareStrings } from "./held-spans.js";
@@ -127,18 +127,17 @@ export class TraceAssembler {
   }
 
   /**
-   * Releases the trace's request spans that arrived, unless spans of their service are still waiting for a
-   * parent nobody has sent yet: those usually belong to the request (Express's request handler span ends
-   * after the response, so its queries come before the request span and their parent after it). Such a
-   * request waits for them to attach, or for the trace's wait to run out (`force`).
+   * Releases the trace's request spans that arrived, unless spans of their service that started during the
+   * request are still waiting for a parent nobody has sent yet: those usually belong to the request (Express's
+   * request handler span ends after the response, so its queries come before the request span and their
+   * parent after it). Such a request waits for them to attach, or for the trace's wait to run out (`force`).
+   * Orphans that started outside the request (the service's next request in the trace) do not hold it up.
    */
   private releaseWaiting(trace: OpenTrace, ready: SpanRecord[][], force: boolean): void {
     const still: SpanRecord[] = [];
-    let blocked: Set<string> | undefined;
     for (const root of trace.waiting) {
       if (trace.pending.get(root.spanId) !== root) continue; // released inside an earlier request
-      blocked ??= force ? new Set() : servicesWithOrphans(trace);
-      if (blocked.has(root.resource.serviceName)) {
+      if (!force && hasOrphansWithin(trace, root)) {
         still.push(root);
         continue;
       }
