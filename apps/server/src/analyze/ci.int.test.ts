@@ -112,6 +112,27 @@ describe("n1radar ci", () => {
     expect((await cli("explain", saved, "--trace", "0".repeat(32))).stdout).toContain("no request");
   });
 
+  it("diffs two saved runs: new, worse and gone offenders", async () => {
+    const run = async (loops: number) => {
+      const path = join(dir, `run-${loops}.jsonl`);
+      await cli("ci", "--save", path, "--drain-ms", "100", "--", ...command("http/protobuf", loops));
+      return path;
+    };
+    const [three, six, ten] = [await run(3), await run(6), await run(10)];
+    const added = await cli("diff", three, six);
+    expect(added.code).toBe(1);
+    expect(added.stdout).toContain("1 new, 0 worse, 0 gone, 0 unchanged");
+    expect(added.stdout).toMatch(/NEW\s+blog-tests GET \/posts\s+6x/);
+    const worse = await cli("diff", six, ten);
+    expect(worse.code).toBe(1);
+    expect(worse.stdout).toMatch(/WORSE\s+blog-tests GET \/posts\s+10x \(was 6x\)/);
+    const fixed = await cli("diff", six, three, "--format", "json");
+    expect(fixed.code).toBe(0);
+    const json = JSON.parse(fixed.stdout);
+    expect([json.new.length, json.worse.length, json.gone.length]).toEqual([0, 0, 1]);
+    expect((await cli("diff", six)).code).toBe(2);
+  });
+
   it("with a baseline, passes the known offender and fails once it gets worse", async () => {
     const baseline = join(dir, "baseline.json");
     const first = await cli(

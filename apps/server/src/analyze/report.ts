@@ -4,7 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { SpanRecord } from "@n1radar/core";
 import { encodeJsonTraces } from "@n1radar/otlp";
-import type { Analysis } from "./analyze.js";
+import type { Analysis, AnalyzedOffender } from "./analyze.js";
 import { toGithubCommands, toJunit } from "./ci-formats.js";
 import { formatTable } from "./format.js";
 import { type GatedFinding, toBaseline } from "./gate.js";
@@ -71,4 +71,27 @@ export function saveTraces(path: string, spans: readonly SpanRecord[]): Promise<
   for (let i = 0; i < spans.length; i += 1_000)
     lines.push(JSON.stringify(encodeJsonTraces(spans.slice(i, i + 1_000))));
   return write(path, lines.length > 0 ? `${lines.join("\n")}\n` : "", "traces");
+}
+
+/** `n1radar diff` as text: new and worse offenders with their fixes, then the ones that are gone. */
+export function formatDiff(
+  gated: readonly GatedFinding[],
+  gone: readonly AnalyzedOffender[],
+  source: string,
+): string {
+  const added = gated.filter((g) => g.status === "new");
+  const worse = gated.filter((g) => g.status === "worse");
+  const out = [
+    `n1radar diff ${source}: ${added.length} new, ${worse.length} worse, ${gone.length} gone, ${gated.length - added.length - worse.length} unchanged`,
+  ];
+  const line = (tag: string, f: AnalyzedOffender, extra = "") =>
+    `  ${tag.padEnd(6)} ${f.service} ${f.endpoint}  ${f.repeats}x${extra}  ${f.statement.replace(/\s+/g, " ").slice(0, 100)}`;
+  for (const g of added) out.push(line("NEW", g.finding), `         fix: ${g.finding.guidance.summary}`);
+  for (const g of worse)
+    out.push(
+      line("WORSE", g.finding, ` (was ${g.baselineRepeats}x)`),
+      `         fix: ${g.finding.guidance.summary}`,
+    );
+  for (const f of gone) out.push(line("GONE", f));
+  return `${out.join("\n")}\n`;
 }
