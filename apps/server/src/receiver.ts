@@ -228,4 +228,10 @@ function observeAssembly(metrics: Metrics, pipeline: Pipeline): void {
     "gauge",
     () => pipeline.stats().judgedTraces,
   );
+  metrics.observe(
+    "n1radar_judged_traces_forgotten_total",
+    "Judged traces forgotten before TRACE_WAIT_MS to stay within MAX_OPEN_TRACES / MAX_OPEN_SPANS ids",
+    "counter",
+    () => pipeline.stats().forgottenTraces,
+  );
 }
