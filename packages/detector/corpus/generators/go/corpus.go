@@ -43,11 +43,12 @@ type corpus struct {
 	base   string
 	tp     *sdktrace.TracerProvider
 	rx     *capture
+	pg     bool // also run each p_ and f_ scenario on PostgreSQL
 	labels []label
 }
 
-func newCorpus(dir, base string, tp *sdktrace.TracerProvider, rx *capture) *corpus {
-	return &corpus{dir: dir, base: base, tp: tp, rx: rx}
+func newCorpus(dir, base string, tp *sdktrace.TracerProvider, rx *capture, pg bool) *corpus {
+	return &corpus{dir: dir, base: base, tp: tp, rx: rx, pg: pg}
 }
 
 // dbSpan is one span with a statement, as exported.
@@ -58,13 +59,16 @@ type dbSpan struct {
 
 var (
 	quoted  = regexp.MustCompile(`'(?:[^']|'')*'`)
+	dollar  = regexp.MustCompile(`\$\d+`)
 	numbers = regexp.MustCompile(`\b\d+(?:\.\d+)?\b`)
 	spaces  = regexp.MustCompile(`\s+`)
 )
 
-// norm: lower case, literals as ?, one space: enough to count repeats (the plugin inlines values by default).
+// norm: lower case, names unquoted, literals and $n as ?, one space: enough to count repeats (the plugin inlines
+// values by default; SQLite quotes names with backticks, PostgreSQL with double quotes).
 func norm(sql string) string {
 	s := quoted.ReplaceAllString(strings.ToLower(sql), "?")
+	s = strings.NewReplacer("`", "", `"`, "").Replace(dollar.ReplaceAllString(s, "?"))
 	return spaces.ReplaceAllString(numbers.ReplaceAllString(s, "?"), " ")
 }
 
@@ -223,7 +227,7 @@ func (c *corpus) runAll() error {
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
 		return err
 	}
-	for _, s := range scenarios() {
+	for _, s := range scenarios(c.pg) {
 		if err := c.scenario(s); err != nil {
 			return err
 		}
@@ -253,7 +257,7 @@ func moduleVersion(path string) string {
 
 func (c *corpus) finish(protocol string) error {
 	versions := map[string]string{"go": runtime.Version()}
-	for _, m := range []string{"gorm.io/gorm", "gorm.io/driver/sqlite", "github.com/mattn/go-sqlite3"} {
+	for _, m := range []string{"gorm.io/gorm", "gorm.io/driver/sqlite", "github.com/mattn/go-sqlite3", "gorm.io/driver/postgres", "github.com/jackc/pgx/v5"} {
 		versions[m] = moduleVersion(m)
 	}
 	exporter := "go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"

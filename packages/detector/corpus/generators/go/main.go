@@ -25,10 +25,10 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	semconv "go.opentelemetry.io/otel/semconv/v1.30.0"
 	"go.opentelemetry.io/otel/trace"
+	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
-	"gorm.io/plugin/opentelemetry/tracing"
 )
 
 func exporter(ctx context.Context, protocol, endpoint string) (sdktrace.SpanExporter, error) {
@@ -48,6 +48,7 @@ func main() {
 	protocol := flag.String("protocol", "http/protobuf", "OTLP protocol of the Go SDK exporter: http/protobuf or grpc")
 	n1HTTP := flag.String("n1radar-http", "", "forward each export to this OTLP/HTTP URL (…/v1/traces)")
 	n1GRPC := flag.String("n1radar-grpc", "", "forward each export to this OTLP gRPC host:port")
+	pgDSN := flag.String("postgres", "", "also run each p_ and f_ scenario once on this PostgreSQL database (its tables are recreated)")
 	guidanceOut := flag.String("guidance", "", "instead of the corpus, write the SQL of each N+1 and its fix to this file (packages/guidance/recorded/gorm-v2.json)")
 	flag.Parse()
 	if *out == "" && *guidanceOut == "" {
@@ -79,23 +80,25 @@ func main() {
 	}
 	defer os.RemoveAll(work)
 	dbPath := filepath.Join(work, "blog.sqlite")
-	// Two handles on one file: the plugin's default (values inlined into db.query.text) and, for the requests
-	// with ?vars=0, tracing.WithoutQueryVariables() (the SQL as sent, with ? placeholders). The plugin goes on
-	// after seeding, so the seed's statements are not traced.
-	db, err := open(dbPath)
-	if err == nil {
-		err = seed(db)
+	// Per database, two handles: the plugin's default (values inlined into db.query.text) and, for requests with
+	// ?vars=0, tracing.WithoutQueryVariables() (the SQL as sent, with placeholders). Requests with ?db=pg go to
+	// PostgreSQL when -postgres names one.
+	dbs := map[string]handles{}
+	sqliteHandles, err := traced(func() (*gorm.DB, error) { return open(dbPath) })
+	if err != nil {
+		log.Fatal(err)
 	}
-	if err == nil {
-		err = db.Use(tracing.NewPlugin(tracing.WithoutMetrics()))
+	dbs[""] = sqliteHandles
+	if *pgDSN != "" {
+		pgHandles, err := traced(func() (*gorm.DB, error) {
+			return gorm.Open(postgres.Open(*pgDSN), &gorm.Config{Logger: logger.Discard})
+		})
+		if err != nil {
+			log.Fatal(err)
+		}
+		dbs["pg"] = pgHandles
 	}
-	dbNoVars, err2 := open(dbPath)
-	if err == nil && err2 == nil {
-		err = dbNoVars.Use(tracing.NewPlugin(tracing.WithoutMetrics(), tracing.WithoutQueryVariables()))
-	}
-	if err != nil || err2 != nil {
-		log.Fatal(err, err2)
-	}
+	db := sqliteHandles.vars
 
 	a := &app{db: db, dbPath: dbPath}
 	if *guidanceOut != "" {
@@ -108,9 +111,10 @@ func main() {
 	for route, handler := range a.routes() {
 		mux.HandleFunc(route, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("X-Trace-Id", trace.SpanContextFromContext(r.Context()).TraceID().String())
-			h := db
+			hs := dbs[r.URL.Query().Get("db")]
+			h := hs.vars
 			if r.URL.Query().Get("vars") == "0" {
-				h = dbNoVars
+				h = hs.noVars
 			}
 			if err := handler(h.WithContext(r.Context()), r); err != nil {
 				http.Error(w, err.Error(), http.StatusInternalServerError)
@@ -125,7 +129,7 @@ func main() {
 	}
 	go func() { _ = http.Serve(ln, otelhttp.NewHandler(mux, "blog-api")) }()
 
-	c := newCorpus(filepath.Join(*out, "gorm"), "http://"+ln.Addr().String(), tp, rx)
+	c := newCorpus(filepath.Join(*out, "gorm"), "http://"+ln.Addr().String(), tp, rx, *pgDSN != "")
 	if err := c.runAll(); err != nil {
 		log.Fatal(err)
 	}

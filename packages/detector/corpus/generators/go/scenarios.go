@@ -69,16 +69,22 @@ func write(contains string) *expected {
 	return &expected{StatementContains: contains, Kind: "repeated_write"}
 }
 
-// scenarios: each p_ and f_ scenario also runs once more on the handle traced with WithoutQueryVariables().
-func scenarios() []scenario {
+// scenarios: each p_ and f_ scenario also runs once more on the handle traced with WithoutQueryVariables(), and,
+// with pg, on PostgreSQL with either handle.
+func scenarios(pg bool) []scenario {
 	all := baseScenarios()
 	for i, s := range all {
-		if strings.HasPrefix(s.name, "p_") || strings.HasPrefix(s.name, "f_") {
-			r := s.runs[len(s.runs)-1]
-			r.description += ", tracing.WithoutQueryVariables()"
-			r.path += "&vars=0"
-			all[i].runs = append(s.runs, r)
+		if !strings.HasPrefix(s.name, "p_") && !strings.HasPrefix(s.name, "f_") {
+			continue
 		}
+		last, first := s.runs[len(s.runs)-1], s.runs[0]
+		more := []run{{last.description + ", tracing.WithoutQueryVariables()", last.method, last.path + "&vars=0"}}
+		if pg {
+			more = append(more,
+				run{first.description + ", PostgreSQL", first.method, first.path + "&db=pg"},
+				run{last.description + ", PostgreSQL, tracing.WithoutQueryVariables()", last.method, last.path + "&db=pg&vars=0"})
+		}
+		all[i].runs = append(s.runs, more...)
 	}
 	return all
 }
