@@ -5,9 +5,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { serveStatic } from "@hono/node-server/serve-static";
+import type { TargetPolicy } from "@n1radar/alerts";
 import { N1Error } from "@n1radar/core";
 import type { Db } from "@n1radar/db";
 import { Hono } from "hono";
+import type { AlertWorker } from "./alerts/worker.js";
+import { alertRoutes } from "./api/alerts.js";
 import { LiveHub } from "./api/events.js";
 import { findingRoutes } from "./api/findings.js";
 import { overviewRoutes } from "./api/overview.js";
@@ -25,6 +28,9 @@ export interface ApiOptions {
   traceUrlTemplate?: string | null;
   /** OTLP_HTTP_PORT, for the dashboard's "how to send traces" lines. */
   otlpHttpPort?: number;
+  /** The alert worker (test messages) and the address policy destinations are checked against. */
+  alerts?: AlertWorker;
+  alertPolicy?: TargetPolicy;
   now?: () => number;
 }
 
@@ -62,6 +68,8 @@ export function createApiApp(options: ApiOptions): Hono {
   };
   findingRoutes(app, context);
   overviewRoutes(app, context);
+  if (options.alerts && options.alertPolicy)
+    alertRoutes(app, { ...context, alerts: options.alerts, alertPolicy: options.alertPolicy });
 
   app.all("/api/*", () => {
     throw new N1Error("not_found", "no such API route");

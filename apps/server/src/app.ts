@@ -1,7 +1,9 @@
-import { type Db, storedOrms } from "@n1radar/db";
+import { type Db, storedOrms, syncEnvDestinations } from "@n1radar/db";
 import type { AssemblerSettings, DetectorSettings } from "@n1radar/detector";
 import { ServiceOrms } from "@n1radar/guidance";
 import { Hono } from "hono";
+import { type AlertConfig, defaultAlertConfig } from "./alerts/settings.js";
+import { AlertWorker } from "./alerts/worker.js";
 import { LiveHub } from "./api/events.js";
 import { createApiApp } from "./api.js";
 import { IgnoreRuleCache } from "./ignore-rules.js";
@@ -29,6 +31,8 @@ export interface AppDeps {
   traceUrlTemplate?: string | null;
   /** OTLP_HTTP_PORT, shown in the dashboard's setup instructions. */
   otlpHttpPort?: number;
+  /** Alert destinations and delivery settings (ALERT_*, PUBLIC_URL); the defaults when absent. */
+  alerts?: AlertConfig;
   now?: () => number;
 }
 
@@ -45,6 +49,8 @@ export interface App {
   otlpHttp: RequestListener;
   /** The dashboard's live-update streams; close it before closing the API server, or close() waits on them. */
   live: LiveHub;
+  /** The alert outbox's worker; call `tick()` on a timer. */
+  alerts: AlertWorker;
 }
 
 /** Builds the whole service from its dependencies; no sockets, so tests can drive it with `app.request()`. */
@@ -55,6 +61,21 @@ export function createApp(deps: AppDeps): App {
   const serviceOrms = new ServiceOrms();
   for (const stored of storedOrms(deps.db))
     serviceOrms.rememberStored(stored.service, stored.statement, stored.guidance);
+  const metrics = new Metrics();
+  const alertConfig = deps.alerts ?? defaultAlertConfig();
+  // ALERT_DESTINATIONS is the truth for env destinations: mirrored at start-up, secrets and all.
+  syncEnvDestinations(
+    deps.db,
+    alertConfig.destinations.map(({ name, type, url, secret, ...filter }) => ({
+      name,
+      type,
+      url,
+      secret: secret ?? null,
+      filter,
+    })),
+    (deps.now ?? Date.now)(),
+  );
+  const alerts = new AlertWorker({ db: deps.db, settings: alertConfig, metrics, now: deps.now });
   const pipeline = new Pipeline({
     serviceOrms,
     db: deps.db,
@@ -64,8 +85,8 @@ export function createApp(deps: AppDeps): App {
     now: deps.now,
     isIgnored: (finding) => ignoreRules.covers(finding),
     onFlush: (offenders) => live.publish("flush", offenders),
+    alertThresholds: () => alerts.thresholds(),
   });
-  const metrics = new Metrics();
   const queue = new IngestQueue((spans) => pipeline.accept(spans), {
     maxSpans: deps.maxQueuedSpans ?? 100_000,
   });
@@ -91,6 +112,8 @@ export function createApp(deps: AppDeps): App {
         ignoreRules,
         traceUrlTemplate: deps.traceUrlTemplate,
         otlpHttpPort: deps.otlpHttpPort,
+        alerts,
+        alertPolicy: alertConfig.policy,
         now: deps.now,
       }),
     );
@@ -106,5 +129,6 @@ export function createApp(deps: AppDeps): App {
       cors: deps.corsOrigins ?? "*",
     }),
     live,
+    alerts,
   };
 }

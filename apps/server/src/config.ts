@@ -3,6 +3,7 @@
  * naming the variable, never a stack trace. The README's settings table mirrors this file.
  */
 import { z } from "zod";
+import { type AlertConfig, alertEnvShape, parseAlertConfig } from "./alerts/settings.js";
 import { ignoreRulesSchema, jsonText, serviceOverridesSchema } from "./detector-settings.js";
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
@@ -100,9 +101,10 @@ const schema = z.object({
       "expected an http(s) URL containing {traceId}, e.g. http://localhost:16686/trace/{traceId}",
     )
     .optional(),
+  ...alertEnvShape,
 });
 
-export type Config = z.infer<typeof schema>;
+export type Config = z.infer<typeof schema> & { alerts: AlertConfig };
 
 export class ConfigError extends Error {}
 
@@ -118,7 +120,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     if (new Set(ports).size !== ports.length) {
       throw new ConfigError("PORT, OTLP_HTTP_PORT and OTLP_GRPC_PORT must differ");
     }
-    return config;
+    const alerts = parseAlertConfig(config);
+    if ("error" in alerts) throw new ConfigError(alerts.error);
+    return { ...config, alerts };
   }
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.join(".");

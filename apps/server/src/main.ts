@@ -80,6 +80,7 @@ async function main(): Promise<void> {
     dashboardDir,
     traceUrlTemplate: config.TRACE_URL_TEMPLATE ?? null,
     otlpHttpPort: config.OTLP_HTTP_PORT,
+    alerts: config.alerts,
   });
   let servers: ServerType[] = [];
   let grpcServer: OtlpGrpcServer | undefined;
@@ -101,9 +102,14 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   // Ticks judge traces whose wait ran out and write findings that are due (FLUSH_INTERVAL_MS); a short period
-  // keeps a finding's way to the API well under a second.
-  const ticker = setInterval(() => app.pipeline.tick(), 100);
+  // keeps a finding's way to the API well under a second. The alert worker plans and sends on the same beat.
+  const ticker = setInterval(() => {
+    app.pipeline.tick();
+    app.alerts.tick();
+  }, 100);
   console.log(startupBanner(config));
+  // Names and types only: destination URLs and secrets are never logged.
+  for (const d of config.alerts.destinations) console.log(`n1radar: alerts to ${d.name} (${d.type})`);
 
   let stopping = false;
   const stop = async (signal: string) => {

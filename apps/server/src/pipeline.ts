@@ -1,5 +1,5 @@
 import type { Finding, SpanRecord } from "@n1radar/core";
-import { type Db, recordDeltas } from "@n1radar/db";
+import { type AlertThreshold, type Db, recordDeltas } from "@n1radar/db";
 import {
   type AssemblerSettings,
   type DetectorSettings,
@@ -30,6 +30,8 @@ export interface PipelineOptions {
   serviceOrms?: ServiceOrms;
   /** Told after each flush that wrote offenders, with how many: the dashboard's live updates. */
   onFlush?: (offenders: number) => void;
+  /** The alert destinations' bars, read once per flush: crossing one writes a threshold alert event. */
+  alertThresholds?: () => AlertThreshold[];
 }
 
 export interface PipelineStats {
@@ -80,7 +82,10 @@ export class Pipeline {
     // Learn from the whole batch first, so an INSERT loop is read in the light of a read flushed with it.
     if (orms) for (const delta of deltas) orms.observe(delta.sample);
     const writes = deltas.map((delta) => ({ delta, guidance: guidanceFor(delta.sample, orms) }));
-    recordDeltas(this.options.db, writes);
+    recordDeltas(this.options.db, writes, {
+      alertThresholds: this.options.alertThresholds?.(),
+      nowMs: this.now(),
+    });
     this.options.onFlush?.(writes.length);
     this.counters.flushes++;
   }

@@ -46,7 +46,10 @@ export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise
     maxMessageBytes: overrides.maxBodyBytes ?? 4 * 1024 * 1024,
   });
   const api = await listen(app.api.fetch);
-  const ticker = setInterval(() => app.pipeline.tick(), 50);
+  const ticker = setInterval(() => {
+    app.pipeline.tick();
+    app.alerts.tick();
+  }, 50);
   return {
     app,
     store,
@@ -56,6 +59,7 @@ export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise
     apiUrl: `http://127.0.0.1:${portOf(api)}`,
     async close() {
       clearInterval(ticker);
+      await app.alerts.idle();
       app.live.close(); // a browser's event stream would keep the API server from closing
       await Promise.all([
         grpc.close(1_000),

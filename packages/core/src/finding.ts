@@ -64,6 +64,8 @@ export interface Finding {
   wastedMs: number;
   /** When the request happened (request span start), ms since epoch. */
   seenAtMs: number;
+  /** `deployment.environment(.name)` of the request's resource, for alert filters; absent in older findings. */
+  environment?: string | null;
   /** Evidence for ORM recognition. */
   scopeName: string | null;
   sdkLanguage: string | null;

@@ -1,4 +1,33 @@
 export {
+  createDestination,
+  type DestinationFields,
+  type DestinationRow,
+  deleteDestination,
+  getDestination,
+  listDestinations,
+  setDestinationEnabled,
+  syncEnvDestinations,
+  updateDestination,
+} from "./alert-destinations.js";
+export {
+  type AlertEventRow,
+  type AlertOffenderFacts,
+  type DeliveryRow,
+  type DeliveryStatus,
+  type DueDelivery,
+  deliveryCounts,
+  dueDeliveries,
+  type FanOutInput,
+  type FanOutOptions,
+  type FanOutResult,
+  fanOutAlertEvents,
+  listDeliveries,
+  type NewDelivery,
+  type NotifiedRow,
+  recordAttempt,
+  resendDelivery,
+} from "./alert-outbox.js";
+export {
   DEFAULT_TREND_HOURS,
   findOffenders,
   HOUR_MS,
@@ -13,7 +42,7 @@ export {
   overview,
 } from "./overview.js";
 export { getOffender, type ListOptions, listOffenders } from "./query.js";
-export { type OffenderWrite, recordDeltas } from "./record.js";
+export { type AlertThreshold, type OffenderWrite, type RecordOptions, recordDeltas } from "./record.js";
 export * as schema from "./schema.js";
 export { type StoredOrm, storedOrms } from "./stored-orms.js";
 export {

@@ -1,12 +1,30 @@
 import type { Guidance } from "@n1radar/core";
 import { EXAMPLES, histogramMedian, type OffenderDelta } from "@n1radar/detector";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "./open.js";
-import { offenderHours, offenders } from "./schema.js";
+import { alertEvents, offenderHours, offenders } from "./schema.js";
 
 export interface OffenderWrite {
   delta: OffenderDelta;
   guidance: Guidance;
+}
+
+/** A bar some alert destination sets: an offender crossing it raises a `threshold` alert event. */
+export interface AlertThreshold {
+  minRepeats?: number;
+  minWastedMsPerHour?: number;
+}
+
+export interface RecordOptions {
+  /** The bars of the destinations that want threshold alerts; none means no threshold events. */
+  alertThresholds?: readonly AlertThreshold[];
+  nowMs?: number;
+}
+
+const HOUR_MS = 3_600_000;
+
+function meets(t: AlertThreshold, repeats: number, wastedMsPerHour: number): boolean {
+  return repeats >= (t.minRepeats ?? 0) && wastedMsPerHour >= (t.minWastedMsPerHour ?? 0);
 }
 
 /** A histogram never holds more than this many distinct repeat counts; the rarest are folded together. */
@@ -51,14 +69,29 @@ function sampleColumns(delta: OffenderDelta) {
 
 /**
  * Writes one flush worth of offender deltas in a single transaction: each offender is read and written once,
- * whatever the number of traces behind it. A resolved offender seen again becomes a regression.
+ * whatever the number of traces behind it. A resolved offender seen again becomes a regression. Alert events
+ * (new, regression, a bar crossed) go to the outbox in the same transaction, so none is lost or invented.
  */
-export function recordDeltas(db: Db, writes: readonly OffenderWrite[]): void {
+export function recordDeltas(db: Db, writes: readonly OffenderWrite[], options: RecordOptions = {}): void {
   if (writes.length === 0) return;
+  const nowMs = options.nowMs ?? Date.now();
+  const thresholds = options.alertThresholds ?? [];
   db.transaction((tx) => {
+    const alert = (offenderId: string, event: "new" | "regression" | "threshold") =>
+      tx.insert(alertEvents).values({ offenderId, event, createdAt: nowMs }).run();
     for (const { delta, guidance } of writes) {
       const existing = tx.select().from(offenders).where(eq(offenders.id, delta.id)).get();
       const latest = delta.latest;
+      // The latest hour's waste before and after this write, for the per-hour bars.
+      const hourStart = Math.floor(delta.lastSeenMs / HOUR_MS) * HOUR_MS;
+      const hourBefore =
+        existing && thresholds.length > 0
+          ? (tx
+              .select({ wastedMs: offenderHours.wastedMs })
+              .from(offenderHours)
+              .where(and(eq(offenderHours.offenderId, delta.id), eq(offenderHours.hourStart, hourStart)))
+              .get()?.wastedMs ?? 0)
+          : 0;
       if (!existing) {
         const histogram = mergeHistogram({}, delta.repeatsHistogram);
         tx.insert(offenders)
@@ -84,9 +117,11 @@ export function recordDeltas(db: Db, writes: readonly OffenderWrite[]): void {
             firstSeen: delta.firstSeenMs,
             lastSeen: delta.lastSeenMs,
             exampleTraceIds: delta.exampleTraceIds,
+            environment: latest.environment ?? null,
             ...sampleColumns(delta),
           })
           .run();
+        alert(delta.id, "new");
       } else {
         const histogram = mergeHistogram(existing.repeatsHistogram, delta.repeatsHistogram);
         const examples = [...new Set([...delta.exampleTraceIds, ...existing.exampleTraceIds])].slice(
@@ -112,11 +147,21 @@ export function recordDeltas(db: Db, writes: readonly OffenderWrite[]): void {
             chain: latest.chain.length > 0 ? latest.chain : existing.chain,
             parallel: latest.parallel,
             exampleTraceIds: examples,
+            environment: latest.environment ?? existing.environment,
             ...(delta.repeatsMax >= existing.repeatsMax ? sampleColumns(delta) : {}),
             ...(regressed ? { status: "regressed", statusChangedAt: delta.lastSeenMs } : {}),
           })
           .where(eq(offenders.id, delta.id))
           .run();
+        if (regressed) alert(delta.id, "regression");
+        else if (existing.status !== "ignored" && existing.status !== "resolved") {
+          const hourAfter = hourBefore + (delta.hours.get(hourStart)?.wastedMs ?? 0);
+          const repeatsAfter = Math.max(existing.repeatsMax, delta.repeatsMax);
+          const crossed = thresholds.some(
+            (t) => !meets(t, existing.repeatsMax, hourBefore) && meets(t, repeatsAfter, hourAfter),
+          );
+          if (crossed) alert(delta.id, "threshold");
+        }
       }
       for (const [hourStart, hour] of delta.hours) {
         tx.insert(offenderHours)

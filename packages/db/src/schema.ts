@@ -37,6 +37,8 @@ export const offenders = sqliteTable(
     codeFunction: text("code_function"),
     codeFile: text("code_file"),
     codeLine: integer("code_line"),
+    /** `deployment.environment(.name)` of the newest traces that carried one: alert destinations filter on it. */
+    environment: text("environment"),
   },
   (t) => [
     // One index per list sort, holding the whole ORDER BY (key, wasted, id): a page, however deep, is read from
@@ -80,3 +82,86 @@ export const ignoreRules = sqliteTable("ignore_rules", {
   reason: text("reason"),
   createdAt: integer("created_at").notNull(),
 });
+
+/**
+ * The alert outbox, first half: an offender change worth telling a channel about, written in the same
+ * transaction as the change itself (recordDeltas), so a crash can never lose one. The server's worker turns
+ * events into deliveries (per destination, filtered, grouped) and deletes them in one transaction.
+ */
+export const alertEvents = sqliteTable("alert_events", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  offenderId: text("offender_id")
+    .notNull()
+    .references(() => offenders.id, { onDelete: "cascade" }),
+  /** new | regression | threshold */
+  event: text("event").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** Where alerts go: from ALERT_DESTINATIONS (source env, read-only, re-synced at start-up) or the API. */
+export const alertDestinations = sqliteTable("alert_destinations", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  source: text("source").notNull(),
+  type: text("type").notNull(),
+  url: text("url").notNull(),
+  secret: text("secret"),
+  /** services, endpoints, environments, minRepeats, minWastedMsPerHour, events (DestinationFilter). */
+  filter: text("filter", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  enabled: integer("enabled", { mode: "boolean" }).notNull(),
+  /** Why delivery stopped by itself (the platform answered 404/410), shown in the dashboard. */
+  disabledReason: text("disabled_reason"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/**
+ * The alert outbox, second half: one message to one destination. The body is formatted once, so every retry
+ * sends the same bytes under the same id (Standard Webhooks' webhook-id: receivers drop duplicates).
+ * status: pending (until answered; an attempt cut short by a crash is sent again), sent, or dead (out of attempts,
+ * or refused with a 4xx: the dead letters, re-sendable).
+ */
+export const alertDeliveries = sqliteTable(
+  "alert_deliveries",
+  {
+    id: text("id").primaryKey(),
+    destinationId: text("destination_id")
+      .notNull()
+      .references(() => alertDestinations.id, { onDelete: "cascade" }),
+    /** alert | digest | test */
+    kind: text("kind").notNull(),
+    event: text("event"),
+    offenderIds: text("offender_ids", { mode: "json" }).$type<string[]>().notNull(),
+    body: text("body").notNull(),
+    status: text("status").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at").notNull(),
+    lastError: text("last_error"),
+    lastStatus: integer("last_status"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("alert_deliveries_due_idx").on(t.status, t.nextAttemptAt),
+    index("alert_deliveries_destination_idx").on(t.destinationId, t.createdAt),
+  ],
+);
+
+/**
+ * What each destination was last told about each offender, so an offender alerts once per event until its
+ * state changes, and not again within the cooldown.
+ */
+export const alertNotified = sqliteTable(
+  "alert_notified",
+  {
+    destinationId: text("destination_id")
+      .notNull()
+      .references(() => alertDestinations.id, { onDelete: "cascade" }),
+    offenderId: text("offender_id")
+      .notNull()
+      .references(() => offenders.id, { onDelete: "cascade" }),
+    event: text("event").notNull(),
+    at: integer("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.destinationId, t.offenderId] })],
+);

@@ -122,6 +122,7 @@ export function buildFinding(ctx: RequestContext, report: Report): Finding {
     totalMs: report.leaf.totalMs,
     wastedMs: report.wastedMs,
     seenAtMs: request.startMs,
+    environment: first.span.resource.environment,
     scopeName: first.span.scope.name || null,
     sdkLanguage: first.span.resource.sdkLanguage,
     code: codeOf(ctx, report.leaf.calls),

@@ -1,0 +1,158 @@
+/**
+ * Alert destinations and deliveries: list, create, edit, enable/disable, delete, send a test message; dead
+ * letters and re-sending them. URLs and secrets never leave in an answer: URLs are cut to their origin and secrets
+ * are reported as present or not. Destinations from ALERT_DESTINATIONS are read-only here.
+ */
+import { type DestinationFilter, destinationSchema, type TargetPolicy } from "@n1radar/alerts";
+import { N1Error } from "@n1radar/core";
+import {
+  createDestination,
+  type DestinationRow,
+  deleteDestination,
+  getDestination,
+  listDeliveries,
+  listDestinations,
+  resendDelivery,
+  setDestinationEnabled,
+  updateDestination,
+} from "@n1radar/db";
+import type { Hono } from "hono";
+import { z } from "zod";
+import { destinationProblem } from "../alerts/settings.js";
+import type { AlertWorker } from "../alerts/worker.js";
+import type { ApiContext } from "./context.js";
+import { jsonBody, parseQuery, parseValue } from "./params.js";
+
+export interface AlertApiContext extends ApiContext {
+  alerts: AlertWorker;
+  alertPolicy: TargetPolicy;
+}
+
+/** `https://hooks.slack.com/…`: enough to recognise, nothing that would let anyone post. */
+export function maskUrl(url: string): string {
+  try {
+    return `${new URL(url).origin}/…`;
+  } catch {
+    return "…";
+  }
+}
+
+export function destinationView(row: DestinationRow) {
+  const filter = row.filter as DestinationFilter;
+  return {
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    source: row.source,
+    readOnly: row.source === "env",
+    url: maskUrl(row.url),
+    hasSecret: row.secret !== null,
+    ...filter,
+    enabled: row.enabled,
+    disabledReason: row.disabledReason,
+    createdAt: new Date(row.createdAt).toISOString(),
+    updatedAt: new Date(row.updatedAt).toISOString(),
+  };
+}
+
+function found(row: DestinationRow | undefined | null, id: string): DestinationRow {
+  if (!row) throw new N1Error("not_found", `no alert destination with id ${id}`);
+  return row;
+}
+
+/** Checks a body as a destination; on edit, a missing url or secret keeps the stored one. */
+function settingsFrom(body: unknown, policy: TargetPolicy, existing: DestinationRow | null) {
+  const raw = { ...(body as Record<string, unknown>) };
+  if (existing && raw.url === undefined) raw.url = existing.url;
+  if (existing && raw.secret === undefined && existing.secret !== null && raw.type === "webhook")
+    raw.secret = existing.secret;
+  const problem = destinationProblem(raw, policy);
+  if (problem) throw new N1Error("bad_request", problem);
+  const { name, type, url, secret, ...filter } = destinationSchema.parse(raw);
+  return { name, type, url, secret: secret ?? null, filter };
+}
+
+const deliveriesQuery = z.object({
+  status: z.enum(["pending", "sent", "dead"]).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export function alertRoutes(app: Hono, ctx: AlertApiContext): void {
+  app.get("/api/alerts/destinations", (c) =>
+    c.json({ destinations: listDestinations(ctx.db).map(destinationView) }),
+  );
+
+  app.post("/api/alerts/destinations", async (c) => {
+    const settings = settingsFrom(await jsonBody(c.req), ctx.alertPolicy, null);
+    return c.json({ destination: destinationView(createDestination(ctx.db, settings, ctx.now())) }, 201);
+  });
+
+  app.put("/api/alerts/destinations/:id", async (c) => {
+    const id = c.req.param("id");
+    const existing = found(getDestination(ctx.db, id), id);
+    const settings = settingsFrom(await jsonBody(c.req), ctx.alertPolicy, existing);
+    return c.json({
+      destination: destinationView(found(updateDestination(ctx.db, id, settings, ctx.now()), id)),
+    });
+  });
+
+  app.post("/api/alerts/destinations/:id/enabled", async (c) => {
+    const id = c.req.param("id");
+    const { enabled } = parseValue(z.object({ enabled: z.boolean() }), await jsonBody(c.req));
+    if (found(getDestination(ctx.db, id), id).source === "env")
+      throw new N1Error("bad_request", "this destination is set by ALERT_DESTINATIONS; change it there");
+    const row = setDestinationEnabled(
+      ctx.db,
+      id,
+      enabled,
+      enabled ? null : "disabled in the dashboard",
+      ctx.now(),
+    );
+    return c.json({ destination: destinationView(found(row, id)) });
+  });
+
+  app.delete("/api/alerts/destinations/:id", (c) => {
+    const id = c.req.param("id");
+    found(getDestination(ctx.db, id), id);
+    deleteDestination(ctx.db, id);
+    return c.json({ deleted: true });
+  });
+
+  app.post("/api/alerts/destinations/:id/test", async (c) => {
+    const id = c.req.param("id");
+    return c.json({ result: await ctx.alerts.sendTest(found(getDestination(ctx.db, id), id)) });
+  });
+
+  app.get("/api/alerts/deliveries", (c) => {
+    const query = parseQuery(deliveriesQuery, c.req.query());
+    const rows = listDeliveries(ctx.db, {
+      statuses: query.status ? [query.status] : undefined,
+      limit: query.limit,
+    });
+    return c.json({
+      deliveries: rows.map(({ delivery: d, destinationName, destinationType }) => ({
+        id: d.id,
+        destinationId: d.destinationId,
+        destinationName,
+        destinationType,
+        kind: d.kind,
+        event: d.event,
+        offenderIds: d.offenderIds,
+        status: d.status,
+        attempts: d.attempts,
+        lastStatus: d.lastStatus,
+        lastError: d.lastError,
+        nextAttemptAt: new Date(d.nextAttemptAt).toISOString(),
+        createdAt: new Date(d.createdAt).toISOString(),
+        updatedAt: new Date(d.updatedAt).toISOString(),
+      })),
+    });
+  });
+
+  app.post("/api/alerts/deliveries/:id/resend", (c) => {
+    const id = c.req.param("id");
+    const row = resendDelivery(ctx.db, id, ctx.now());
+    if (!row) throw new N1Error("not_found", `no dead-lettered alert with id ${id}`);
+    return c.json({ resent: true });
+  });
+}

@@ -1,0 +1,224 @@
+/**
+ * The alert outbox. recordDeltas writes events; `fanOutAlertEvents` turns them into deliveries (one transaction:
+ * a crash leaves either the events or the deliveries, never neither); the worker sends due deliveries and
+ * records each attempt. Deliveries stay pending until an answer arrives, so a delivery cut short by a crash is
+ * sent again after start-up, under the same id.
+ */
+import type { Offender } from "@n1radar/core";
+import { and, asc, desc, eq, inArray, lte, min, sql } from "drizzle-orm";
+import type { DestinationRow } from "./alert-destinations.js";
+import type { Db } from "./open.js";
+import { offenderColumns, toOffender } from "./query.js";
+import {
+  alertDeliveries,
+  alertDestinations,
+  alertEvents,
+  alertNotified,
+  offenderHours,
+  offenders,
+} from "./schema.js";
+
+export type AlertEventRow = typeof alertEvents.$inferSelect;
+export type NotifiedRow = typeof alertNotified.$inferSelect;
+export type DeliveryRow = typeof alertDeliveries.$inferSelect;
+export type DeliveryStatus = "pending" | "sent" | "dead";
+
+export interface AlertOffenderFacts {
+  offender: Offender;
+  environment: string | null;
+  /** Waste in the offender's latest hour of traffic. */
+  wastedMsPerHour: number;
+}
+
+export interface FanOutInput {
+  events: AlertEventRow[];
+  offenders: Map<string, AlertOffenderFacts>;
+  /** Enabled destinations only. */
+  destinations: DestinationRow[];
+  notified: NotifiedRow[];
+}
+
+export interface NewDelivery {
+  id: string;
+  destinationId: string;
+  kind: "alert" | "digest";
+  event: string | null;
+  offenderIds: string[];
+  body: string;
+}
+
+export interface FanOutResult {
+  deliveries: NewDelivery[];
+  notified: NotifiedRow[];
+  forget: { destinationId: string; offenderId: string }[];
+}
+
+export interface FanOutOptions {
+  nowMs: number;
+  /** Events wait until the oldest is this old, so a burst (a first deploy) becomes one digest. */
+  groupWaitMs: number;
+  maxEvents?: number;
+}
+
+/** Reads the pending events and what they need, lets `plan` decide, writes its result; returns events used. */
+export function fanOutAlertEvents(
+  db: Db,
+  options: FanOutOptions,
+  plan: (input: FanOutInput) => FanOutResult,
+): number {
+  return db.transaction((tx) => {
+    const oldest = tx
+      .select({ at: min(alertEvents.createdAt) })
+      .from(alertEvents)
+      .get()?.at;
+    if (oldest === null || oldest === undefined || oldest > options.nowMs - options.groupWaitMs) return 0;
+    const events = tx
+      .select()
+      .from(alertEvents)
+      .orderBy(asc(alertEvents.id))
+      .limit(options.maxEvents ?? 1_000)
+      .all();
+    const ids = [...new Set(events.map((e) => e.offenderId))];
+    const rows = tx
+      .select({ ...offenderColumns, environment: offenders.environment })
+      .from(offenders)
+      .where(inArray(offenders.id, ids))
+      .all();
+    const facts = new Map<string, AlertOffenderFacts>();
+    for (const row of rows) {
+      const hour = tx
+        .select({ wastedMs: offenderHours.wastedMs })
+        .from(offenderHours)
+        .where(eq(offenderHours.offenderId, row.id))
+        .orderBy(desc(offenderHours.hourStart))
+        .limit(1)
+        .get();
+      facts.set(row.id, {
+        offender: toOffender(row),
+        environment: row.environment,
+        wastedMsPerHour: Math.round(hour?.wastedMs ?? 0),
+      });
+    }
+    const destinations = tx.select().from(alertDestinations).where(eq(alertDestinations.enabled, true)).all();
+    const notified =
+      destinations.length === 0
+        ? []
+        : tx.select().from(alertNotified).where(inArray(alertNotified.offenderId, ids)).all();
+    const result =
+      destinations.length === 0
+        ? { deliveries: [], notified: [], forget: [] }
+        : plan({ events, offenders: facts, destinations, notified });
+    for (const d of result.deliveries) {
+      tx.insert(alertDeliveries)
+        .values({
+          ...d,
+          status: "pending",
+          attempts: 0,
+          nextAttemptAt: options.nowMs,
+          createdAt: options.nowMs,
+          updatedAt: options.nowMs,
+        })
+        .run();
+    }
+    for (const n of result.notified) {
+      tx.insert(alertNotified)
+        .values(n)
+        .onConflictDoUpdate({
+          target: [alertNotified.destinationId, alertNotified.offenderId],
+          set: { event: n.event, at: n.at },
+        })
+        .run();
+    }
+    for (const f of result.forget) {
+      tx.delete(alertNotified)
+        .where(
+          and(eq(alertNotified.destinationId, f.destinationId), eq(alertNotified.offenderId, f.offenderId)),
+        )
+        .run();
+    }
+    const last = events.at(-1)!.id;
+    tx.delete(alertEvents).where(lte(alertEvents.id, last)).run();
+    return events.length;
+  });
+}
+
+export interface DueDelivery {
+  delivery: DeliveryRow;
+  destination: DestinationRow;
+}
+
+/** Pending deliveries whose time has come, to enabled destinations, oldest first. */
+export function dueDeliveries(db: Db, nowMs: number, limit: number): DueDelivery[] {
+  return db
+    .select({ delivery: alertDeliveries, destination: alertDestinations })
+    .from(alertDeliveries)
+    .innerJoin(alertDestinations, eq(alertDeliveries.destinationId, alertDestinations.id))
+    .where(
+      and(
+        eq(alertDeliveries.status, "pending"),
+        lte(alertDeliveries.nextAttemptAt, nowMs),
+        eq(alertDestinations.enabled, true),
+      ),
+    )
+    .orderBy(asc(alertDeliveries.nextAttemptAt), asc(alertDeliveries.createdAt))
+    .limit(limit)
+    .all();
+}
+
+/** Records one attempt's outcome. */
+export function recordAttempt(
+  db: Db,
+  id: string,
+  outcome: {
+    status: DeliveryStatus;
+    nextAttemptAt: number;
+    lastError: string | null;
+    lastStatus: number | null;
+  },
+  nowMs: number,
+): void {
+  db.update(alertDeliveries)
+    .set({ ...outcome, attempts: sql`${alertDeliveries.attempts} + 1`, updatedAt: nowMs })
+    .where(eq(alertDeliveries.id, id))
+    .run();
+}
+
+/** Deliveries with their destination's name and type, newest first, optionally of some statuses only. */
+export function listDeliveries(db: Db, options: { statuses?: DeliveryStatus[]; limit: number }) {
+  return db
+    .select({
+      delivery: alertDeliveries,
+      destinationName: alertDestinations.name,
+      destinationType: alertDestinations.type,
+    })
+    .from(alertDeliveries)
+    .innerJoin(alertDestinations, eq(alertDeliveries.destinationId, alertDestinations.id))
+    .where(options.statuses ? inArray(alertDeliveries.status, options.statuses) : undefined)
+    .orderBy(desc(alertDeliveries.updatedAt), desc(alertDeliveries.createdAt))
+    .limit(options.limit)
+    .all();
+}
+
+/** Puts a dead-lettered delivery back in the queue (same id and body, attempts from zero); null otherwise. */
+export function resendDelivery(db: Db, id: string, nowMs: number): DeliveryRow | null {
+  return (
+    db
+      .update(alertDeliveries)
+      .set({ status: "pending", attempts: 0, nextAttemptAt: nowMs, updatedAt: nowMs })
+      .where(and(eq(alertDeliveries.id, id), eq(alertDeliveries.status, "dead")))
+      .returning()
+      .get() ?? null
+  );
+}
+
+/** Deliveries per status, for /metrics. */
+export function deliveryCounts(db: Db): Record<DeliveryStatus, number> {
+  const counts: Record<DeliveryStatus, number> = { pending: 0, sent: 0, dead: 0 };
+  const rows = db
+    .select({ status: alertDeliveries.status, n: sql<number>`count(*)` })
+    .from(alertDeliveries)
+    .groupBy(alertDeliveries.status)
+    .all();
+  for (const r of rows) counts[r.status as DeliveryStatus] = r.n;
+  return counts;
+}
