@@ -5,7 +5,7 @@
  * sent again after start-up, under the same id.
  */
 import type { Offender } from "@n1radar/core";
-import { and, asc, desc, eq, inArray, lte, min, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lte, sql } from "drizzle-orm";
 import type { DestinationRow } from "./alert-destinations.js";
 import type { Db } from "./open.js";
 import { offenderColumns, toOffender } from "./query.js";
@@ -67,11 +67,19 @@ export function fanOutAlertEvents(
   plan: (input: FanOutInput) => FanOutResult,
 ): number {
   return db.transaction((tx) => {
+    const destinations = tx.select().from(alertDestinations).where(eq(alertDestinations.enabled, true)).all();
+    if (destinations.length === 0) {
+      // Nobody to tell: the events are spent (a destination added later starts from new events).
+      return tx.delete(alertEvents).run().changes;
+    }
+    // Ids grow with time, so the first row is the oldest: read through the primary key, never a scan.
     const oldest = tx
-      .select({ at: min(alertEvents.createdAt) })
+      .select({ at: alertEvents.createdAt })
       .from(alertEvents)
+      .orderBy(asc(alertEvents.id))
+      .limit(1)
       .get()?.at;
-    if (oldest === null || oldest === undefined || oldest > options.nowMs - options.groupWaitMs) return 0;
+    if (oldest === undefined || oldest > options.nowMs - options.groupWaitMs) return 0;
     const events = tx
       .select()
       .from(alertEvents)
@@ -84,30 +92,28 @@ export function fanOutAlertEvents(
       .from(offenders)
       .where(inArray(offenders.id, ids))
       .all();
+    // Each offender's latest hour, in one query.
+    const latestHours = tx
+      .select({ offenderId: offenderHours.offenderId, wastedMs: offenderHours.wastedMs })
+      .from(offenderHours)
+      .where(
+        and(
+          inArray(offenderHours.offenderId, ids),
+          sql`${offenderHours.hourStart} = (select max(h.hour_start) from offender_hours h where h.offender_id = ${offenderHours.offenderId})`,
+        ),
+      )
+      .all();
+    const hourWaste = new Map(latestHours.map((h) => [h.offenderId, h.wastedMs]));
     const facts = new Map<string, AlertOffenderFacts>();
     for (const row of rows) {
-      const hour = tx
-        .select({ wastedMs: offenderHours.wastedMs })
-        .from(offenderHours)
-        .where(eq(offenderHours.offenderId, row.id))
-        .orderBy(desc(offenderHours.hourStart))
-        .limit(1)
-        .get();
       facts.set(row.id, {
         offender: toOffender(row),
         environment: row.environment,
-        wastedMsPerHour: Math.round(hour?.wastedMs ?? 0),
+        wastedMsPerHour: Math.round(hourWaste.get(row.id) ?? 0),
       });
     }
-    const destinations = tx.select().from(alertDestinations).where(eq(alertDestinations.enabled, true)).all();
-    const notified =
-      destinations.length === 0
-        ? []
-        : tx.select().from(alertNotified).where(inArray(alertNotified.offenderId, ids)).all();
-    const result =
-      destinations.length === 0
-        ? { deliveries: [], notified: [], forget: [] }
-        : plan({ events, offenders: facts, destinations, notified });
+    const notified = tx.select().from(alertNotified).where(inArray(alertNotified.offenderId, ids)).all();
+    const result = plan({ events, offenders: facts, destinations, notified });
     for (const d of result.deliveries) {
       tx.insert(alertDeliveries)
         .values({
