@@ -100,7 +100,8 @@ export async function startNoop({ walk = false } = {}) {
 /** Starts the real server on free-ish ports with its own database; `metric(name)` reads /metrics. */
 export async function startN1radar(env = {}) {
   const dir = mkdtempSync(join(tmpdir(), "n1radar-bench-"));
-  const base = 43000 + Math.floor(Math.random() * 2000) * 3;
+  // BENCH_PORT_BASE pins the three ports (base, base+1, base+2) on a shared machine.
+  const base = Number(process.env.BENCH_PORT_BASE ?? 43000 + Math.floor(Math.random() * 2000) * 3);
   const ports = { otlp: base, api: base + 1, grpc: base + 2 };
   const child = spawn(process.execPath, [SERVER], {
     env: {

@@ -10,7 +10,12 @@ import { defaultAssemblerSettings } from "@n1radar/detector";
 import { context, SpanKind, type Tracer, trace } from "@opentelemetry/api";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  type ReadableSpan,
+  type SpanExporter,
+} from "@opentelemetry/sdk-trace-base";
 import { afterEach, describe, expect, it } from "vitest";
 import { eventually, startTestServer, type TestServer } from "./test-server.js";
 
@@ -70,6 +75,31 @@ async function metric(s: TestServer, series: string): Promise<number> {
   return Number(line?.split(" ")[1]);
 }
 
+/** The real exporter, noting when each trace's first span and its request span were handed to it. */
+class ExportTimes implements SpanExporter {
+  readonly byTrace = new Map<string, { first: number; request?: number }>();
+  constructor(private readonly inner: SpanExporter) {}
+
+  export(spans: ReadableSpan[], done: Parameters<SpanExporter["export"]>[1]): void {
+    const now = Date.now();
+    for (const span of spans) {
+      const times = this.byTrace.get(span.spanContext().traceId) ?? { first: now };
+      if (!span.parentSpanContext) times.request = now;
+      this.byTrace.set(span.spanContext().traceId, times);
+    }
+    this.inner.export(spans, done);
+  }
+
+  /** The longest a request span was exported after its trace's first span. */
+  latestRequestSpanMs(): number {
+    return Math.max(...[...this.byTrace.values()].map((t) => (t.request ?? t.first) - t.first));
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+}
+
 let server: TestServer | undefined;
 let provider: BasicTracerProvider | undefined;
 afterEach(async () => {
@@ -79,12 +109,12 @@ afterEach(async () => {
 });
 
 function sdk(s: TestServer, processorOptions?: ConstructorParameters<typeof BatchSpanProcessor>[1]) {
-  const exporter = new OTLPTraceExporter({ url: `${s.otlpUrl}/v1/traces` });
+  const exporter = new ExportTimes(new OTLPTraceExporter({ url: `${s.otlpUrl}/v1/traces` }));
   provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ "service.name": "feed-api", "telemetry.sdk.language": "nodejs" }),
     spanProcessors: [new BatchSpanProcessor(exporter, processorOptions)],
   });
-  return { provider, tracer: provider.getTracer("feed-test") };
+  return { provider, exporter, tracer: provider.getTracer("feed-test") };
 }
 
 /** Starts `count` requests, one every `everyMs`, and waits for all of them to end. */
@@ -150,7 +180,7 @@ describe("real SDK batching: request spans seconds after their queries", () => {
 
   it("with the SDK's default BatchSpanProcessor (5 s) and steady traffic, every request is judged once", async () => {
     server = await startTestServer({ assembler: defaultAssemblerSettings }); // TRACE_WAIT_MS 30 s: the default
-    const { tracer, provider } = sdk(server); // scheduledDelayMillis 5000, maxExportBatchSize 512
+    const { tracer, provider, exporter } = sdk(server); // scheduledDelayMillis 5000, maxExportBatchSize 512
     // 12 requests/s of 14 spans: a batch fills every ~3 s, or the 5 s timer fires, so batches split requests
     // and their request spans come seconds after their queries, as with a real app at these settings.
     const started = Date.now();
@@ -158,6 +188,8 @@ describe("real SDK batching: request spans seconds after their queries", () => {
     const trafficMs = Date.now() - started;
     await sleep(5_500); // the SDK's own timer sends the rest: no forceFlush
     expect(trafficMs).toBeGreaterThan(10_000);
+    // Some request spans really were exported in a later batch, past the 2 s that n1radar used to wait.
+    expect(exporter.latestRequestSpanMs()).toBeGreaterThan(2_000);
     await expectEveryRequestWhole(server, 130);
     expect(await metric(server, "n1radar_open_spans")).toBe(0);
     await provider.forceFlush();
