@@ -35,10 +35,13 @@ let stopping = false;
 function start(name: string, args: string[], childEnv: Record<string, string>, cwd: string): void {
   const log = join(dataDir, `${name}.log`);
   const fd = openSync(log, "w");
+  // Its own process group: Ctrl-C reaches only this runner, which stops the children in order (otherwise a child
+  // could exit on the terminal's SIGINT first and look like a crash).
   const child = spawn(process.execPath, args, {
     cwd,
     env: { ...env, ...childEnv },
     stdio: ["ignore", fd, fd],
+    detached: true,
   });
   children.push({ name, child, log });
   child.once("exit", (code) => {
@@ -110,6 +113,11 @@ function fail(message: string): void {
 }
 
 async function main(): Promise<void> {
+  // However this process ends, no child outlives it.
+  process.on("exit", () => {
+    for (const { child } of children)
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  });
   for (const signal of ["SIGINT", "SIGTERM"] as const)
     process.on(signal, () => {
       if (stopping) return;
