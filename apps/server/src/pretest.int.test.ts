@@ -111,3 +111,23 @@ describe("planChromium", () => {
     expect(planChromium({ ...facts, exists: true })).toEqual({ action: "none" });
   });
 });
+
+describe(".ci/run", () => {
+  const repo = fileURLToPath(new URL("../../../", import.meta.url));
+
+  it("runs the README's test line and nothing more, so CI proves the README", () => {
+    const readme = readFileSync(join(repo, "README.md"), "utf8");
+    const quickStart = readme.split("## Quick start")[1]?.split("```sh")[1]?.split("```")[0] ?? "";
+    const testLine = quickStart
+      .split("\n")
+      .map((line) => line.split("#")[0]?.trim())
+      .find((line) => line?.endsWith("npm test"));
+    expect(testLine).toBe("npm ci && npm test");
+    const commands = readFileSync(join(repo, ".ci/run"), "utf8")
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line !== "" && !line.startsWith("#"))
+      .filter((line) => !/^(set -euo pipefail|cd "\$\(dirname "\$0"\)\/\.\."|export CI=true)$/.test(line));
+    expect(commands).toEqual([testLine]);
+  });
+});
