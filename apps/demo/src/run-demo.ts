@@ -185,7 +185,9 @@ async function main(): Promise<void> {
   );
   console.log(`\n${summarize(await settledFindings(), dashboard)}`);
   console.log(
-    "\nn1radar demo: n1radar keeps running so you can look around; Ctrl-C stops it and the demo blog.",
+    children.some((c) => c.name === "n1radar")
+      ? "\nn1radar demo: n1radar keeps running so you can look around; Ctrl-C stops it and the demo blog."
+      : "\nn1radar demo: the dashboard stays up (that n1radar is yours); Ctrl-C stops the demo blog.",
   );
 }
 
