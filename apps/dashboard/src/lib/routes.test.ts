@@ -7,6 +7,7 @@ describe("matchRoute", () => {
     expect(matchRoute("")).toEqual({ name: "findings" });
     expect(matchRoute("/overview")).toEqual({ name: "overview" });
     expect(matchRoute("/overview/")).toEqual({ name: "overview" });
+    expect(matchRoute("/alerts")).toEqual({ name: "alerts" });
     expect(matchRoute("/findings/abc123")).toEqual({ name: "finding", id: "abc123" });
     expect(matchRoute("/findings/abc123/")).toEqual({ name: "finding", id: "abc123" });
     expect(matchRoute("/findings/a%20b")).toEqual({ name: "finding", id: "a b" });

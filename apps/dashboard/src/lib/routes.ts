@@ -3,6 +3,7 @@
 export type Route =
   | { name: "findings" }
   | { name: "overview" }
+  | { name: "alerts" }
   | { name: "finding"; id: string }
   | { name: "not_found" };
 
@@ -10,6 +11,7 @@ export function matchRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, "") || "/";
   if (path === "/") return { name: "findings" };
   if (path === "/overview") return { name: "overview" };
+  if (path === "/alerts") return { name: "alerts" };
   const id = /^\/findings\/([^/]+)$/.exec(path)?.[1];
   if (id !== undefined) {
     try {

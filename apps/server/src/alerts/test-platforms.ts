@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { DestinationType } from "@n1radar/alerts";
 
-export type Behaviour = "accept" | "rate-limit" | "fail" | "gone" | "hang";
+export type Behaviour = "accept" | "rate-limit" | "fail" | "gone" | "hang" | "redirect";
 
 export interface ReceivedRequest {
   at: number;
@@ -57,7 +57,11 @@ function rateLimit(type: DestinationType, res: ServerResponse, seconds: number):
   }
 }
 
-export async function startPlatform(type: DestinationType, retryAfterSeconds = 1): Promise<PlatformReceiver> {
+export async function startPlatform(
+  type: DestinationType,
+  retryAfterSeconds = 1,
+  host = "127.0.0.1",
+): Promise<PlatformReceiver> {
   const received: ReceivedRequest[] = [];
   const script: Behaviour[] = [];
   const hanging: ServerResponse[] = [];
@@ -76,14 +80,16 @@ export async function startPlatform(type: DestinationType, retryAfterSeconds = 1
       else if (behaviour === "rate-limit") rateLimit(type, res, retryAfterSeconds);
       else if (behaviour === "fail") res.writeHead(500).end("internal_error");
       else if (behaviour === "gone") res.writeHead(404).end("no_service");
+      else if (behaviour === "redirect")
+        res.writeHead(302, { location: "http://169.254.169.254/latest/meta-data/" }).end();
       else hanging.push(res);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     type,
-    url: `http://127.0.0.1:${port}/hooks/${type}/T000/B000/secret-token`,
+    url: `http://${host}:${port}/hooks/${type}/T000/B000/secret-token`,
     received,
     script,
     async close() {

@@ -1,0 +1,113 @@
+// The alert destinations and dead letters API (see the README's Alerts section). URLs and secrets come back
+// masked: the dashboard never holds a stored one.
+import { request } from "./api";
+
+export const DESTINATION_TYPES = [
+  "slack",
+  "discord",
+  "teams",
+  "googlechat",
+  "mattermost",
+  "webhook",
+] as const;
+export type DestinationType = (typeof DESTINATION_TYPES)[number];
+export const TYPE_LABELS: Record<DestinationType, string> = {
+  slack: "Slack",
+  discord: "Discord",
+  teams: "Microsoft Teams",
+  googlechat: "Google Chat",
+  mattermost: "Mattermost",
+  webhook: "Webhook (Standard Webhooks)",
+};
+export type AlertEvent = "new" | "regression" | "threshold";
+
+export interface DestinationInput {
+  name: string;
+  type: DestinationType;
+  url: string;
+  secret?: string;
+  services?: string[];
+  environments?: string[];
+  minRepeats?: number;
+  events?: AlertEvent[];
+}
+
+export interface Destination extends Omit<DestinationInput, "url" | "secret"> {
+  id: string;
+  source: "env" | "api";
+  readOnly: boolean;
+  /** The URL's origin only, e.g. https://hooks.slack.com/… */
+  url: string;
+  hasSecret: boolean;
+  enabled: boolean;
+  disabledReason: string | null;
+}
+
+export interface TestResult {
+  ok: boolean;
+  status: number | null;
+  answer: string;
+}
+
+export interface Delivery {
+  id: string;
+  destinationName: string;
+  destinationType: DestinationType;
+  kind: "alert" | "digest";
+  event: AlertEvent | null;
+  offenderIds: string[];
+  status: "pending" | "sent" | "dead";
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  updatedAt: string;
+}
+
+const path = (id: string) => `/api/alerts/destinations/${encodeURIComponent(id)}`;
+
+export async function listDestinations(signal?: AbortSignal): Promise<Destination[]> {
+  return (
+    await request<{ destinations: Destination[] }>("GET", "/api/alerts/destinations", undefined, signal)
+  ).destinations;
+}
+
+export function createDestination(input: DestinationInput): Promise<{ destination: Destination }> {
+  return request("POST", "/api/alerts/destinations", input);
+}
+
+export function setEnabled(id: string, enabled: boolean): Promise<{ destination: Destination }> {
+  return request("POST", `${path(id)}/enabled`, { enabled });
+}
+
+export function deleteDestination(id: string): Promise<{ deleted: true }> {
+  return request("DELETE", path(id));
+}
+
+export async function sendTest(id: string): Promise<TestResult> {
+  return (await request<{ result: TestResult }>("POST", `${path(id)}/test`)).result;
+}
+
+export async function listDeadLetters(signal?: AbortSignal): Promise<Delivery[]> {
+  return (
+    await request<{ deliveries: Delivery[] }>("GET", "/api/alerts/deliveries?status=dead", undefined, signal)
+  ).deliveries;
+}
+
+export function resend(id: string): Promise<{ resent: true }> {
+  return request("POST", `/api/alerts/deliveries/${encodeURIComponent(id)}/resend`);
+}
+
+/** A Standard Webhooks secret made in the browser: whsec_ + base64 of 32 random bytes. */
+export function newSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return `whsec_${btoa(String.fromCharCode(...bytes))}`;
+}
+
+/** "a, b ,c" -> ["a", "b", "c"]; empty -> undefined (no filter). */
+export function listField(text: string): string[] | undefined {
+  const items = text
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  return items.length > 0 ? items : undefined;
+}

@@ -1,0 +1,180 @@
+/**
+ * The alerts API on a server with the default (strict) address policy, except 127.0.0.2 allowlisted for the
+ * local receiver: masking, read-only env destinations, create/edit/disable/delete, the test button's answer,
+ * refused private targets at creation and at connection (a name resolving to loopback), redirects not followed,
+ * and no URL or secret in any answer or log line.
+ */
+import { generateSecret } from "@n1radar/alerts";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { parseConfig } from "../config.js";
+import { startTestServer, type TestServer } from "../test-server.js";
+import { type PlatformReceiver, startPlatform } from "./test-platforms.js";
+
+const TOKEN = "s3cr3tT0ken";
+const secret = generateSecret();
+let server: TestServer;
+let receiver: PlatformReceiver;
+const logged: string[] = [];
+
+beforeAll(async () => {
+  for (const level of ["log", "warn", "error"] as const)
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args.join(" ")));
+  receiver = await startPlatform("slack", 1, "127.0.0.2");
+  const config = parseConfig({
+    ALERT_DESTINATIONS: JSON.stringify([
+      { name: "env-slack", type: "slack", url: `https://hooks.slack.com/services/T0/B0/${TOKEN}` },
+    ]),
+    ALERT_ALLOWED_TARGETS: "127.0.0.2/32",
+  });
+  server = await startTestServer({ alerts: config.alerts });
+});
+
+afterAll(async () => {
+  await server.close();
+  await receiver.close();
+  vi.restoreAllMocks();
+});
+
+async function call(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${server.apiUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  expect(text).not.toContain(TOKEN);
+  expect(text).not.toContain(secret.slice(6, 20));
+  // biome-ignore lint/suspicious/noExplicitAny: answers are read field by field, as a client does.
+  return { status: res.status, json: JSON.parse(text) as Record<string, any> };
+}
+
+describe("alerts API", () => {
+  it("lists env destinations masked and read-only", async () => {
+    const { json } = await call("GET", "/api/alerts/destinations");
+    expect(json.destinations).toEqual([
+      expect.objectContaining({
+        id: "env:env-slack",
+        name: "env-slack",
+        type: "slack",
+        source: "env",
+        readOnly: true,
+        url: "https://hooks.slack.com/…",
+        hasSecret: false,
+        enabled: true,
+      }),
+    ]);
+    const edit = await call("PUT", "/api/alerts/destinations/env:env-slack", { name: "x", type: "slack" });
+    expect(edit).toMatchObject({
+      status: 400,
+      json: { error: { message: expect.stringContaining("ALERT_DESTINATIONS") } },
+    });
+    expect((await call("DELETE", "/api/alerts/destinations/env:env-slack")).status).toBe(400);
+  });
+
+  it("creates, tests, edits, disables and deletes a destination; the test reports the platform's answer", async () => {
+    const created = await call("POST", "/api/alerts/destinations", {
+      name: "local",
+      type: "webhook",
+      url: `${receiver.url.replace("/secret-token", `/${TOKEN}`)}`,
+      secret,
+      services: ["checkout"],
+      minRepeats: 10,
+    });
+    expect(created.status).toBe(201);
+    const id = created.json.destination.id as string;
+    expect(created.json.destination).toMatchObject({
+      hasSecret: true,
+      url: expect.stringMatching(/^http:\/\/127\.0\.0\.2:\d+\/…$/),
+    });
+
+    const tested = await call("POST", `/api/alerts/destinations/${id}/test`);
+    expect(tested.json.result).toEqual({ ok: true, status: 200, answer: "ok" });
+    expect(receiver.received.at(-1)!.json).toMatchObject({
+      type: "n1radar.test",
+      data: { destination: "local" },
+    });
+    expect(receiver.received.at(-1)!.headers["webhook-signature"]).toMatch(/^v1,/);
+
+    // url and secret left out: kept.
+    const edited = await call("PUT", `/api/alerts/destinations/${id}`, {
+      name: "local-2",
+      type: "webhook",
+      minRepeats: 20,
+    });
+    expect(edited.json.destination).toMatchObject({ name: "local-2", minRepeats: 20, hasSecret: true });
+    expect((await call("POST", `/api/alerts/destinations/${id}/test`)).json.result.ok).toBe(true);
+
+    const disabled = await call("POST", `/api/alerts/destinations/${id}/enabled`, { enabled: false });
+    expect(disabled.json.destination).toMatchObject({
+      enabled: false,
+      disabledReason: "disabled in the dashboard",
+    });
+    expect((await call("DELETE", `/api/alerts/destinations/${id}`)).json).toEqual({ deleted: true });
+    expect((await call("DELETE", `/api/alerts/destinations/${id}`)).status).toBe(404);
+  });
+
+  it("refuses private targets by URL, and by resolved address when connecting", async () => {
+    for (const url of [
+      "http://127.0.0.1:1/x",
+      "https://10.0.0.1/x",
+      "https://[::ffff:169.254.169.254]/x",
+      "https://127.0.0.1/x",
+    ]) {
+      const refused = await call("POST", "/api/alerts/destinations", { name: "bad", type: "slack", url });
+      expect(refused.status).toBe(400);
+    }
+    const http = await call("POST", "/api/alerts/destinations", {
+      name: "bad",
+      type: "slack",
+      url: "http://hooks.example.com/x",
+    });
+    expect(http.json.error.message).toMatch(/must be https/);
+    // A name is accepted (names are never judged by pattern); its addresses are checked when connecting.
+    const named = await call("POST", "/api/alerts/destinations", {
+      name: "named",
+      type: "slack",
+      url: "https://localhost:9/x",
+    });
+    expect(named.status).toBe(201);
+    const tested = await call("POST", `/api/alerts/destinations/${named.json.destination.id}/test`);
+    expect(tested.json.result).toMatchObject({
+      ok: false,
+      status: null,
+      answer: expect.stringMatching(/^blocked: localhost: .*loopback/),
+    });
+  });
+
+  it("does not follow redirects", async () => {
+    receiver.script.push("redirect");
+    const created = await call("POST", "/api/alerts/destinations", {
+      name: "moved",
+      type: "slack",
+      url: receiver.url,
+    });
+    const before = receiver.received.length;
+    const tested = await call("POST", `/api/alerts/destinations/${created.json.destination.id}/test`);
+    expect(tested.json.result).toMatchObject({ ok: false, status: 302 });
+    expect(receiver.received.length).toBe(before + 1);
+  });
+
+  it("refuses bad bodies with the field named", async () => {
+    const bad = await call("POST", "/api/alerts/destinations", {
+      name: "w",
+      type: "webhook",
+      url: "https://example.com/x",
+    });
+    expect(bad).toMatchObject({
+      status: 400,
+      json: { error: { message: expect.stringContaining("secret:") } },
+    });
+    expect(
+      (await call("POST", "/api/alerts/destinations", { name: "irc", type: "irc", url: "https://x.example" }))
+        .status,
+    ).toBe(400);
+  });
+
+  it("never logs a destination URL or secret", () => {
+    expect(logged.join("\n")).not.toContain(TOKEN);
+    expect(logged.join("\n")).not.toContain(secret);
+  });
+});
