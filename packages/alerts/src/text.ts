@@ -49,9 +49,13 @@ export function escapeSlack(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** Markdown punctuation escaped with backslashes (Discord, Mattermost, Teams text outside code). */
+/**
+ * Markdown that can format or link escaped with backslashes (Discord, Mattermost, Teams text outside code):
+ * emphasis, code, strike, tables, link brackets and angle-bracket autolinks. Hyphens, parentheses and #s mid-line
+ * do nothing and stay as written, so `joinedload()` reads as itself.
+ */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/([\\`*_~|[\]()#>!<-])/g, "\\$1");
+  return text.replace(/([\\`*_~|[\]<>])/g, "\\$1");
 }
 
 /**

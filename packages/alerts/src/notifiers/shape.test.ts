@@ -60,7 +60,7 @@ describe("payload shapes", () => {
       },
     });
     const text = json(body);
-    expect(text).toContain('{"title":"Service","value":"blog\\\\-api"}');
+    expect(text).toContain(`{"title":"Service","value":"blog-api"}`);
     expect(text).toContain("SQLAlchemy");
   });
 
