@@ -75,6 +75,14 @@ export function createDestination(input: DestinationInput): Promise<{ destinatio
   return request("POST", "/api/alerts/destinations", input);
 }
 
+/** Replaces a destination's settings; a missing url or secret keeps the stored one. */
+export function updateDestination(
+  id: string,
+  input: Omit<DestinationInput, "url"> & { url?: string },
+): Promise<{ destination: Destination }> {
+  return request("PUT", path(id), input);
+}
+
 export function setEnabled(id: string, enabled: boolean): Promise<{ destination: Destination }> {
   return request("POST", `${path(id)}/enabled`, { enabled });
 }

@@ -1,6 +1,6 @@
 /**
  * The Alerts page in a real browser against the real server: an env destination shown read-only, a Slack
- * destination added through the form and tested (the platform's answer shown), and a dead letter (the
+ * destination added through the form, tested (the platform's answer shown) and edited, and a dead letter (the
  * receiver failed the only try) listed with its error and re-sent.
  */
 import { dashboardDir } from "@n1radar/dashboard";
@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 describe("the Alerts page", () => {
-  it("adds and tests a destination, shows env ones read-only, and re-sends a dead letter", async () => {
+  it("adds, tests and edits a destination, shows env ones read-only, and re-sends a dead letter", async () => {
     const { page, problems, dialogs, context } = await openPage(browser);
     await page.goto(`${server.apiUrl}/alerts`);
     const envRow = page.locator('li[data-name="ops-mattermost"]');
@@ -59,6 +59,18 @@ describe("the Alerts page", () => {
     await row.getByRole("button", { name: "Send test" }).click();
     await row.getByText("Delivered (HTTP 200):").waitFor();
     expect(added.received.at(-1)!.json).toMatchObject({ text: "Test message from n1radar" });
+
+    // Edit: a new name and a bar; the URL field left empty keeps the stored URL.
+    await row.getByRole("button", { name: "Edit" }).click();
+    await page.getByRole("heading", { name: "Edit team-slack" }).waitFor();
+    await page.getByLabel("Name").fill("team-slack-big");
+    await page.getByLabel("Min repeats per request").fill("10");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    const renamed = page.locator('li[data-name="team-slack-big"]');
+    await renamed.waitFor();
+    await renamed.getByRole("button", { name: "Send test" }).click();
+    await renamed.getByText("Delivered (HTTP 200):").waitFor();
+    expect(added.received).toHaveLength(2);
 
     // The mattermost receiver fails the only try: a dead letter.
     await blog.postsWithAuthors(8);
