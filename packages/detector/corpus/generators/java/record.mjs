@@ -14,7 +14,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { decodeProtobufTraces } from "../../../../otlp/dist/index.js";
 import { startProxies } from "./proxy.mjs";
-import { scenarios } from "./scenarios.mjs";
+import { scenarios as allScenarios, springWords } from "./scenarios.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const corpus = join(here, "..", "..");
@@ -29,6 +29,23 @@ const ports = {
   n1Grpc: Number(env("N1_OTLP_GRPC_PORT", "14517")),
 };
 const protocol = env("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+const main = env("BLOG_MAIN", "n1radar.corpus.BlogApp");
+const spring = main.includes(".spring.");
+// The Spring Data app serves the scenarios springWords names, described in its own words.
+const scenarios = spring
+  ? allScenarios
+      .filter((s) => s.name in springWords)
+      .map((s) => ({
+        ...s,
+        runs: s.runs.map((r) => ({
+          ...r,
+          description:
+            springWords[s.name] && r.what
+              ? springWords[s.name] + r.description.slice(r.what.length)
+              : r.description,
+        })),
+      }))
+  : allScenarios;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const captures = [];
@@ -50,7 +67,7 @@ const app = spawn(
     `-javaagent:${join(here, "target/agent/opentelemetry-javaagent.jar")}`,
     "-cp",
     "target/classes:target/lib/*",
-    "n1radar.corpus.BlogApp",
+    main,
   ],
   { cwd: here, env: agentEnv, stdio: ["ignore", "inherit", "pipe"] },
 );
@@ -71,7 +88,10 @@ function request(method, path) {
 }
 
 async function waitFor(what, test, timeoutMs) {
-  for (const t0 = Date.now(); Date.now() - t0 < timeoutMs; await sleep(200)) if (await test()) return;
+  for (const t0 = Date.now(); Date.now() - t0 < timeoutMs; await sleep(200)) {
+    if (app.exitCode !== null) throw new Error(`the app exited (${app.exitCode}) while waiting for ${what}`);
+    if (await test()) return;
+  }
   throw new Error(`timed out waiting for ${what}`);
 }
 
@@ -182,6 +202,7 @@ const version = (artifact) =>
 const variants = {
   ...previous.variants,
   [variant]: {
+    app: main,
     database: agentEnv.BLOG_DB_URL ?? "jdbc:h2:mem:blog",
     protocol,
     semconv: env("OTEL_SEMCONV_STABILITY_OPT_IN", "default"),
@@ -192,11 +213,12 @@ writeFileSync(
   JSON.stringify({
     orm: "hibernate",
     stack:
-      "Hibernate ORM 6 (native API: SessionFactory, selection queries) behind the JDK's com.sun.net.httpserver",
+      "Hibernate ORM 6: its native API (SessionFactory, selection queries) behind the JDK's com.sun.net.httpserver; and under Spring Boot 3.5.7, Spring Data JPA repositories behind Spring MVC (spring-h2-http)",
     versions: {
       "hibernate-core": version("hibernate-core"),
       h2: version("h2"),
       postgresql: version("postgresql"),
+      "spring-boot": version("spring-boot-starter-data-jpa"),
       "opentelemetry-javaagent": pom.match(/<otel\.javaagent\.version>([^<]+)/)?.[1],
       java: env("JAVA_VERSION_LINE", "17"),
     },

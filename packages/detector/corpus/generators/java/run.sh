@@ -3,6 +3,7 @@
 # builds this Maven project (Hibernate 6, H2, the PostgreSQL driver; the agent jar copied to target/agent/),
 # starts n1radar on its own ports with a throwaway database, and records each variant through record.mjs:
 #   h2-http       H2 in memory, OTLP http/protobuf, the agent's default (old) database semantic conventions
+#   spring-h2-http the same entities under Spring Boot: Spring Data JPA repositories, Spring MVC, HikariCP, H2
 #   pg-grpc-stable PostgreSQL, OTLP gRPC, OTEL_SEMCONV_STABILITY_OPT_IN=database (db.query.text, db.namespace, ...)
 # ./run.sh [variant ...]. The PostgreSQL variant needs Debian's server (apt-get install -y postgresql): a throwaway
 # cluster is made under $WORK as the postgres user on port $PG_PORT and removed afterwards.
@@ -14,11 +15,11 @@ pg_port="${PG_PORT:-14550}"
 export N1_OTLP_HTTP_PORT="${N1_OTLP_HTTP_PORT:-14518}" N1_OTLP_GRPC_PORT="${N1_OTLP_GRPC_PORT:-14517}"
 n1_port="${N1_PORT:-14500}"
 wanted=("$@")
-[ ${#wanted[@]} -eq 0 ] && wanted=(h2-http pg-grpc-stable)
+[ ${#wanted[@]} -eq 0 ] && wanted=(h2-http pg-grpc-stable spring-h2-http)
 mkdir -p "$work"
 
-(cd "$here" && mvn -q -B package -DskipTests)
-[ -f "$repo/apps/server/dist/main.js" ] || (cd "$repo" && npx turbo run build --filter=@n1radar/server >/dev/null)
+(cd "$here" && mvn -q -B clean package -DskipTests)
+(cd "$repo" && npx turbo run build --filter=@n1radar/server >/dev/null) # cached when up to date
 
 rm -f "$work"/n1radar.db*
 PORT=$n1_port OTLP_HTTP_PORT=$N1_OTLP_HTTP_PORT OTLP_GRPC_PORT=$N1_OTLP_GRPC_PORT HOST=127.0.0.1 \
@@ -31,12 +32,19 @@ stop() {
   if [ -f "$pg_data/postmaster.pid" ]; then su postgres -c "$pg_bin/pg_ctl -D $pg_data -m fast stop" >/dev/null || true; fi
 }
 trap stop EXIT
-until curl -sf "http://127.0.0.1:$n1_port/api/health" >/dev/null; do sleep 0.5; done
+until curl -sf "http://127.0.0.1:$n1_port/api/health" >/dev/null; do
+  kill -0 "$n1_pid" 2>/dev/null || { tail -20 "$work/n1radar.log" >&2; exit 1; }
+  sleep 0.5
+done
 
 for variant in "${wanted[@]}"; do
   case "$variant" in
     h2-http)
       BLOG_DB_URL="jdbc:h2:mem:blog;DB_CLOSE_DELAY=-1" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf \
+        node "$here/record.mjs" "$variant"
+      ;;
+    spring-h2-http)
+      BLOG_MAIN=n1radar.corpus.spring.SpringBlogApp OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf \
         node "$here/record.mjs" "$variant"
       ;;
     pg-grpc-stable)

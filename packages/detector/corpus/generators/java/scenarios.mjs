@@ -4,11 +4,37 @@
  * positive repeats, in Hibernate 6's own SQL (the recorder counts the repeats in the recorded trace; a label
  * with fewer than 5 is refused); negatives expect nothing.
  */
+/**
+ * What the Spring Data JPA app (spring/BlogController.java) does on the same route, in its own words; scenarios
+ * without an entry are not served by it.
+ */
+export const springWords = {
+  p_many_to_one: "posts by a derived query with Pageable, lazy post.getAuthor() per row (open-in-view)",
+  p_one_to_many: "posts by a derived query with Pageable, lazy post.getComments() per row (open-in-view)",
+  p_nested: "posts, their comments, each comment's author, lazily in the controller (1+N+N²)",
+  p_ids_no_source: "postRepository.findById(id) per id",
+  p_count_per_row: "commentRepository.countByPost(post) per row",
+  p_insert_per_row: "postTagRepository.save(...) per row, a transaction each",
+  p_update_per_row: "viewCount++ and postRepository.save(post) per row, a transaction each",
+  f_many_to_one: "@Query with join fetch p.author and Pageable",
+  f_one_to_many: '@EntityGraph(attributePaths = "comments") on a @Query method',
+  f_one_to_many_batch_size: "lazy comments with @BatchSize(size = 25)",
+  f_nested: "@Query with left join fetch comments and their authors",
+  f_ids_no_source: "postRepository.findAllById(ids)",
+  f_count_per_row: "one grouped count @Query",
+  f_insert_per_row: "postTagRepository.saveAll(...), one JDBC batch",
+  f_update_per_row: "one @Modifying bulk update @Query",
+  n_under_threshold: "posts, few rows",
+  n_pagination: null, // the same words
+  n_lookup_by_id: "postRepository.findById(id) and its author",
+};
+
 const range = (a, b) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 const list = (route, ns, what, method = "GET") =>
-  ns.map((n) => ({ description: `${what}, ${n} rows`, method, path: `${route}?limit=${n}` }));
+  ns.map((n) => ({ what, description: `${what}, ${n} rows`, method, path: `${route}?limit=${n}` }));
 const byIds = (route, sets, what, method = "GET", query = "") =>
   sets.map((s) => ({
+    what,
     description: `${what}, ${s.length} ids`,
     method,
     path: `${route}?ids=${s.join(",")}${query}`,

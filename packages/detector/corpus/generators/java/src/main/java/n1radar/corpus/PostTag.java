@@ -29,7 +29,7 @@ public class PostTag {
 
   protected PostTag() {}
 
-  PostTag(Post post, Tag tag) {
+  public PostTag(Post post, Tag tag) {
     this.post = post;
     this.tag = tag;
   }

@@ -3,10 +3,10 @@ package n1radar.corpus;
 import org.hibernate.SessionFactory;
 
 /** The corpus's seed rows (as the Node generators make them): 120 authors, 10 tags, 150 posts, 2-5 comments each. */
-final class Seed {
+public final class Seed {
   private Seed() {}
 
-  static void run(SessionFactory sf) {
+  public static void run(SessionFactory sf) {
     sf.inTransaction(
         s -> {
           Author[] authors = new Author[120];
