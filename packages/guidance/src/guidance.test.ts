@@ -78,6 +78,38 @@ describe("guidanceFor", () => {
     expect(g.verify).toMatch(/Expect 2 queries for this loop instead of 1 \+ 48/);
   });
 
+  it("keeps a nested finding's numbers consistent: this level's waste never exceeds its time", () => {
+    // A real nested finding: the deepest level took 29 ms in 20 calls, and every level together wasted 36 ms.
+    const chain = [
+      POSTS,
+      "SELECT comments.id AS comments_id, comments.author_id AS comments_author_id FROM comments WHERE ? = comments.post_id",
+      "SELECT authors.id AS authors_id FROM authors WHERE authors.id = ?",
+    ];
+    const nested = {
+      ...base,
+      scopeName: SA,
+      chain,
+      sourceStatement: chain[1] ?? null,
+      statement: chain[2] ?? "",
+    };
+    const g = guidanceFor({ ...nested, repeats: 20, totalMs: 29, wastedMs: 36 });
+    expect(g.why).toContain("20 times, once per comments row: 29 ms in all, 28 ms more than one query");
+    expect(g.why).toContain("Counting every level, the nested loop took 36 ms more than one query per level");
+    for (const [repeats, totalMs, wastedMs] of [
+      [2, 3, 50],
+      [64, 29, 36],
+      [5, 0, 0],
+      [1000, 250.5, 251],
+    ] as const) {
+      const why = guidanceFor({ ...nested, repeats, totalMs, wastedMs }).why;
+      const [, all, more] = /: ([\d.]+) ms in all, ([\d.]+) ms more/.exec(why) ?? [];
+      expect(Number(more), why).toBeLessThanOrEqual(Number(all));
+    }
+    // Not nested: one sentence, no loop total.
+    const flat = guidanceFor({ ...base, scopeName: SA, sourceStatement: POSTS, statement: chain[2] ?? "" });
+    expect(flat.why).not.toContain("Counting every level");
+  });
+
   it("chains loaders along a nested loop (posts -> comments -> authors)", () => {
     const chain = [
       POSTS,

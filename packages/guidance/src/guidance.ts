@@ -11,7 +11,7 @@ import {
   nameRelationship,
   type Relationship,
 } from "./relationship.js";
-import { relationScope, scopePitfall } from "./scope.js";
+import { relationScope, scopePitfall, sourceQuery } from "./scope.js";
 import type { ServiceOrms } from "./service-orm.js";
 import { parseStatement } from "./sql.js";
 import { chooseStrategy, defaultExpectedQueries } from "./strategy.js";
@@ -54,9 +54,12 @@ function why(
       ? "statement"
       : `${repeated.op.toUpperCase()}${rel.childTable ? ` on ${rel.childTable}` : ""}`;
   const perRow = input.sourceStatement && rel.parentTable ? `, once per ${rel.parentTable} row` : "";
-  const wasted = input.wastedMs ?? input.totalMs - input.totalMs / Math.max(1, input.repeats);
+  // totalMs is this level's time; a nested finding's wastedMs sums every level, so it can exceed totalMs and
+  // is stated on its own: this level's waste is derived from this level's time, never more than it.
+  const total = Math.max(0, input.totalMs);
+  const wasted = total - total / Math.max(1, input.repeats);
   const parts = [
-    `This request ran the same ${what} ${input.repeats} times${perRow}: ${ms(input.totalMs)} in all, ${ms(wasted)} more than one query would have taken.`,
+    `This request ran the same ${what} ${input.repeats} times${perRow}: ${ms(total)} in all, ${ms(wasted)} more than one query would have taken.`,
   ];
   if (strategy === "chained") {
     const first = links[0];
@@ -65,6 +68,11 @@ function why(
         `The loop is nested (${[first.n.parentTable, ...links.map((l) => l.n.childTable)].join(" -> ")}).`,
       );
   }
+  const loopWasted = input.wastedMs ?? wasted;
+  if ((input.chain?.length ?? 0) > 0 && loopWasted > wasted)
+    parts.push(
+      `Counting every level, the nested loop took ${ms(loopWasted)} more than one query per level would have.`,
+    );
   const eager = strategy === "eager-many-to-one" || strategy === "eager-one-to-many";
   parts.push(eager && !catalog.implicitLazyLoading ? EXPLICIT : REASONS[strategy]);
   if (input.parallel)
@@ -125,15 +133,19 @@ export function guidanceFor(input: GuidanceInput, serviceOrms?: ServiceOrms): Gu
   const n = nameRelationship(rel, catalog.naming, sourceNames);
   const write: WriteOp | null = repeated.op === "select" || repeated.op === "other" ? null : repeated.op;
   const agg = repeated.aggregate;
+  const links = strategy === "chained" ? nameChain(chain, catalog.naming) : [{ direction: rel.direction, n }];
+  // The query the fix rewrites: a nested loop's outermost source, else the loop's own source.
+  const root = strategy === "chained" ? input.chain?.[0] : input.sourceStatement;
   const ctx: FixContext = {
     strategy,
     direction: rel.direction,
     n,
-    links: strategy === "chained" ? nameChain(chain, catalog.naming) : [{ direction: rel.direction, n }],
+    links,
     aggregate: agg ? { fn: agg.fn, column: agg.column ? cased(agg.column) : null } : null,
     write: write ?? (strategy === "bulk-write" ? "insert" : null),
     repeats: input.repeats,
     hasSource: input.sourceStatement !== null,
+    source: sourceQuery(root, links[0]?.n.parentTable ?? null),
   };
   // A statement we could not read gets the rule without invented table or model names.
   const ormFix = rel.childTable ? catalog.fixes[strategy](ctx) : opaqueFix(ctx);

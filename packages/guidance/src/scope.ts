@@ -4,7 +4,9 @@
  * repeats a query that filters and sorts; an eager load that drops them returns rows, or an order, the loop
  * never had. Guidance names them so the fix keeps them. The SQL is read once, by sql.ts.
  */
-import type { ParsedStatement } from "./sql.js";
+import { cased } from "./naming.js";
+import { type ParsedStatement, parseStatement } from "./sql.js";
+import type { SourceQuery } from "./types.js";
 
 export interface RelationScope {
   /** Columns compared with a parameter, other than the relation's own key. */
@@ -28,4 +30,22 @@ export function scopePitfall(scope: RelationScope): string | null {
   if (scope.orderBy) parts.push(`sorts by ${scope.orderBy}`);
   if (parts.length === 0) return null;
   return `The per-row query also ${parts.join(" and ")}: keep that in the eager load (a filtered include, or a relationship defined with the same condition and order), or the fix returns rows, or an order, the loop never had.`;
+}
+
+const NO_SOURCE: SourceQuery = { order: [], limit: null };
+
+/**
+ * The order and limit of the query an eager-loading fix rewrites (`findAll({ order, limit, include })`), read
+ * only when that query reads `table` (the loop's parent): a fix that drops them lists other rows.
+ */
+export function sourceQuery(statement: string | null | undefined, table: string | null): SourceQuery {
+  if (!statement || !table) return NO_SOURCE;
+  const parsed = parseStatement(statement);
+  if (parsed.op !== "select" || parsed.table?.toLowerCase() !== table.toLowerCase()) return NO_SOURCE;
+  const order: SourceQuery["order"] = [];
+  for (const term of parsed.orderBy?.split(", ") ?? []) {
+    const m = /^([A-Za-z_]\w*)(?:\s+(ASC|DESC))?(?:\s+NULLS\s+(?:FIRST|LAST))?$/i.exec(term.trim());
+    if (m?.[1]) order.push({ column: cased(m[1]), desc: m[2]?.toUpperCase() === "DESC" });
+  }
+  return { order, limit: parsed.limit };
 }

@@ -49,6 +49,8 @@ export interface ParsedStatement {
   conditions: string[];
   /** The ORDER BY terms with qualifiers and quoting removed (`created_at DESC, id`), or null. */
   orderBy: string | null;
+  /** The row limit's value (`LIMIT ?`, `LIMIT 20`, `FETCH FIRST ? ROWS`, `TOP (?)`): digits, or "?"; else null. */
+  limit: string | null;
   /** Column pairs of `ON a.x = b.y` join conditions, aliases resolved. */
   joins: [Filter, Filter][];
   /** Every column-like name in the statement, unquoted (to find foreign keys a source query selects). */
@@ -158,6 +160,20 @@ function orderByOf(sql: string): string | null {
     .join(", ");
 }
 
+const BOUND = String.raw`(\d+|\?|\$\d+|:\w+|@\w+)`;
+/** `LIMIT n`, MySQL's `LIMIT offset, n`, `FETCH FIRST n ROWS`, `SELECT TOP (n)`. */
+const LIMIT = new RegExp(
+  String.raw`\b(?:LIMIT|FETCH\s+(?:FIRST|NEXT)|SELECT\s+TOP)\s*\(?\s*${BOUND}(?:\s*,\s*${BOUND})?`,
+  "gi",
+);
+
+/** The statement's last row limit (an outer query's, after any subquery's); bound parameters read as "?". */
+function limitOf(sql: string): string | null {
+  let value: string | null = null;
+  for (const m of sql.matchAll(LIMIT)) value = m[2] ?? m[1] ?? null;
+  return value === null ? null : /^\d+$/.test(value) ? value : "?";
+}
+
 function aggregateOf(sql: string): ParsedStatement["aggregate"] {
   const fn = /^\s*SELECT\s+(?:DISTINCT\s+)?(COUNT|SUM|AVG|MIN|MAX)\s*\(\s*(?:DISTINCT\s+)?([^)]*)\)/i.exec(
     sql,
@@ -205,12 +221,19 @@ function parseCall(text: string): ParsedStatement {
       : /"(?:maybeEntityOrOptions|entityOrEntities)"/.test(text)
         ? "insert"
         : "select";
+  // find options: "order":{"createdAt":"DESC"}, "take":20 (or ? once normalized)
+  const order = /"order"\s*:\s*\{([^{}]*)\}/.exec(text)?.[1];
+  const terms = [...(order ?? "").matchAll(/"(\w+)"\s*:\s*"(ASC|DESC)"/gi)].map(
+    (m) => `${m[1]} ${m[2]?.toUpperCase()}`,
+  );
+  const take = /"(?:take|limit)"\s*:\s*"?(\d+|\?)/.exec(text)?.[1] ?? null;
   return {
     op,
     table: entity,
     filters: [],
     conditions: [],
-    orderBy: null,
+    orderBy: op === "select" && terms.length > 0 ? terms.join(", ") : null,
+    limit: op === "select" ? take : null,
     aggregate: null,
     joins: [],
     names: [],
@@ -229,6 +252,7 @@ export function parseStatement(sql: string): ParsedStatement {
     filters: op === "insert" ? [] : filtersOf(sql, table, aliases),
     conditions: op === "insert" ? [] : conditionsOf(sql),
     orderBy: op === "select" ? orderByOf(sql) : null,
+    limit: op === "select" ? limitOf(sql) : null,
     aggregate: op === "select" ? aggregateOf(sql) : null,
     joins: op === "select" ? joinsOf(sql, aliases) : [],
     names,

@@ -88,6 +88,16 @@ export interface FixContext {
   repeats: number;
   /** A source query was found, so the fix changes that query rather than adding one. */
   hasSource: boolean;
+  /** The order and row limit of the query the fix changes (the outermost source), which the fix must keep. */
+  source: SourceQuery;
+}
+
+/** What of the loop's source query an eager-loading fix must keep: `ORDER BY created_at DESC LIMIT 20`. */
+export interface SourceQuery {
+  /** Plain column terms of its ORDER BY, in order (expressions are left out). */
+  order: { column: Cased; desc: boolean }[];
+  /** Its row limit: digits when the statement kept them, "?" when it was a bound parameter, else null. */
+  limit: string | null;
 }
 
 export interface Fix {

@@ -1,5 +1,6 @@
 import type { FixContext, Link, OrmCatalogEntry } from "../types.js";
 import { aggregateName, alias, COMMON, JS_LOOP, nestedLoop } from "./helpers.js";
+import { inlineOptions, optionLines, PRISMA_OPTIONS, sourceOptions } from "./source-options.js";
 
 /**
  * Prisma ORM 5 to 7. Prisma has no lazy loading: its N+1 is a query per row written in a loop or a GraphQL
@@ -20,9 +21,12 @@ function nestedInclude(links: readonly Link[]): string {
   );
 }
 
+/** The source query's order (and limit) as findMany options: the fix must keep them. */
+const options = (ctx: FixContext) => sourceOptions(ctx.source, PRISMA_OPTIONS);
+
 function loop(ctx: FixContext, body: string): string {
   const { parent, parents } = ctx.n;
-  return `const ${parents.camel} = await ${client(parent)}.findMany();\nfor (const ${parent.camel} of ${parents.camel}) {\n  ${body}\n}`;
+  return `const ${parents.camel} = await ${client(parent)}.findMany(${inlineOptions(options(ctx))});\nfor (const ${parent.camel} of ${parents.camel}) {\n  ${body}\n}`;
 }
 
 export const prisma: OrmCatalogEntry = {
@@ -81,7 +85,7 @@ export const prisma: OrmCatalogEntry = {
         ctx,
         `const ${ctx.n.child.camel} = await ${client(ctx.n.child)}.findUnique({ where: { id: ${ctx.n.parent.camel}.${ctx.n.fk.camel} } }); // one query per row`,
       ),
-      after: `const ${ctx.n.parents.camel} = await ${client(ctx.n.parent)}.findMany({\n  include: { ${ctx.n.attr.camel}: true },\n});`,
+      after: `const ${ctx.n.parents.camel} = await ${client(ctx.n.parent)}.findMany({\n${optionLines(options(ctx))}  include: { ${ctx.n.attr.camel}: true },\n});`,
       tradeoff: `Prisma resolves include with one more query (id IN (...)): 2 queries; relationLoadStrategy: "join" (relationJoins preview) makes it one.`,
       expectedQueries: 2,
     }),
@@ -91,7 +95,7 @@ export const prisma: OrmCatalogEntry = {
         ctx,
         `const ${ctx.n.children.camel} = await ${client(ctx.n.child)}.findMany({ where: { ${ctx.n.fk.camel}: ${ctx.n.parent.camel}.id } }); // one query per row`,
       ),
-      after: `const ${ctx.n.parents.camel} = await ${client(ctx.n.parent)}.findMany({\n  include: { ${ctx.n.attr.camel}: true },\n});`,
+      after: `const ${ctx.n.parents.camel} = await ${client(ctx.n.parent)}.findMany({\n${optionLines(options(ctx))}  include: { ${ctx.n.attr.camel}: true },\n});`,
       tradeoff: `One more query (${ctx.n.fk.camel} IN (...)) for all ${ctx.n.parents.camel}: 2 queries, no row multiplication.`,
       pitfalls: [COMMON.bigCollections],
     }),
@@ -99,7 +103,7 @@ export const prisma: OrmCatalogEntry = {
       const root = ctx.links[0]?.n.parent ?? ctx.n.parent;
       return {
         summary: `Nest include along the loop: include: ${nestedInclude(ctx.links)}`,
-        before: nestedLoop(`await ${client(root)}.findMany()`, ctx.links, {
+        before: nestedLoop(`await ${client(root)}.findMany(${inlineOptions(options(ctx))})`, ctx.links, {
           ...JS_LOOP,
           get: (_obj, query) => query,
           attr: (l: Link) =>
@@ -107,7 +111,7 @@ export const prisma: OrmCatalogEntry = {
               ? `await ${client(l.n.child)}.findMany({ where: { ${l.n.fk.camel}: ${l.n.parent.camel}.id } })`
               : `await ${client(l.n.child)}.findUnique({ where: { id: ${l.n.parent.camel}.${l.n.fk.camel} } })`,
         }),
-        after: `const ${root.camel}s = await ${client(root)}.findMany({\n  include: ${nestedInclude(ctx.links)},\n});`,
+        after: `const ${root.camel}s = await ${client(root)}.findMany({\n${optionLines(options(ctx))}  include: ${nestedInclude(ctx.links)},\n});`,
         tradeoff: "One query per level, no row multiplication.",
       };
     },
@@ -121,7 +125,7 @@ export const prisma: OrmCatalogEntry = {
             ctx,
             `const n = await ${client(ctx.n.child)}.count({ where: { ${ctx.n.fk.camel}: ${parent.camel}.id } }); // one query per row`,
           ),
-          after: `const ${ctx.n.parents.camel} = await ${client(parent)}.findMany({\n  include: { _count: { select: { ${attr.camel}: true } } },\n});\n// ${parent.camel}._count.${attr.camel}`,
+          after: `const ${ctx.n.parents.camel} = await ${client(parent)}.findMany({\n${optionLines(options(ctx))}  include: { _count: { select: { ${attr.camel}: true } } },\n});\n// ${parent.camel}._count.${attr.camel}`,
           tradeoff:
             "One statement: Prisma joins the parent rows to one count grouped by the foreign key (LEFT JOIN (... GROUP BY ...)).",
         };

@@ -1,14 +1,33 @@
 import type { FixContext, Link, OrmCatalogEntry } from "../types.js";
 import { aggregateColumn, aggregateName, aggregateSql, COMMON, JS_LOOP, nestedLoop } from "./helpers.js";
+import { inlineOptions, optionLines, SEQUELIZE_OPTIONS, sourceOptions } from "./source-options.js";
 
 /**
  * Sequelize 6. Lazy getters (post.getAuthor(), post.getComments()) run a query each; include loads
  * associations in the same query, and separate: true loads a hasMany with one extra IN query instead.
  */
 
+/** The source query's order and limit as findAll options: the fix must keep them. */
+const options = (ctx: FixContext) => sourceOptions(ctx.source, SEQUELIZE_OPTIONS);
+
 function loop(ctx: FixContext, body: string): string {
   const { parent, parents } = ctx.n;
-  return `const ${parents.camel} = await ${parent.pascal}.findAll();\nfor (const ${parent.camel} of ${parents.camel}) {\n  ${body}\n}`;
+  return `const ${parents.camel} = await ${parent.pascal}.findAll(${inlineOptions(options(ctx))});\nfor (const ${parent.camel} of ${parents.camel}) {\n  ${body}\n}`;
+}
+
+/**
+ * The line that keeps an aliased association from throwing: an include that names only the model fails with
+ * SequelizeEagerLoadingError when the association was defined with `as`.
+ */
+function aliasNote(l: Link): string {
+  const assoc = l.direction === "one-to-many" ? "hasMany" : "belongsTo";
+  const as = l.direction === "one-to-many" ? l.n.children.camel : l.n.child.camel;
+  return `  // defined with an alias (${l.n.parent.pascal}.${assoc}(${l.n.child.pascal}, { as: "${as}" }))? then write { model: ${l.n.child.pascal}, as: "${as}" }: without it Sequelize throws SequelizeEagerLoadingError\n`;
+}
+
+/** `Post.findAll({ order, limit, <alias note> include })`: the fixed source query. */
+function findAll(ctx: FixContext, model: string, variable: string, include: string, link: Link): string {
+  return `const ${variable} = await ${model}.findAll({\n${optionLines(options(ctx))}${aliasNote(link)}  include: ${include},\n});`;
 }
 
 /** [{ model: Comment, separate: true, include: [Author] }] */
@@ -60,7 +79,13 @@ export const sequelize: OrmCatalogEntry = {
         ctx,
         `const ${ctx.n.child.camel} = await ${ctx.n.parent.camel}.get${ctx.n.child.pascal}(); // one query per row`,
       ),
-      after: `const ${ctx.n.parents.camel} = await ${ctx.n.parent.pascal}.findAll({\n  include: [${ctx.n.child.pascal}], // or [{ model: ${ctx.n.child.pascal}, as: "${ctx.n.attr.camel}" }] if the association has an alias\n});`,
+      after: findAll(
+        ctx,
+        ctx.n.parent.pascal,
+        ctx.n.parents.camel,
+        `[${ctx.n.child.pascal}]`,
+        ctx.links[0] ?? ctx,
+      ),
       tradeoff: `include is a LEFT OUTER JOIN: one query, ${ctx.n.child.pascal} columns repeated per row.`,
     }),
     "eager-one-to-many": (ctx) => ({
@@ -69,7 +94,13 @@ export const sequelize: OrmCatalogEntry = {
         ctx,
         `const ${ctx.n.children.camel} = await ${ctx.n.parent.camel}.get${ctx.n.children.pascal}(); // one query per row`,
       ),
-      after: `const ${ctx.n.parents.camel} = await ${ctx.n.parent.pascal}.findAll({\n  include: [{ model: ${ctx.n.child.pascal}, separate: true }],\n});`,
+      after: findAll(
+        ctx,
+        ctx.n.parent.pascal,
+        ctx.n.parents.camel,
+        `[{ model: ${ctx.n.child.pascal}, separate: true }]`,
+        ctx.links[0] ?? ctx,
+      ),
       tradeoff: `separate: true loads all ${ctx.n.children.camel} with one ${ctx.n.fkColumn} IN (...) query (2 queries); a plain include would JOIN and repeat each ${ctx.n.parent.camel} per ${ctx.n.child.camel}.`,
       pitfalls: [COMMON.bigCollections],
     }),
@@ -78,12 +109,12 @@ export const sequelize: OrmCatalogEntry = {
       const separate = ctx.links.filter((l) => l.direction === "one-to-many").length;
       return {
         summary: `Nest the includes along the loop on the ${root.pascal}.findAll query`,
-        before: nestedLoop(`await ${root.pascal}.findAll()`, ctx.links, {
+        before: nestedLoop(`await ${root.pascal}.findAll(${inlineOptions(options(ctx))})`, ctx.links, {
           ...JS_LOOP,
           get: (obj, attr) => `await ${obj}.get${attr}()`,
           attr: (l) => (l.direction === "one-to-many" ? l.n.children.pascal : l.n.child.pascal),
         }),
-        after: `const ${root.camel}s = await ${root.pascal}.findAll({\n  include: ${includeTree(ctx.links)},\n});`,
+        after: findAll(ctx, root.pascal, `${root.camel}s`, includeTree(ctx.links), ctx.links[0] ?? ctx),
         tradeoff:
           "Joined levels add columns to one query; separate: true levels add one IN query each and no row multiplication.",
         expectedQueries: 1 + separate,
@@ -96,7 +127,7 @@ export const sequelize: OrmCatalogEntry = {
       return {
         summary: `Compute ${name} in the ${parent.pascal}.findAll query with a grouped include instead of one query per row`,
         before: loop(ctx, `const n = await ${parent.camel}.count${children.pascal}(); // one query per row`),
-        after: `const ${ctx.n.parents.camel} = await ${parent.pascal}.findAll({\n  attributes: { include: [[sequelize.fn("${aggregateSql(ctx)}", sequelize.col("${children.pascal}.${col}")), "${name}"]] },\n  include: [{ model: ${child.pascal}, attributes: [] }],\n  group: ["${parent.pascal}.id"],\n});`,
+        after: `const ${ctx.n.parents.camel} = await ${parent.pascal}.findAll({\n  attributes: { include: [[sequelize.fn("${aggregateSql(ctx)}", sequelize.col("${children.pascal}.${col}")), "${name}"]] },\n${aliasNote(ctx.links[0] ?? ctx)}  include: [{ model: ${child.pascal}, attributes: [] }],\n  group: ["${parent.pascal}.id"],\n});`,
         tradeoff:
           "GROUP BY on the parent's id needs every selected parent column to depend on it (fine on PostgreSQL and MySQL 8 with a primary key).",
       };

@@ -8,6 +8,7 @@ import {
   JS_LOOP,
   nestedLoop,
 } from "./helpers.js";
+import { inlineOptions, optionLines, sourceOptions, TYPEORM_OPTIONS } from "./source-options.js";
 
 /**
  * TypeORM 0.3: relations in find options (or leftJoinAndSelect in a QueryBuilder), relationLoadStrategy
@@ -16,9 +17,12 @@ import {
 
 const repo = (model: { camel: string }) => `${model.camel}Repository`;
 
+/** The source query's order (and limit) as find options: the fix must keep them. */
+const options = (ctx: FixContext) => sourceOptions(ctx.source, TYPEORM_OPTIONS);
+
 function loop(ctx: FixContext, body: string): string {
   const { parent, parents } = ctx.n;
-  return `const ${parents.camel} = await ${repo(parent)}.find();\nfor (const ${parent.camel} of ${parents.camel}) {\n  ${body}\n}`;
+  return `const ${parents.camel} = await ${repo(parent)}.find(${inlineOptions(options(ctx))});\nfor (const ${parent.camel} of ${parents.camel}) {\n  ${body}\n}`;
 }
 
 /** { comments: { author: true } } */
@@ -69,7 +73,7 @@ export const typeorm: OrmCatalogEntry = {
           ctx,
           `const ${ctx.n.child.camel} = await ${repo(ctx.n.child)}.findOneBy({ id: ${ctx.n.parent.camel}.${ctx.n.fk.camel} }); // one query per row`,
         ),
-        after: `const ${ctx.n.parents.camel} = await ${repo(ctx.n.parent)}.find({\n  relations: { ${ctx.n.attr.camel}: true },\n});\n\n// QueryBuilder:\n${repo(ctx.n.parent)}.createQueryBuilder("${p}").leftJoinAndSelect("${p}.${ctx.n.attr.camel}", "${alias(ctx.n.child)}").getMany();`,
+        after: `const ${ctx.n.parents.camel} = await ${repo(ctx.n.parent)}.find({\n${optionLines(options(ctx))}  relations: { ${ctx.n.attr.camel}: true },\n});\n\n// QueryBuilder:\n${repo(ctx.n.parent)}.createQueryBuilder("${p}").leftJoinAndSelect("${p}.${ctx.n.attr.camel}", "${alias(ctx.n.child)}").getMany();`,
         tradeoff: `relations is a LEFT JOIN: one query, ${ctx.n.child.pascal} columns repeated per row.`,
       };
     },
@@ -79,7 +83,7 @@ export const typeorm: OrmCatalogEntry = {
         ctx,
         `const ${ctx.n.children.camel} = await ${repo(ctx.n.child)}.findBy({ ${ctx.n.fk.camel.replace(/Id$/, "")}: { id: ${ctx.n.parent.camel}.id } }); // one query per row`,
       ),
-      after: `const ${ctx.n.parents.camel} = await ${repo(ctx.n.parent)}.find({\n  relations: { ${ctx.n.attr.camel}: true },\n  relationLoadStrategy: "query", // a second IN query, not a row-multiplying JOIN\n});`,
+      after: `const ${ctx.n.parents.camel} = await ${repo(ctx.n.parent)}.find({\n${optionLines(options(ctx))}  relations: { ${ctx.n.attr.camel}: true },\n  relationLoadStrategy: "query", // a second IN query, not a row-multiplying JOIN\n});`,
       tradeoff: `"query" loads all ${ctx.n.children.camel} with one more query (2 queries); the default "join" repeats each ${ctx.n.parent.camel} per ${ctx.n.child.camel} and breaks take/skip paging.`,
       pitfalls: [COMMON.bigCollections],
     }),
@@ -88,12 +92,12 @@ export const typeorm: OrmCatalogEntry = {
       const collections = ctx.links.some((l) => l.direction === "one-to-many");
       return {
         summary: `Load the nested relations in one find: relations: ${relationsTree(ctx.links)}`,
-        before: nestedLoop(`await ${repo(root)}.find()`, ctx.links, {
+        before: nestedLoop(`await ${repo(root)}.find(${inlineOptions(options(ctx))})`, ctx.links, {
           ...JS_LOOP,
           get: (obj, attr) => `await ${obj}.${attr}`,
           attr: (l) => l.n.attr.camel,
         }),
-        after: `const ${root.camel}s = await ${repo(root)}.find({\n  relations: ${relationsTree(ctx.links)},${collections ? `\n  relationLoadStrategy: "query",` : ""}\n});`,
+        after: `const ${root.camel}s = await ${repo(root)}.find({\n${optionLines(options(ctx))}  relations: ${relationsTree(ctx.links)},${collections ? `\n  relationLoadStrategy: "query",` : ""}\n});`,
         tradeoff: collections
           ? 'With "query", one query per relation, no row multiplication.'
           : "One query joining every level.",
