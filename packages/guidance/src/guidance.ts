@@ -13,7 +13,7 @@ import {
 } from "./relationship.js";
 import { relationScope, scopePitfall, sourceQuery } from "./scope.js";
 import type { ServiceOrms } from "./service-orm.js";
-import { parseStatement } from "./sql.js";
+import { type ParsedStatement, parseStatement } from "./sql.js";
 import { chooseStrategy, defaultExpectedQueries } from "./strategy.js";
 import type { FixCatalog, FixContext, GuidanceInput, Link, StrategyId, WriteOp } from "./types.js";
 
@@ -44,11 +44,11 @@ const ms = (value: number) => `${value < 10 ? value.toFixed(1) : Math.round(valu
 function why(
   catalog: FixCatalog,
   input: GuidanceInput,
+  repeated: ParsedStatement,
   strategy: StrategyId,
   rel: Relationship,
   links: readonly Link[],
 ): string {
-  const repeated = parseStatement(input.statement);
   const what =
     repeated.op === "other"
       ? "statement"
@@ -125,11 +125,16 @@ export function guidanceFor(input: GuidanceInput, serviceOrms?: ServiceOrms): Gu
   const own = recognizeOrm(input);
   const match = serviceOrms ? serviceOrms.resolve(input.service, own) : own;
   const catalog: FixCatalog = match.orm ? ORMS[match.orm] : plainSql;
-  const repeated = parseStatement(input.statement);
+  // Each statement is read once: statements can be 64 KB of hostile text, and the same one often plays two
+  // parts (source and chain root).
+  const parsed = new Map<string, ParsedStatement>();
+  const parse = (sql: string) =>
+    parsed.get(sql) ?? (parsed.set(sql, parseStatement(sql)).get(sql) as ParsedStatement);
+  const repeated = parse(input.statement);
   const rel = inferRelationship(input.statement, input.sourceStatement);
   const chain = inferChain(input.chain ?? [], input.statement);
   const strategy = chooseStrategy(input.kind, repeated, rel, chain);
-  const sourceNames = input.sourceStatement ? parseStatement(input.sourceStatement).names : [];
+  const sourceNames = input.sourceStatement ? parse(input.sourceStatement).names : [];
   const n = nameRelationship(rel, catalog.naming, sourceNames);
   const write: WriteOp | null = repeated.op === "select" || repeated.op === "other" ? null : repeated.op;
   const agg = repeated.aggregate;
@@ -145,7 +150,7 @@ export function guidanceFor(input: GuidanceInput, serviceOrms?: ServiceOrms): Gu
     write: write ?? (strategy === "bulk-write" ? "insert" : null),
     repeats: input.repeats,
     hasSource: input.sourceStatement !== null,
-    source: sourceQuery(root, links[0]?.n.parentTable ?? null),
+    source: sourceQuery(root ? parse(root) : null, links[0]?.n.parentTable ?? null),
   };
   // A statement we could not read gets the rule without invented table or model names.
   const ormFix = rel.childTable ? catalog.fixes[strategy](ctx) : opaqueFix(ctx);
@@ -161,7 +166,7 @@ export function guidanceFor(input: GuidanceInput, serviceOrms?: ServiceOrms): Gu
     ormName: catalog.name,
     confidence: match.confidence,
     summary: fix.summary,
-    why: why(catalog, input, strategy, rel, ctx.links),
+    why: why(catalog, input, repeated, strategy, rel, ctx.links),
     before: fix.before || null,
     after: fix.after || null,
     verify: verify(catalog, input, strategy, expected),

@@ -5,7 +5,7 @@
  * never had. Guidance names them so the fix keeps them. The SQL is read once, by sql.ts.
  */
 import { cased } from "./naming.js";
-import { type ParsedStatement, parseStatement } from "./sql.js";
+import type { ParsedStatement } from "./sql.js";
 import type { SourceQuery } from "./types.js";
 
 export interface RelationScope {
@@ -38,9 +38,8 @@ const NO_SOURCE: SourceQuery = { order: [], limit: null };
  * The order and limit of the query an eager-loading fix rewrites (`findAll({ order, limit, include })`), read
  * only when that query reads `table` (the loop's parent): a fix that drops them lists other rows.
  */
-export function sourceQuery(statement: string | null | undefined, table: string | null): SourceQuery {
-  if (!statement || !table) return NO_SOURCE;
-  const parsed = parseStatement(statement);
+export function sourceQuery(parsed: ParsedStatement | null, table: string | null): SourceQuery {
+  if (!parsed || !table) return NO_SOURCE;
   if (parsed.op !== "select" || parsed.table?.toLowerCase() !== table.toLowerCase()) return NO_SOURCE;
   const order: SourceQuery["order"] = [];
   for (const term of parsed.orderBy?.split(", ") ?? []) {
