@@ -15,6 +15,7 @@ import { LiveHub } from "./api/events.js";
 import { findingRoutes } from "./api/findings.js";
 import { overviewRoutes } from "./api/overview.js";
 import { IgnoreRuleCache } from "./ignore-rules.js";
+import { IngestStats } from "./ingest-stats.js";
 
 export interface ApiOptions {
   db: Db;
@@ -24,6 +25,8 @@ export interface ApiOptions {
   live?: LiveHub;
   /** The pipeline's copy of the ignore rules, invalidated when the API changes a rule. */
   ignoreRules?: IgnoreRuleCache;
+  /** What the receivers have accepted, per service; an empty one when the API runs without them. */
+  ingest?: IngestStats;
   /** TRACE_URL_TEMPLATE: link to a trace viewer, `{traceId}` replaced by the id. */
   traceUrlTemplate?: string | null;
   /** OTLP_HTTP_PORT, for the dashboard's "how to send traces" lines. */
@@ -62,6 +65,7 @@ export function createApiApp(options: ApiOptions): Hono {
     db: options.db,
     live: options.live ?? new LiveHub(now),
     ignoreRules: options.ignoreRules ?? new IgnoreRuleCache(options.db, now),
+    ingest: options.ingest ?? new IngestStats(now),
     traceUrlTemplate: options.traceUrlTemplate ?? null,
     otlpHttpPort: options.otlpHttpPort ?? 4318,
     now,

@@ -9,6 +9,7 @@ import { createApiApp } from "./api.js";
 import { IgnoreRuleCache } from "./ignore-rules.js";
 import { createIngestKeyCheck } from "./ingest-keys.js";
 import { IngestQueue } from "./ingest-queue.js";
+import { IngestStats } from "./ingest-stats.js";
 import { Metrics, PROMETHEUS_CONTENT_TYPE } from "./metrics.js";
 import { type CorsOrigins, createOtlpHttpHandler, type RequestListener } from "./otlp-http.js";
 import { Pipeline } from "./pipeline.js";
@@ -87,9 +88,14 @@ export function createApp(deps: AppDeps): App {
     onFlush: (offenders) => live.publish("flush", offenders),
     alertThresholds: () => alerts.thresholds(),
   });
-  const queue = new IngestQueue((spans) => pipeline.accept(spans), {
-    maxSpans: deps.maxQueuedSpans ?? 100_000,
-  });
+  const ingest = new IngestStats(deps.now);
+  const queue = new IngestQueue(
+    (spans) => {
+      ingest.add(spans);
+      pipeline.accept(spans);
+    },
+    { maxSpans: deps.maxQueuedSpans ?? 100_000 },
+  );
   const receiver = new Receiver({
     queue,
     metrics,
@@ -110,6 +116,7 @@ export function createApp(deps: AppDeps): App {
         dashboardDir: deps.dashboardDir,
         live,
         ignoreRules,
+        ingest,
         traceUrlTemplate: deps.traceUrlTemplate,
         otlpHttpPort: deps.otlpHttpPort,
         alerts,

@@ -45,6 +45,28 @@ function request(route: string, queries: string[]): void {
 }
 
 describe("n1radar end to end", () => {
+  it("says what has arrived per service before any N+1 (GET /api/ingest)", async () => {
+    const ingest = async () =>
+      (await (await fetch(`${server.apiUrl}/api/ingest`)).json()) as {
+        since: string;
+        spans: number;
+        dbSpans: number;
+        services: { service: string; spans: number; dbSpans: number; lastSeen: string }[];
+      };
+    const before = await ingest();
+    expect(before.services).toEqual([]);
+    expect(Date.parse(before.since)).toBeLessThanOrEqual(Date.now());
+    request("/health", ["SELECT 1"]);
+    await provider.forceFlush();
+    const after = await eventually(async () => {
+      const body = await ingest();
+      return body.spans >= 2 ? body : undefined;
+    });
+    expect(after).toMatchObject({ spans: 2, dbSpans: 1 });
+    expect(after.services).toEqual([expect.objectContaining({ service: "blog-api", spans: 2, dbSpans: 1 })]);
+    expect(Date.now() - Date.parse(after.services[0]?.lastSeen ?? "")).toBeLessThan(60_000);
+  });
+
   it("reports the N+1 sent by the real OTLP exporter, and not the clean request", async () => {
     request("/posts", [
       "SELECT id, title, author_id FROM posts",

@@ -1,4 +1,5 @@
 /** The human-readable report of `n1radar analyze`: one row per offender, its fix on the line below. */
+import { offenderLabel } from "@n1radar/core";
 import type { Analysis, AnalyzedOffender } from "./analyze.js";
 
 const KIND: Record<AnalyzedOffender["kind"], string> = { n_plus_one: "N+1", repeated_write: "writes" };
@@ -11,7 +12,7 @@ function shorten(text: string, max: number): string {
 const ms = (v: number) => (v < 10 ? `${v.toFixed(1)} ms` : `${Math.round(v).toLocaleString("en-US")} ms`);
 
 function repeatsCell(f: AnalyzedOffender): string {
-  const kind = `${KIND[f.kind]}${f.parallel ? " parallel" : ""}${f.chain.length > 0 ? " nested" : ""}`;
+  const kind = `${KIND[f.kind]}${f.parallel ? " parallel" : ""}`; // nesting is in the query label
   return `${f.repeats}x ${kind}`;
 }
 
@@ -24,7 +25,8 @@ export function formatTable(analysis: Analysis, source: string, width = 120): st
     repeats: repeatsCell(f),
     traces: String(f.traces),
     wasted: ms(f.wastedMs),
-    statement: f.statement,
+    // The SQL cut at a width stops inside the column list; the label says what tells rows apart.
+    query: offenderLabel({ statement: f.statement, chain: f.chain, relationship: f.guidance.relationship }),
     fix: f.guidance.summary,
   }));
   const col = (key: "endpoint" | "repeats" | "traces" | "wasted", title: string, cap: number) =>
@@ -36,13 +38,13 @@ export function formatTable(analysis: Analysis, source: string, width = 120): st
     wasted: col("wasted", "WASTED", 12),
   };
   const fixed = w.endpoint + w.repeats + w.traces + w.wasted + 8;
-  const statementWidth = Math.max(30, width - fixed);
+  const queryWidth = Math.max(30, width - fixed);
   const line = (e: string, r: string, t: string, x: string, s: string) =>
-    `${shorten(e, w.endpoint).padEnd(w.endpoint)}  ${r.padEnd(w.repeats)}  ${t.padStart(w.traces)}  ${x.padStart(w.wasted)}  ${shorten(s, statementWidth)}`.trimEnd();
-  const out = [head, "", line("ENDPOINT", "REPEATS", "TRACES", "WASTED", "STATEMENT")];
+    `${shorten(e, w.endpoint).padEnd(w.endpoint)}  ${r.padEnd(w.repeats)}  ${t.padStart(w.traces)}  ${x.padStart(w.wasted)}  ${shorten(s, queryWidth)}`.trimEnd();
+  const out = [head, "", line("ENDPOINT", "REPEATS", "TRACES", "WASTED", "QUERY")];
   const indent = " ".repeat(w.endpoint + 2);
   for (const r of rows) {
-    out.push(line(r.endpoint, r.repeats, r.traces, r.wasted, r.statement));
+    out.push(line(r.endpoint, r.repeats, r.traces, r.wasted, r.query));
     out.push(`${indent}fix: ${shorten(r.fix, Math.max(30, width - indent.length - 5))}`);
   }
   return `${out.join("\n")}\n`;

@@ -13,6 +13,9 @@ export function overviewRoutes(app: Hono, ctx: ApiContext): void {
 
   app.get("/api/facets", (c) => c.json(facets(ctx.db)));
 
+  // Spans accepted per service since start-up: "is anything arriving?" before any N+1 is found.
+  app.get("/api/ingest", (c) => c.json(ctx.ingest.report()));
+
   app.get("/api/config", (c) =>
     c.json({ traceUrlTemplate: ctx.traceUrlTemplate, otlpHttpPort: ctx.otlpHttpPort }),
   );
