@@ -1,4 +1,6 @@
 // The only place that talks to the server. Same origin, JSON under /api/.
+
+import type { IngestReport } from "./ingest";
 import type {
   ApiErrorBody,
   DashboardConfig,
@@ -98,6 +100,10 @@ export async function ignoreFinding(
 
 export function getOverview(signal?: AbortSignal): Promise<Overview> {
   return getJson<Overview>("/api/overview", signal);
+}
+
+export function getIngest(signal?: AbortSignal): Promise<IngestReport> {
+  return getJson<IngestReport>("/api/ingest", signal);
 }
 
 export function getFacets(signal?: AbortSignal): Promise<Facets> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SampleSpan } from "./types";
-import { axisTicks, layoutWaterfall } from "./waterfall";
+import { axisTicks, layoutWaterfall, rowName } from "./waterfall";
 
 const span = (
   spanId: string,
@@ -54,5 +54,17 @@ describe("axisTicks", () => {
     expect(axisTicks(12)).toEqual([0, 2.5, 5, 7.5, 10]);
     expect(axisTicks(7.3)).toEqual([0, 2, 4, 6]);
     expect(axisTicks(0)).toEqual([0]);
+  });
+});
+
+describe("rowName", () => {
+  it("names a database span by its table and WHERE clause, whatever the instrumentation called it", () => {
+    const statement =
+      'SELECT "id", "name", "email", "createdAt", "updatedAt" FROM "users" AS "User" WHERE "User"."id" = ?;';
+    expect(rowName({ name: "Sequelize SELECT", statement })).toBe("SELECT users WHERE id = ?");
+    expect(rowName({ name: "INSERT", statement: 'INSERT INTO "audit" ("a") VALUES (?)' })).toBe(
+      "INSERT INTO audit",
+    );
+    expect(rowName({ name: "GET /posts", statement: null })).toBe("GET /posts");
   });
 });

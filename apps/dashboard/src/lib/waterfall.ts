@@ -1,5 +1,14 @@
 // Lays out a sample trace's spans as waterfall rows: parents before children, siblings by start time.
+import { statementLabel } from "@n1radar/core";
 import type { SampleSpan } from "./types";
+
+/**
+ * A row's name: a database span by what it reads or writes (`SELECT users WHERE id = ?`), since
+ * instrumentations name them all alike ("Sequelize SELECT", "SELECT", "postgresql"); other spans by name.
+ */
+export function rowName(span: Pick<SampleSpan, "name" | "statement">): string {
+  return span.statement ? statementLabel(span.statement) : span.name;
+}
 
 export interface WaterfallRow {
   span: SampleSpan;

@@ -59,15 +59,30 @@ describe("the dashboard", () => {
     await expect(
       page.getByText("OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318").isVisible(),
     ).resolves.toBe(true);
+    // The empty state says what has arrived: nothing yet, then a clean request's spans (the wiring works).
+    const ingest = page.getByRole("status", { name: "What has arrived" });
+    await ingest.getByRole("heading", { name: "No spans received yet" }).waitFor();
     await screenshot(page, "empty-light");
+    await blog.request("/about", ["SELECT id FROM pages WHERE slug = 'about'"]);
+    await ingest
+      .getByRole("heading", { name: "Receiving spans: the wiring works" })
+      .waitFor({ timeout: 10_000 });
+    const arrived = ingest.getByRole("row").filter({ hasText: "blog-api" });
+    await expect(arrived.getByRole("cell").allTextContents()).resolves.toEqual([
+      "blog-api",
+      "2",
+      "1",
+      expect.stringMatching(/ago|now/),
+    ]);
 
     // No reload: the row arrives over the live-update stream.
     await blog.postsWithAuthors(8);
-    await blog.request("/about", ["SELECT id FROM pages WHERE slug = 'about'"]);
     const row = page.getByRole("row").filter({ hasText: "GET /posts" });
     await row.waitFor({ timeout: 10_000 });
     // The row names the table and WHERE clause (the SQL cut at a width stops in the column list).
-    await expect(row.locator("td.statement code").textContent()).resolves.toBe("SELECT authors WHERE id = ?");
+    await expect(row.locator("td.statement code").textContent()).resolves.toBe(
+      "SELECT authors WHERE id = ? · Post.author",
+    );
     await expect(row.locator("td.statement code").getAttribute("title")).resolves.toBe(STATEMENT);
     await expect(row.getByText("Open", { exact: true }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole("row").filter({ hasText: "GET /about" }).count()).resolves.toBe(0);
@@ -88,6 +103,12 @@ describe("the dashboard", () => {
     if (finding.guidance.after)
       await expect(page.getByRole("button", { name: "Copy after" }).isVisible()).resolves.toBe(true);
     await expect(page.locator(".waterfall li.hot").count()).resolves.toBe(8); // the repeats, highlighted
+    // Rows are named by what they read (the spans are all named "SELECT"), the request span by its name.
+    await expect(page.locator(".waterfall li .name").allTextContents()).resolves.toEqual([
+      "GET /posts",
+      "SELECT posts",
+      ...Array.from({ length: 8 }, () => "SELECT authors WHERE id = ?"),
+    ]);
     await expect(page.getByText("app/views/posts.py:42").isVisible()).resolves.toBe(true);
     const traceLink = page.getByRole("link", { name: /^[0-9a-f]{32}$/ }).first();
     await expect(traceLink.getAttribute("href")).resolves.toMatch(
