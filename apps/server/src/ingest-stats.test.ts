@@ -19,6 +19,7 @@ function span(service: string, statement: string | null = null): SpanRecord {
       : null,
     http: null,
     code: null,
+    unit: null,
     cached: false,
   };
 }
