@@ -98,6 +98,14 @@ describe("the dashboard", () => {
     await expect(
       page.locator("figure", { hasText: "Normalized SQL" }).first().textContent(),
     ).resolves.toContain("authors");
+    // The fix sits beside the title, inside the first screen, with the key change in the ORM's words.
+    const fixLine = page.getByLabel("The fix");
+    await expect(fixLine.getByText(finding.guidance.summary).isVisible()).resolves.toBe(true);
+    await expect(fixLine.locator("code").textContent()).resolves.toContain("joinedload(Post.author)");
+    const h1 = await page.getByRole("heading", { name: "GET /posts", level: 1 }).boundingBox();
+    const fix = await fixLine.boundingBox();
+    expect(h1 && fix && fix.y - (h1.y + h1.height)).toBeLessThan(60);
+    expect(fix && fix.y + fix.height).toBeLessThan(300);
     await expect(page.getByRole("heading", { name: "How to fix it" }).isVisible()).resolves.toBe(true);
     await expect(page.getByText(finding.guidance.summary).first().isVisible()).resolves.toBe(true);
     if (finding.guidance.after)
