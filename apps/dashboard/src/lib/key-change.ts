@@ -13,7 +13,9 @@ export function keyChange(guidance: Pick<Guidance, "after" | "before" | "relatio
     .map((l) => l.trim())
     .filter((l) => !NOISE.test(l) && !before.has(l));
   const attribute = guidance.relationship?.attribute;
-  const named = attribute ? lines.find((l) => new RegExp(`\\b${escapeRegExp(attribute)}\\b`).test(l)) : undefined;
+  const named = attribute
+    ? lines.find((l) => new RegExp(`\\b${escapeRegExp(attribute)}\\b`).test(l))
+    : undefined;
   const line = named ?? lines[0];
   return line ? line.replace(/[,;{(]$/, "").trim() : null;
 }
