@@ -151,6 +151,23 @@ describe("workflow", () => {
     const [first] = (await call("GET", "/api/findings")).body.findings;
     const target = { service: "blog", endpoint: "GET /feed", statement: first.statement };
     expect(rules.covers(target)).toBe(false);
+    // Before: what each scope would cover, and nothing created.
+    const preview = await call("GET", `/api/findings/${first.id}/ignore-preview?scope=statement`);
+    expect(preview.body).toMatchObject({
+      scope: "statement",
+      rule: { service: "blog", endpoint: null, statement: first.statement },
+      covers: 2,
+    });
+    expect(preview.body.offenders.map((o: { endpoint: string }) => o.endpoint).sort()).toEqual([
+      "GET /feed",
+      "GET /posts",
+    ]);
+    expect((await call("GET", `/api/findings/${first.id}/ignore-preview?scope=endpoint`)).body.covers).toBe(
+      2,
+    );
+    expect((await call("GET", `/api/findings/${first.id}/ignore-preview?scope=all`)).status).toBe(400);
+    expect((await call("GET", "/api/findings/nope/ignore-preview?scope=statement")).status).toBe(404);
+    expect((await call("GET", "/api/ignore-rules")).body.rules).toEqual([]);
     const ignored = await call("POST", `/api/findings/${first.id}/ignore`, {
       scope: "statement",
       reason: "ok",
@@ -162,7 +179,7 @@ describe("workflow", () => {
     });
     expect(rules.covers(target)).toBe(true); // the pipeline's copy was refreshed
     const listed = await call("GET", "/api/ignore-rules");
-    expect(listed.body.rules).toHaveLength(1);
+    expect(listed.body.rules).toEqual([expect.objectContaining({ statement: first.statement, covers: 2 })]);
 
     const ruleId = ignored.body.rule.id;
     expect(await call("DELETE", `/api/ignore-rules/${ruleId}`)).toMatchObject({

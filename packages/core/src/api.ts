@@ -24,7 +24,10 @@ export interface OverviewCounts {
   /** Open, acknowledged or regressed: still to fix. */
   unresolved: number;
   regressed: number;
+  /** Time wasted within the requested range (all of it without one), resolved offenders included. */
   wastedMs: number;
+  /** The part of wastedMs still to fix: open, acknowledged and regressed offenders. */
+  unresolvedWastedMs: number;
   /** Traces affected, summed over offenders (a trace with two offenders counts twice). */
   traces: number;
   /** Newest lastSeen (ISO 8601). */

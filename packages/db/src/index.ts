@@ -28,6 +28,13 @@ export {
   resendDelivery,
 } from "./alert-outbox.js";
 export {
+  type CoveredOffender,
+  type IgnorePreview,
+  previewIgnore,
+  type RuleFields,
+  ruleCoverage,
+} from "./ignore-coverage.js";
+export {
   DEFAULT_TREND_HOURS,
   findOffenders,
   HOUR_MS,

@@ -88,6 +88,24 @@ describe("overview", () => {
     expect(overview(store.db, { sinceMs: NOW - 86_400_000 }).totals.offenders).toBe(1);
   });
 
+  it("counts time wasted within the range from hour buckets, and the part still to fix", () => {
+    expect(overview(store.db).totals).toMatchObject({ wastedMs: 3401, unresolvedWastedMs: 1401 }); // "d" resolved
+    const hour = Math.floor(NOW / HOUR_MS) * HOUR_MS;
+    seedOffenders(store.db, [
+      { id: "old", service: "api", endpoint: "GET /x", status: "resolved", wastedMs: 1000, lastSeen: NOW },
+      { id: "new", service: "api", endpoint: "GET /x", statement: "SELECT new", wastedMs: 5, lastSeen: NOW },
+    ]);
+    seedHours(store.db, "old", hour - 30 * 24 * HOUR_MS, [997]); // a month ago: outside the last day
+    seedHours(store.db, "old", hour - 2 * HOUR_MS, [3]);
+    seedHours(store.db, "new", hour, [5]);
+    const day = overview(store.db, { service: "api", sinceMs: NOW - 24 * HOUR_MS });
+    expect(day.totals).toMatchObject({ offenders: 2, wastedMs: 8, unresolvedWastedMs: 5 });
+    expect(overview(store.db, { service: "api" }).totals).toMatchObject({
+      wastedMs: 1005,
+      unresolvedWastedMs: 5,
+    });
+  });
+
   it("lists the values the filters can take", () => {
     expect(facets(store.db)).toEqual({
       services: ["blog", "shop"],

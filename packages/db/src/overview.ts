@@ -1,6 +1,6 @@
 import type { Facets, Overview, OverviewCounts, OverviewService } from "@n1radar/core";
-import { and, count, desc, eq, isNotNull, isNull, max, ne, sql, sum } from "drizzle-orm";
-import { filterWhere, type OffenderFilter } from "./list.js";
+import { and, count, desc, eq, isNotNull, isNull, max, ne, type SQL, sql, sum } from "drizzle-orm";
+import { filterWhere, HOUR_MS, type OffenderFilter } from "./list.js";
 import type { Db } from "./open.js";
 import { roundMs } from "./query.js";
 import { offenders } from "./schema.js";
@@ -10,9 +10,22 @@ export const ENDPOINTS_PER_SERVICE = 50;
 const UNRESOLVED = sql<number>`sum(case when ${offenders.status} in ('open', 'acknowledged', 'regressed') then 1 else 0 end)`;
 const REGRESSED = sql<number>`sum(case when ${offenders.status} = 'regressed' then 1 else 0 end)`;
 
+/**
+ * An offender's time wasted within the filter's range, from its hour buckets (the hour `since` falls in counts
+ * whole); without a range, all of it. An offender seen yesterday and a year ago must not bring the year's
+ * waste into "the last 24 hours".
+ */
+function wastedIn(filter: Omit<OffenderFilter, "status">): SQL<number> {
+  if (filter.sinceMs === undefined && filter.untilMs === undefined) return sql<number>`${offenders.wastedMs}`;
+  const from = Math.floor((filter.sinceMs ?? 0) / HOUR_MS) * HOUR_MS;
+  const to = filter.untilMs ?? Number.MAX_SAFE_INTEGER;
+  return sql<number>`coalesce((select sum(h.wasted_ms) from offender_hours h where h.offender_id = ${offenders.id} and h.hour_start >= ${from} and h.hour_start <= ${to}), 0)`;
+}
+
 /** Services and their endpoints with offender counts: one grouped query, folded here. */
 export function overview(db: Db, filter: Omit<OffenderFilter, "status"> = {}): Overview {
   const scope = filterWhere(filter);
+  const wasted = wastedIn(filter);
   const rows = db
     .select({
       service: offenders.service,
@@ -20,14 +33,18 @@ export function overview(db: Db, filter: Omit<OffenderFilter, "status"> = {}): O
       offenders: count(),
       unresolved: UNRESOLVED,
       regressed: REGRESSED,
-      wastedMs: sum(offenders.wastedMs).mapWith(Number),
+      wastedMs: sql<number>`sum(${wasted})`.mapWith(Number),
+      unresolvedWastedMs:
+        sql<number>`sum(case when ${offenders.status} in ('open', 'acknowledged', 'regressed') then ${wasted} else 0 end)`.mapWith(
+          Number,
+        ),
       traces: sum(offenders.traces).mapWith(Number),
       lastSeen: max(offenders.lastSeen),
     })
     .from(offenders)
     .where(and(scope, ne(offenders.status, "ignored")))
     .groupBy(offenders.service, offenders.endpoint)
-    .orderBy(desc(sum(offenders.wastedMs)))
+    .orderBy(desc(sql`sum(${wasted})`))
     .all();
   const ignored =
     db
@@ -44,6 +61,7 @@ export function overview(db: Db, filter: Omit<OffenderFilter, "status"> = {}): O
       unresolved: Number(row.unresolved),
       regressed: Number(row.regressed),
       wastedMs: roundMs(row.wastedMs),
+      unresolvedWastedMs: roundMs(row.unresolvedWastedMs),
       traces: row.traces,
       lastSeen: new Date(row.lastSeen ?? 0).toISOString(),
     };
@@ -62,8 +80,12 @@ export function overview(db: Db, filter: Omit<OffenderFilter, "status"> = {}): O
   }
   totals.services = services.size;
   totals.wastedMs = roundMs(totals.wastedMs);
+  totals.unresolvedWastedMs = roundMs(totals.unresolvedWastedMs);
   const list = [...services.values()].sort((a, b) => b.wastedMs - a.wastedMs);
-  for (const s of list) s.wastedMs = roundMs(s.wastedMs);
+  for (const s of list) {
+    s.wastedMs = roundMs(s.wastedMs);
+    s.unresolvedWastedMs = roundMs(s.unresolvedWastedMs);
+  }
   return { totals, services: list };
 }
 
@@ -73,6 +95,7 @@ function emptyCounts(): OverviewCounts {
     unresolved: 0,
     regressed: 0,
     wastedMs: 0,
+    unresolvedWastedMs: 0,
     traces: 0,
     lastSeen: new Date(0).toISOString(),
   };
@@ -83,6 +106,7 @@ function add(into: OverviewCounts, counts: OverviewCounts): void {
   into.unresolved += counts.unresolved;
   into.regressed += counts.regressed;
   into.wastedMs += counts.wastedMs;
+  into.unresolvedWastedMs += counts.unresolvedWastedMs;
   into.traces += counts.traces;
   if (counts.lastSeen > into.lastSeen) into.lastSeen = counts.lastSeen;
 }

@@ -3,7 +3,8 @@
  * offender seen again) are marked by recordDeltas, since only new data can cause one.
  */
 import { type IgnoreRule, N1Error } from "@n1radar/core";
-import { and, desc, eq, isNull, ne, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, ne, sql } from "drizzle-orm";
+import { coveredBy, coveringRules, type RuleFields, ruleFieldsFor } from "./ignore-coverage.js";
 import type { Db } from "./open.js";
 import { ignoreRules, offenders } from "./schema.js";
 
@@ -14,7 +15,6 @@ export type IgnoreScope = "statement" | "endpoint";
 type RuleRow = typeof ignoreRules.$inferSelect;
 /** The handle inside db.transaction(); it has the same query builders as Db. */
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
-type RuleFields = Pick<RuleRow, "service" | "endpoint" | "statement">;
 
 function toRule(row: RuleRow): IgnoreRule {
   return { ...row, createdAt: new Date(row.createdAt).toISOString() };
@@ -27,24 +27,6 @@ export function listIgnoreRules(db: Db): IgnoreRule[] {
     .orderBy(desc(ignoreRules.createdAt), desc(ignoreRules.id))
     .all()
     .map(toRule);
-}
-
-/** Offenders a rule covers. */
-function coveredBy(rule: RuleFields): SQL | undefined {
-  return and(
-    rule.service === null ? undefined : eq(offenders.service, rule.service),
-    rule.endpoint === null ? undefined : eq(offenders.endpoint, rule.endpoint),
-    rule.statement === null ? undefined : eq(offenders.statement, rule.statement),
-  );
-}
-
-/** Rules that cover a given offender (the reverse of `coveredBy`). */
-function coveringRules(target: RuleFields & { service: string; endpoint: string; statement: string }) {
-  return and(
-    or(isNull(ignoreRules.service), eq(ignoreRules.service, target.service)),
-    or(isNull(ignoreRules.endpoint), eq(ignoreRules.endpoint, target.endpoint)),
-    or(isNull(ignoreRules.statement), eq(ignoreRules.statement, target.statement)),
-  );
 }
 
 /** Ignored offenders no rule covers any more go back to open, so deleting a rule undoes it. */
@@ -119,10 +101,7 @@ export function ignoreOffender(
       .where(eq(offenders.id, id))
       .get();
     if (!row) return null;
-    const fields: RuleFields =
-      scope === "statement"
-        ? { service: row.service, endpoint: null, statement: row.statement }
-        : { service: row.service, endpoint: row.endpoint, statement: null };
+    const fields: RuleFields = ruleFieldsFor(row, scope);
     const same = and(
       fields.endpoint === null ? isNull(ignoreRules.endpoint) : eq(ignoreRules.endpoint, fields.endpoint),
       fields.statement === null ? isNull(ignoreRules.statement) : eq(ignoreRules.statement, fields.statement),

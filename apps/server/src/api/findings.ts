@@ -1,9 +1,18 @@
 /** Findings: the ranked, filtered list; one finding; and the triage workflow (status, ignore). */
 import { N1Error } from "@n1radar/core";
-import { findOffenders, getOffender, ignoreOffender, setOffenderStatus } from "@n1radar/db";
+import { findOffenders, getOffender, ignoreOffender, previewIgnore, setOffenderStatus } from "@n1radar/db";
 import type { Hono } from "hono";
 import type { ApiContext } from "./context.js";
-import { ignoreBody, jsonBody, listQuery, parseQuery, parseValue, statusBody, timeRange } from "./params.js";
+import {
+  ignoreBody,
+  ignorePreviewQuery,
+  jsonBody,
+  listQuery,
+  parseQuery,
+  parseValue,
+  statusBody,
+  timeRange,
+} from "./params.js";
 
 function found<T>(value: T | null | undefined | false, id: string): T {
   if (value === null || value === undefined || value === false)
@@ -48,6 +57,14 @@ export function findingRoutes(app: Hono, ctx: ApiContext): void {
     if (wasIgnored) ctx.ignoreRules.invalidate();
     ctx.live.publish(wasIgnored ? "rules" : "status");
     return c.json({ finding: found(getOffender(ctx.db, id), id) });
+  });
+
+  // What an ignore would cover, before it is created: a statement rule also takes every other endpoint that
+  // runs the statement along, often the worst offender.
+  app.get("/api/findings/:id/ignore-preview", (c) => {
+    const id = c.req.param("id");
+    const { scope } = parseQuery(ignorePreviewQuery, c.req.query());
+    return c.json(found(previewIgnore(ctx.db, id, scope), id));
   });
 
   app.post("/api/findings/:id/ignore", async (c) => {

@@ -1,6 +1,6 @@
 /** The overview, the list's filter values, ignore rules, dashboard settings and the live-update stream. */
 import { N1Error } from "@n1radar/core";
-import { deleteIgnoreRule, facets, listIgnoreRules, overview } from "@n1radar/db";
+import { deleteIgnoreRule, facets, listIgnoreRules, overview, ruleCoverage } from "@n1radar/db";
 import type { Hono } from "hono";
 import type { ApiContext } from "./context.js";
 import { parseQuery, parseValue, rangeQuery, ruleId, timeRange } from "./params.js";
@@ -20,7 +20,12 @@ export function overviewRoutes(app: Hono, ctx: ApiContext): void {
     c.json({ traceUrlTemplate: ctx.traceUrlTemplate, otlpHttpPort: ctx.otlpHttpPort }),
   );
 
-  app.get("/api/ignore-rules", (c) => c.json({ rules: listIgnoreRules(ctx.db) }));
+  app.get("/api/ignore-rules", (c) => {
+    const covers = ruleCoverage(ctx.db);
+    return c.json({
+      rules: listIgnoreRules(ctx.db).map((rule) => ({ ...rule, covers: covers.get(rule.id) ?? 0 })),
+    });
+  });
 
   app.delete("/api/ignore-rules/:id", (c) => {
     const id = parseValue(ruleId, c.req.param("id"));

@@ -51,6 +51,8 @@ export const ignoreBody = z.object({
   reason: z.string().trim().max(500).optional(),
 });
 
+export const ignorePreviewQuery = ignoreBody.pick({ scope: true });
+
 export const ruleId = z.coerce.number().int().positive();
 
 function fail(error: z.ZodError): never {
