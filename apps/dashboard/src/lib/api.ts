@@ -1,5 +1,7 @@
 // The only place that talks to the server. Same origin, JSON under /api/.
 
+import type { IgnorePreview } from "./ignore-preview";
+import type { ListedRule } from "./ignore-rules";
 import type { IngestReport } from "./ingest";
 import type {
   ApiErrorBody,
@@ -98,8 +100,21 @@ export async function ignoreFinding(
   });
 }
 
-export function getOverview(signal?: AbortSignal): Promise<Overview> {
-  return getJson<Overview>("/api/overview", signal);
+/** `query`: the range, from overview-range.rangeQuery (`since=7d`, or empty for all time). */
+export function getOverview(query: string, signal?: AbortSignal): Promise<Overview> {
+  return getJson<Overview>(`/api/overview${query ? `?${query}` : ""}`, signal);
+}
+
+/** What ignoring `id` with `scope` would cover; creates nothing. */
+export function previewIgnore(
+  id: string,
+  scope: "statement" | "endpoint",
+  signal?: AbortSignal,
+): Promise<IgnorePreview> {
+  return getJson<IgnorePreview>(
+    `/api/findings/${encodeURIComponent(id)}/ignore-preview?scope=${scope}`,
+    signal,
+  );
 }
 
 export function getIngest(signal?: AbortSignal): Promise<IngestReport> {
@@ -121,8 +136,8 @@ export function getConfig(): Promise<DashboardConfig> {
   return config;
 }
 
-export async function listIgnoreRules(signal?: AbortSignal): Promise<IgnoreRule[]> {
-  return (await getJson<{ rules: IgnoreRule[] }>("/api/ignore-rules", signal)).rules;
+export async function listIgnoreRules(signal?: AbortSignal): Promise<ListedRule[]> {
+  return (await getJson<{ rules: ListedRule[] }>("/api/ignore-rules", signal)).rules;
 }
 
 export function deleteIgnoreRule(id: number): Promise<{ deleted: true; reopened: number }> {

@@ -4,6 +4,7 @@ export type Route =
   | { name: "findings" }
   | { name: "overview" }
   | { name: "alerts" }
+  | { name: "ignore_rules" }
   | { name: "finding"; id: string }
   | { name: "not_found" };
 
@@ -12,6 +13,7 @@ export function matchRoute(pathname: string): Route {
   if (path === "/") return { name: "findings" };
   if (path === "/overview") return { name: "overview" };
   if (path === "/alerts") return { name: "alerts" };
+  if (path === "/ignore-rules") return { name: "ignore_rules" };
   const id = /^\/findings\/([^/]+)$/.exec(path)?.[1];
   if (id !== undefined) {
     try {

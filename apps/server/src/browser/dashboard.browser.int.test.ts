@@ -174,12 +174,27 @@ describe("the dashboard", () => {
     await page.waitForURL(/\/findings\//);
     await page.getByRole("heading", { name: "GET /feed", level: 1 }).waitFor();
 
-    // Ignore the whole endpoint through the dialog, then undo it.
+    // The same count query on another endpoint: a rule for "this query, on any endpoint" would take it along.
+    await blog.request("/popular", [
+      "SELECT id FROM posts",
+      ...Array.from({ length: 6 }, (_, i) => `SELECT count(*) FROM likes WHERE post_id = ${i}`),
+    ]);
     await page.getByRole("button", { name: "Ignore…" }).click();
     const dialog = page.getByRole("dialog", { name: "Ignore this N+1" });
+    // The dialog says what each rule would cover before anything is created.
+    const byQuery = dialog.locator("label").filter({ hasText: "This query" });
+    await byQuery.getByText("Covers 2 offenders, not only this one:").waitFor({ timeout: 10_000 });
+    const covered = await byQuery.getByRole("listitem").allTextContents();
+    expect(covered.map((line) => line.split(" · ")[0]).sort()).toEqual([
+      "GET /feed (this one)",
+      "GET /popular",
+    ]);
+    const byEndpoint = dialog.locator("label").filter({ hasText: "Every repeated query" });
+    await expect(byEndpoint.getByText("Covers 1 offender:").isVisible()).resolves.toBe(true);
+    await expect(dialog.getByRole("button", { name: "Ignore 2 offenders" }).isVisible()).resolves.toBe(true);
     await dialog.getByRole("radio", { name: /Every repeated query/ }).check();
     await dialog.getByRole("textbox").fill("counts are cached in production");
-    await dialog.getByRole("button", { name: "Ignore", exact: true }).click();
+    await dialog.getByRole("button", { name: "Ignore 1 offender" }).click();
     await page.getByText("An ignore rule drops new occurrences").waitFor();
     const rules = (await (await fetch(`${server.apiUrl}/api/ignore-rules`)).json()) as { rules: unknown[] };
     expect(rules.rules).toEqual([
@@ -187,11 +202,38 @@ describe("the dashboard", () => {
         endpoint: "GET /feed",
         statement: null,
         reason: "counts are cached in production",
+        covers: 1,
       }),
     ]);
-    await page.getByRole("button", { name: "Stop ignoring" }).click();
+    // The rules page, from the header: what the rule matches, why, what it covers; deleting it reopens.
+    await page.getByRole("link", { name: "Ignore rules", exact: true }).click();
+    const rule = page
+      .getByRole("listitem")
+      .filter({ hasText: "Every repeated query of GET /feed of blog-api" });
+    await rule.waitFor();
+    await expect(rule.getByText("“counts are cached in production”").isVisible()).resolves.toBe(true);
+    await expect(rule.getByText("covers 1 offender").isVisible()).resolves.toBe(true);
+    await rule.getByRole("button", { name: "Delete rule" }).click();
+    await page.getByText("Rule deleted; 1 offender reopened.").waitFor();
+    await page.getByRole("heading", { name: "No ignore rules" }).waitFor();
+    await page.goBack();
+    await page.getByRole("heading", { name: "GET /feed", level: 1 }).waitFor();
     await page.getByText("Nobody has triaged this yet.").waitFor();
   }, 45_000);
+
+  it("gives the overview a time range, leading with the time wasted still to fix", async () => {
+    await blog.postsWithAuthors(8);
+    const { page } = await open();
+    await page.goto(`${server.apiUrl}/overview?range=24h`);
+    const totals = page.locator("dl.totals");
+    await totals.getByText("Time wasted, still to fix").waitFor({ timeout: 10_000 });
+    await expect(totals.locator("dd.sub").textContent()).resolves.toMatch(
+      /in the last 24 hours, resolved included/,
+    );
+    await page.getByLabel("Time range").selectOption("all");
+    await page.waitForURL(/range=all/);
+    await expect(totals.locator("dd.sub").textContent()).resolves.toMatch(/ in all, resolved included/);
+  }, 30_000);
 
   it("renders hostile span text as text: no markup, no script, no dialog", async () => {
     const hostile = "<img src=x onerror=alert(1)>";
