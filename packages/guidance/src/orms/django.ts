@@ -1,5 +1,6 @@
 import type { Direction, FixContext, Link, Names, OrmCatalogEntry } from "../types.js";
 import { aggregateColumn, aggregateName, COMMON, chainLabel, nestedLoop, PYTHON_LOOP } from "./helpers.js";
+import { djangoTail } from "./source-options.js";
 
 /**
  * Django 4/5 ORM. Tables are "<app_label>_<model>" (blog_post -> Post), a reverse foreign key is
@@ -13,8 +14,11 @@ const relation = (n: Names, direction: Direction) =>
 const linkName = (l: Link) => relation(l.n, l.direction);
 const manager = (ctx: FixContext) => `${ctx.n.parent.pascal}.objects`;
 
+/** The source query's ORDER BY and LIMIT, which the fixed queryset must keep. */
+const tail = (ctx: FixContext) => djangoTail(ctx.source);
+
 function loop(ctx: FixContext, body: string): string {
-  return `for ${ctx.n.parent.snake} in ${manager(ctx)}.all():\n    ${body}`;
+  return `for ${ctx.n.parent.snake} in ${manager(ctx)}.all()${tail(ctx)}:\n    ${body}`;
 }
 
 export const django: OrmCatalogEntry = {
@@ -62,7 +66,7 @@ export const django: OrmCatalogEntry = {
     "eager-many-to-one": (ctx) => ({
       summary: `Use select_related("${ctx.n.attr.snake}") on the ${ctx.n.parent.pascal} queryset`,
       before: loop(ctx, `${ctx.n.parent.snake}.${ctx.n.attr.snake}  # one query per row`),
-      after: `for ${ctx.n.parent.snake} in ${manager(ctx)}.select_related("${ctx.n.attr.snake}"):\n    ${ctx.n.parent.snake}.${ctx.n.attr.snake}  # already loaded by the JOIN`,
+      after: `for ${ctx.n.parent.snake} in ${manager(ctx)}.select_related("${ctx.n.attr.snake}")${tail(ctx)}:\n    ${ctx.n.parent.snake}.${ctx.n.attr.snake}  # already loaded by the JOIN`,
       tradeoff: `select_related adds a JOIN to the ${ctx.n.parentTable} query (one query); use prefetch_related("${ctx.n.attr.snake}") instead when many rows share few ${ctx.n.children.snake}.`,
     }),
     "eager-one-to-many": (ctx) => {
@@ -70,7 +74,7 @@ export const django: OrmCatalogEntry = {
       return {
         summary: `Use prefetch_related("${name}") on the ${ctx.n.parent.pascal} queryset`,
         before: loop(ctx, `${ctx.n.parent.snake}.${name}.all()  # one query per row`),
-        after: `# "${name}" is the default reverse name; use the ForeignKey's related_name if it sets one\nfor ${ctx.n.parent.snake} in ${manager(ctx)}.prefetch_related("${name}"):\n    ${ctx.n.parent.snake}.${name}.all()  # served from the prefetch cache`,
+        after: `# "${name}" is the default reverse name; use the ForeignKey's related_name if it sets one\nfor ${ctx.n.parent.snake} in ${manager(ctx)}.prefetch_related("${name}")${tail(ctx)}:\n    ${ctx.n.parent.snake}.${name}.all()  # served from the prefetch cache`,
         tradeoff: `prefetch_related runs one more query (${ctx.n.fkColumn} IN (...)) and joins in Python: 2 queries, no row multiplication.`,
         pitfalls: [COMMON.bigCollections],
       };

@@ -117,3 +117,53 @@ describe("Prisma and TypeORM fixes (recorded in packages/detector/corpus/prisma 
     expect(g.after).toContain('find({\n  order: { id: "ASC" },\n  take: 6,\n  relations: { author: true },');
   });
 });
+
+describe("SQLAlchemy and Django fixes keep the source's order and limit", () => {
+  it("SQLAlchemy: .order_by(...).limit(...) on the select it rewrites", () => {
+    const g = guidanceFor({
+      scopeName: "opentelemetry.instrumentation.sqlalchemy",
+      sdkLanguage: "python",
+      repeats: 10,
+      totalMs: 5,
+      sourceStatement:
+        "SELECT posts.id AS posts_id, posts.author_id AS posts_author_id FROM posts ORDER BY posts.created_at DESC LIMIT ?",
+      statement: "SELECT authors.id AS authors_id FROM authors WHERE authors.id = ?",
+    });
+    expect(g.after).toContain(
+      "select(Post).options(joinedload(Post.author)).order_by(Post.created_at.desc()).limit(limit)",
+    );
+    expect(g.before).toContain("select(Post).order_by(Post.created_at.desc()).limit(limit)");
+  });
+
+  it("Django: .order_by(...)[:n] on the queryset, never the LIMIT 21 of .get()", () => {
+    const input = {
+      scopeName: "opentelemetry.instrumentation.django",
+      sdkLanguage: "python",
+      repeats: 10,
+      totalMs: 5,
+      statement: 'SELECT "blog_comment"."id" FROM "blog_comment" WHERE "blog_comment"."post_id" = ?',
+    };
+    const paged = guidanceFor({
+      ...input,
+      sourceStatement:
+        'SELECT "blog_post"."id" FROM "blog_post" ORDER BY "blog_post"."created_at" DESC LIMIT 20',
+    });
+    expect(paged.after).toContain('.prefetch_related("comment_set").order_by("-created_at")[:20]:');
+    const plain = guidanceFor({ ...input, sourceStatement: 'SELECT "blog_post"."id" FROM "blog_post"' });
+    expect(plain.after).toContain('.prefetch_related("comment_set"):');
+    expect(djangoLimit21()).not.toContain("[:21]");
+  });
+});
+
+function djangoLimit21(): string {
+  return (
+    guidanceFor({
+      scopeName: "opentelemetry.instrumentation.django",
+      sdkLanguage: "python",
+      repeats: 10,
+      totalMs: 5,
+      sourceStatement: 'SELECT "blog_post"."id" FROM "blog_post" WHERE "blog_post"."slug" = ? LIMIT 21',
+      statement: 'SELECT "blog_comment"."id" FROM "blog_comment" WHERE "blog_comment"."post_id" = ?',
+    }).after ?? ""
+  );
+}

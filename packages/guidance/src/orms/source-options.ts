@@ -58,3 +58,23 @@ export const TYPEORM_OPTIONS: OptionStyle = {
     `order: { ${terms.map((t) => `${t.column.camel}: "${t.desc ? "DESC" : "ASC"}"`).join(", ")} }`,
   limitKey: "take",
 };
+
+/** `.order_by(Post.created_at.desc()).limit(20)` after SQLAlchemy's `select(Post)...`; "" when the source had neither. */
+export function sqlalchemyTail(source: SourceQuery, model: string): string {
+  const terms = source.order.map((t) => `${model}.${t.column.snake}${t.desc ? ".desc()" : ""}`);
+  const order = terms.length > 0 ? `.order_by(${terms.join(", ")})` : "";
+  const limit = source.limit ? `.limit(${source.limit === "?" ? "limit" : source.limit})` : "";
+  return order + limit;
+}
+
+/**
+ * `.order_by("-created_at")[:20]` after a Django queryset. The limit is left out when it is the 21 of `.get()`
+ * (Django's LIMIT 21 guards a single-object lookup, not a page).
+ */
+export function djangoTail(source: SourceQuery): string {
+  const terms = source.order.map((t) => `"${t.desc ? "-" : ""}${t.column.snake}"`);
+  const order = terms.length > 0 ? `.order_by(${terms.join(", ")})` : "";
+  const limit =
+    source.limit && source.limit !== "21" ? `[:${source.limit === "?" ? "limit" : source.limit}]` : "";
+  return order + limit;
+}

@@ -8,6 +8,7 @@ import {
   nestedLoop,
   PYTHON_LOOP,
 } from "./helpers.js";
+import { sqlalchemyTail } from "./source-options.js";
 
 /** SQLAlchemy 2.0 (select() style). Loaders per the source article: selectinload by default, joinedload for
  * many-to-one, chained loaders for nested relationships, strategies per query rather than on the model. */
@@ -19,9 +20,12 @@ function chained(ctx: FixContext): string {
   return ctx.links.map((l, i) => `${i === 0 ? "" : "."}${loader(l)}(${attr(l)})`).join("");
 }
 
+/** The source query's ORDER BY and LIMIT, which the fixed select must keep. */
+const tail = (ctx: FixContext, model: string) => sqlalchemyTail(ctx.source, model);
+
 function loop(ctx: FixContext, body: string): string {
   const { parent, parents } = ctx.n;
-  return `${parents.snake} = session.scalars(select(${parent.pascal})).all()\nfor ${parent.snake} in ${parents.snake}:\n    ${body}`;
+  return `${parents.snake} = session.scalars(select(${parent.pascal})${tail(ctx, parent.pascal)}).all()\nfor ${parent.snake} in ${parents.snake}:\n    ${body}`;
 }
 
 export const sqlalchemy: OrmCatalogEntry = {
@@ -64,13 +68,13 @@ export const sqlalchemy: OrmCatalogEntry = {
     "eager-many-to-one": (ctx) => ({
       summary: `Eager-load ${ctx.n.parent.pascal}.${ctx.n.attr.snake} with joinedload() on the query that loads ${ctx.n.parents.snake}`,
       before: loop(ctx, `${ctx.n.parent.snake}.${ctx.n.attr.snake}  # lazy load: one SELECT per row`),
-      after: `from sqlalchemy.orm import joinedload\n\n${ctx.n.parents.snake} = session.scalars(\n    select(${ctx.n.parent.pascal}).options(joinedload(${ctx.n.parent.pascal}.${ctx.n.attr.snake}))\n).all()`,
+      after: `from sqlalchemy.orm import joinedload\n\n${ctx.n.parents.snake} = session.scalars(\n    select(${ctx.n.parent.pascal}).options(joinedload(${ctx.n.parent.pascal}.${ctx.n.attr.snake}))${tail(ctx, ctx.n.parent.pascal)}\n).all()`,
       tradeoff: `joinedload adds a LEFT OUTER JOIN to the ${ctx.n.parentTable} query (one query, ${ctx.n.child.snake} columns repeated per row); use selectinload(${ctx.n.parent.pascal}.${ctx.n.attr.snake}) instead when few ${ctx.n.children.snake} are shared by many rows or their rows are wide.`,
     }),
     "eager-one-to-many": (ctx) => ({
       summary: `Eager-load ${ctx.n.parent.pascal}.${ctx.n.attr.snake} with selectinload() on the query that loads ${ctx.n.parents.snake}`,
       before: loop(ctx, `${ctx.n.parent.snake}.${ctx.n.attr.snake}  # lazy load: one SELECT per row`),
-      after: `from sqlalchemy.orm import selectinload\n\n${ctx.n.parents.snake} = session.scalars(\n    select(${ctx.n.parent.pascal}).options(selectinload(${ctx.n.parent.pascal}.${ctx.n.attr.snake}))\n).all()`,
+      after: `from sqlalchemy.orm import selectinload\n\n${ctx.n.parents.snake} = session.scalars(\n    select(${ctx.n.parent.pascal}).options(selectinload(${ctx.n.parent.pascal}.${ctx.n.attr.snake}))${tail(ctx, ctx.n.parent.pascal)}\n).all()`,
       tradeoff: `selectinload runs one more SELECT ... WHERE ${ctx.n.fkColumn} IN (...) for all ${ctx.n.parents.snake} (2 queries, no row multiplication); joinedload on a collection would repeat each ${ctx.n.parent.snake} per ${ctx.n.child.snake}, and subqueryload is only worth it when profiling says so.`,
       pitfalls: [COMMON.bigCollections],
     }),
@@ -79,11 +83,11 @@ export const sqlalchemy: OrmCatalogEntry = {
       const loaders = [...new Set(ctx.links.map(loader))].sort().join(", ");
       return {
         summary: `Chain the loaders along ${chainLabel(ctx.links, (l) => l.n.attr.snake)} on the query that loads ${root.pascal}`,
-        before: nestedLoop(`session.scalars(select(${root.pascal}))`, ctx.links, {
+        before: nestedLoop(`session.scalars(select(${root.pascal})${tail(ctx, root.pascal)})`, ctx.links, {
           ...PYTHON_LOOP,
           attr: (l) => l.n.attr.snake,
         }),
-        after: `from sqlalchemy.orm import ${loaders}\n\nstmt = select(${root.pascal}).options(\n    ${chained(ctx)}\n)\n${ctx.links[0]?.n.parents.snake ?? "rows"} = session.scalars(stmt).all()`,
+        after: `from sqlalchemy.orm import ${loaders}\n\nstmt = select(${root.pascal}).options(\n    ${chained(ctx)}\n)${tail(ctx, root.pascal)}\n${ctx.links[0]?.n.parents.snake ?? "rows"} = session.scalars(stmt).all()`,
         tradeoff:
           "One query per collection level (many-to-one levels join into the level above); use selectinload for a many-to-one level too when its rows repeat a lot.",
         expectedQueries: 1 + collectionLevels(ctx.links),
