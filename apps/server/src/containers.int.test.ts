@@ -163,7 +163,9 @@ describe("Dockerfile", () => {
 
 describe("docker-compose.yml", () => {
   type Service = {
-    build: { context: string; target: string };
+    build?: { context: string; target: string };
+    image?: string;
+    profiles?: string[];
     ports: string[];
     environment: Record<string, string | number>;
     volumes?: string[];
@@ -173,34 +175,53 @@ describe("docker-compose.yml", () => {
     services: Record<string, Service>;
     volumes: Record<string, unknown>;
   };
-  const { n1radar, demo } = compose.services;
+  const services = Object.entries(compose.services);
+  const n1radars = services.filter(([, s]) => s.build?.target === "n1radar");
+  const { n1radar, demo, collector } = compose.services;
+  const envOfService = (s: Service) =>
+    Object.fromEntries(Object.entries(s.environment).map(([k, v]) => [k, String(v)]));
+  const insidePorts = (s: Service) => s.ports.map((p) => Number(p.split(":")[1]));
 
-  it("builds both services from stages of the Dockerfile", () => {
-    for (const service of [n1radar!, demo!]) {
-      expect(existsSync(join(repo, service.build.context, "Dockerfile"))).toBe(true);
-      expect([...stages.keys()]).toContain(service.build.target);
+  it("builds each built service from a stage of the Dockerfile", () => {
+    expect(n1radars.map(([name]) => name)).toEqual(["n1radar", "n1radar-1", "n1radar-2"]);
+    for (const [name, service] of services.filter(([, s]) => s.build)) {
+      expect(existsSync(join(repo, service.build!.context, "Dockerfile")), name).toBe(true);
+      expect([...stages.keys()], name).toContain(service.build!.target);
     }
   });
 
-  it("sets only known n1radar settings, with accepted values, and publishes the ports they name", () => {
-    const env = Object.fromEntries(Object.entries(n1radar!.environment).map(([k, v]) => [k, String(v)]));
-    for (const name of Object.keys(env)) {
-      expect(configKeys, name).toContain(name);
-      expect(serverSettings, name).toContain(name);
-    }
-    const config = parseConfig(env);
-    const published = n1radar!.ports.map((p) => p.split(":").map(Number));
-    expect(published.map(([, inside]) => inside).sort()).toEqual(
-      [config.PORT, config.OTLP_HTTP_PORT, config.OTLP_GRPC_PORT].sort(),
-    );
+  it("sets only known n1radar settings, with accepted values, and publishes only the ports they name", () => {
     const exposed = args(of("n1radar", "EXPOSE")[0]!).map(Number);
-    for (const [, inside] of published) expect(exposed).toContain(inside);
+    for (const [name, service] of n1radars) {
+      const env = envOfService(service);
+      for (const variable of Object.keys(env)) {
+        expect(configKeys, `${name} ${variable}`).toContain(variable);
+        expect(serverSettings, `${name} ${variable}`).toContain(variable);
+      }
+      const config = parseConfig(env);
+      const ports = [config.PORT, config.OTLP_HTTP_PORT, config.OTLP_GRPC_PORT];
+      for (const inside of insidePorts(service)) {
+        expect(ports, name).toContain(inside);
+        expect(exposed, name).toContain(inside);
+      }
+    }
+    expect(insidePorts(n1radar!).sort()).toEqual(
+      (() => {
+        const c = parseConfig(envOfService(n1radar!));
+        return [c.PORT, c.OTLP_HTTP_PORT, c.OTLP_GRPC_PORT].sort();
+      })(),
+    );
   });
 
-  it("keeps the SQLite file in a named volume", () => {
-    const [volume, mount] = (n1radar!.volumes?.[0] ?? "").split(":");
-    expect(Object.keys(compose.volumes)).toContain(volume);
-    expect(String(n1radar!.environment.DATABASE_URL).startsWith(`${mount}/`)).toBe(true);
+  it("keeps each n1radar's SQLite file in a named volume of its own", () => {
+    const used = new Set<string>();
+    for (const [name, service] of n1radars) {
+      const [volume, mount] = (service.volumes?.[0] ?? "").split(":");
+      expect(Object.keys(compose.volumes), name).toContain(volume);
+      expect(used.has(volume!), name).toBe(false);
+      used.add(volume!);
+      expect(String(service.environment.DATABASE_URL).startsWith(`${mount}/`), name).toBe(true);
+    }
   });
 
   it("has the demo send to the n1radar service once it is healthy, with settings the demo documents", () => {
@@ -210,5 +231,28 @@ describe("docker-compose.yml", () => {
     expect(demo!.environment.OTLP_HTTP_PORT).toBe(n1radar!.environment.OTLP_HTTP_PORT);
     for (const name of Object.keys(demo!.environment)) expect(demoSettings, name).toContain(name);
     expect(demo!.ports).toEqual([`${demo!.environment.DEMO_PORT}:${demo!.environment.DEMO_PORT}`]);
+  });
+
+  it("runs the scale-out profile's Collector on the repo's tested config, routing to both replicas' gRPC ports", () => {
+    const [hostPath, , mode] = (collector!.volumes?.[0] ?? "").split(":");
+    expect(mode).toBe("ro");
+    const config = read(hostPath!);
+    const referenced = new Set([...config.matchAll(/\$\{env:(\w+)\}/g)].map((m) => m[1]));
+    expect(new Set(Object.keys(collector!.environment))).toEqual(referenced);
+    const replicas = Object.entries(collector!.environment).filter(([k]) => k.startsWith("N1RADAR_REPLICA_"));
+    expect(replicas.length).toBe(2);
+    for (const [, address] of replicas) {
+      const [host, port] = String(address).split(":");
+      const replica = compose.services[host!];
+      expect(replica?.build?.target, host).toBe("n1radar");
+      expect(replica?.profiles).toEqual(["scale-out"]);
+      expect(Number(port)).toBe(parseConfig(envOfService(replica!)).OTLP_GRPC_PORT);
+      expect(collector!.depends_on?.[host!]?.condition).toBe("service_healthy");
+    }
+    const listen = ["OTLP_HTTP_LISTEN", "OTLP_GRPC_LISTEN"].map((k) =>
+      Number(String(collector!.environment[k]).split(":")[1]),
+    );
+    expect(insidePorts(collector!).sort()).toEqual(listen.sort());
+    expect(collector!.profiles).toEqual(["scale-out"]);
   });
 });
