@@ -1,5 +1,6 @@
 import type { FixContext, Link, OrmCatalogEntry } from "../types.js";
 import { aggregateColumn, aggregateName, aggregateSql, COMMON, nestedLoop } from "./helpers.js";
+import { activeRecordTail } from "./source-options.js";
 
 /** ActiveRecord (Rails 7): includes/preload/eager_load per relation, associations in snake_case symbols. */
 
@@ -33,8 +34,11 @@ const RUBY_AGGREGATE = {
   max: "maximum",
 };
 
+/** The source query's ORDER BY and LIMIT, which the fixed relation must keep. */
+const tail = (ctx: FixContext) => activeRecordTail(ctx.source);
+
 function loop(ctx: FixContext, body: string): string {
-  return `${ctx.n.parent.pascal}.all.each do |${ctx.n.parent.snake}|\n  ${body}\nend`;
+  return `${ctx.n.parent.pascal}.all${tail(ctx)}.each do |${ctx.n.parent.snake}|\n  ${body}\nend`;
 }
 
 export const activerecord: OrmCatalogEntry = {
@@ -80,14 +84,14 @@ export const activerecord: OrmCatalogEntry = {
     "eager-many-to-one": (ctx) => ({
       summary: `Use includes(:${ctx.n.attr.snake}) on the ${ctx.n.parent.pascal} relation`,
       before: loop(ctx, `${ctx.n.parent.snake}.${ctx.n.attr.snake}  # one SELECT per row`),
-      after: `${ctx.n.parent.pascal}.includes(:${ctx.n.attr.snake}).each do |${ctx.n.parent.snake}|\n  ${ctx.n.parent.snake}.${ctx.n.attr.snake}\nend`,
+      after: `${ctx.n.parent.pascal}.includes(:${ctx.n.attr.snake})${tail(ctx)}.each do |${ctx.n.parent.snake}|\n  ${ctx.n.parent.snake}.${ctx.n.attr.snake}\nend`,
       tradeoff: `includes preloads with one extra SELECT ... WHERE id IN (...) (2 queries); eager_load(:${ctx.n.attr.snake}) makes it one LEFT OUTER JOIN when you also filter or sort on ${ctx.n.childTable}.`,
       expectedQueries: 2,
     }),
     "eager-one-to-many": (ctx) => ({
       summary: `Use includes(:${ctx.n.attr.snake}) on the ${ctx.n.parent.pascal} relation`,
       before: loop(ctx, `${ctx.n.parent.snake}.${ctx.n.attr.snake}.each { ... }  # one SELECT per row`),
-      after: `${ctx.n.parent.pascal}.includes(:${ctx.n.attr.snake}).each do |${ctx.n.parent.snake}|\n  ${ctx.n.parent.snake}.${ctx.n.attr.snake}.each { ... }\nend`,
+      after: `${ctx.n.parent.pascal}.includes(:${ctx.n.attr.snake})${tail(ctx)}.each do |${ctx.n.parent.snake}|\n  ${ctx.n.parent.snake}.${ctx.n.attr.snake}.each { ... }\nend`,
       tradeoff: `includes (like preload) loads all ${ctx.n.childTable} with one ${ctx.n.fkColumn} IN (...) query; eager_load would JOIN and repeat each ${ctx.n.parent.snake} per ${ctx.n.child.snake}.`,
       pitfalls: [COMMON.bigCollections],
     }),
@@ -96,7 +100,7 @@ export const activerecord: OrmCatalogEntry = {
       return {
         summary: `Use includes(${includesArg(ctx.links)}) on the ${root.pascal} relation`,
         before: nestedLoop(`${root.pascal}.all`, ctx.links, RUBY_LOOP),
-        after: `${root.pascal}.includes(${includesArg(ctx.links)}).each do |${root.snake}|\n  ...\nend`,
+        after: `${root.pascal}.includes(${includesArg(ctx.links)})${tail(ctx)}.each do |${root.snake}|\n  ...\nend`,
         tradeoff: "One preload query per level, no row multiplication.",
       };
     },

@@ -167,3 +167,28 @@ function djangoLimit21(): string {
     }).after ?? ""
   );
 }
+
+describe("ActiveRecord fixes keep the source's order and limit", () => {
+  it(".includes(...).order(...).limit(...), never the LIMIT 1 of .first", () => {
+    const input = {
+      scopeName: "opentelemetry-instrumentation-active_record",
+      sdkLanguage: "ruby",
+      repeats: 10,
+      totalMs: 5,
+      statement: 'SELECT "authors".* FROM "authors" WHERE "authors"."id" = $1 LIMIT $2',
+    };
+    const paged = guidanceFor({
+      ...input,
+      sourceStatement: 'SELECT "posts".* FROM "posts" ORDER BY "posts"."created_at" DESC LIMIT $1',
+    });
+    expect(paged.orm).toBe("activerecord");
+    expect(paged.after).toContain(
+      "Post.includes(:author).order(created_at: :desc).limit(limit).each do |post|",
+    );
+    const first = guidanceFor({
+      ...input,
+      sourceStatement: 'SELECT "posts".* FROM "posts" ORDER BY "posts"."id" ASC LIMIT 1',
+    });
+    expect(first.after).toContain("Post.includes(:author).order(id: :asc).each do |post|");
+  });
+});

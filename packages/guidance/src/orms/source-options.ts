@@ -78,3 +78,12 @@ export function djangoTail(source: SourceQuery): string {
     source.limit && source.limit !== "21" ? `[:${source.limit === "?" ? "limit" : source.limit}]` : "";
   return order + limit;
 }
+
+/** `.order(created_at: :desc).limit(20)` after an ActiveRecord relation (not the LIMIT 1 of `.first`/`find`). */
+export function activeRecordTail(source: SourceQuery): string {
+  const terms = source.order.map((t) => `${t.column.snake}: :${t.desc ? "desc" : "asc"}`);
+  const order = terms.length > 0 ? `.order(${terms.join(", ")})` : "";
+  const limit =
+    source.limit && source.limit !== "1" ? `.limit(${source.limit === "?" ? "limit" : source.limit})` : "";
+  return order + limit;
+}
