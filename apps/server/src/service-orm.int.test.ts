@@ -34,6 +34,7 @@ function request(route: string, method: string, statements: string[]): SpanRecor
     resource: { serviceName: "blog", sdkLanguage: "nodejs", environment: null },
     code: null,
     unit: null,
+    intent: null,
     cached: false,
   };
   const t0 = 1_700_000_000_000 + traceNo * 1000;

@@ -61,6 +61,17 @@ export interface UnitOfWork {
   name: string;
 }
 
+/**
+ * A loop the application says it means: `n1radar.intended_loop` on a span around it (the request span or one
+ * wrapping the loop), `true` or the most repeats per request it expects, with an optional
+ * `n1radar.intended_loop.reason`. The detectors leave such a loop alone, up to that many repeats.
+ */
+export interface LoopIntent {
+  /** Null: any number of repeats is intended. */
+  maxRepeats: number | null;
+  reason: string | null;
+}
+
 export interface Resource {
   serviceName: string;
   /** `telemetry.sdk.language`, e.g. "python", "ruby", "nodejs", "java". */
@@ -94,6 +105,8 @@ export interface SpanRecord {
   code: CodeLocation | null;
   /** From `graphql.*`, `rpc.*` or `messaging.*` attributes, old and new conventions; null for anything else. */
   unit: UnitOfWork | null;
+  /** Set when the span marks the loops under it as intended (`n1radar.intended_loop`); null otherwise. */
+  intent: LoopIntent | null;
   /**
    * Hints that make a repeated query legitimate rather than an N+1: a cache hit, a cursor fetch.
    * Filled from attributes such as `db.response.returned_rows` / `cache.hit` where senders provide them.

@@ -2,6 +2,7 @@ import type { Finding, SpanRecord } from "@n1radar/core";
 import { collectCalls } from "./calls.js";
 import { groupCalls } from "./groups.js";
 import { isIgnored } from "./ignore.js";
+import { intentFor } from "./intent.js";
 import { nPlusOneDetector } from "./n-plus-one.js";
 import { repeatedWriteDetector } from "./repeated-write.js";
 import type { Detector, RequestContext } from "./report.js";
@@ -40,6 +41,7 @@ export function detect(spans: readonly SpanRecord[], settings: DetectorSettings)
     for (const detector of DETECTORS) {
       for (const finding of detector.detect(ctx)) {
         if (finding.wastedMs < own.minWastedMs || isIgnored(finding, settings.ignore)) continue;
+        if (intentFor(view, finding)) continue; // the app marked this loop as meant (intent.ts)
         findings.push(finding);
       }
     }

@@ -9,6 +9,7 @@
  *   below_min_repeats    fewer successful calls than minRepeats (for the request's service)
  *   below_min_wasted_ms  reported by a detector, but its repeats cost less than minWastedMs
  *   ignored              reported by a detector, then dropped by an ignore rule
+ *   intended             reported by a detector, but the app marked the loop as meant (n1radar.intended_loop)
  *   pagination           pages of one result (LIMIT/OFFSET or keyset), not a load per row
  *   retries              the same statement again after failed attempts
  *   cached               spans marked as cache hits: no database round trip
@@ -18,6 +19,7 @@ import { collectCalls } from "./calls.js";
 import { DETECTORS } from "./detect.js";
 import { groupCalls } from "./groups.js";
 import { type IgnoreRule, matchesIgnoreRule } from "./ignore.js";
+import { intentFor } from "./intent.js";
 import type { RequestContext } from "./report.js";
 import { type DetectorSettings, settingsFor } from "./settings.js";
 import { statementKey } from "./statement.js";
@@ -29,6 +31,7 @@ export type Verdict =
   | "below_min_repeats"
   | "below_min_wasted_ms"
   | "ignored"
+  | "intended"
   | "pagination"
   | "retries"
   | "cached";
@@ -66,9 +69,22 @@ function ruleText(rule: IgnoreRule): string {
 
 /** Verdict for a group a detector turned into `finding` (it is the finding's deepest level). */
 function reportedVerdict(
+  view: TraceView,
   finding: Finding,
   settings: DetectorSettings,
 ): Omit<GroupExplanation, "statement" | "calls" | "failed" | "parallel" | "wastedMs"> {
+  const mark = intentFor(view, finding);
+  if (mark) {
+    const { maxRepeats, reason } = mark.intent;
+    return {
+      verdict: "intended",
+      reason: `marked as intended on span "${mark.span.name}" (n1radar.intended_loop = ${maxRepeats ?? "true"}${reason ? `: ${reason}` : ""})`,
+      change:
+        maxRepeats === null
+          ? "remove the attribute to report it"
+          : `reported again past ${maxRepeats} repeats per request`,
+    };
+  }
   const rule = settings.ignore?.find((r) => matchesIgnoreRule(finding, r));
   if (rule)
     return {
@@ -114,7 +130,7 @@ export function explain(spans: readonly SpanRecord[], settings: DetectorSettings
       };
       const finding = byLeaf.get(first.key.display);
       if (finding)
-        explained.push({ ...base, ...reportedVerdict(finding, { ...own, ignore: settings.ignore }) });
+        explained.push({ ...base, ...reportedVerdict(view, finding, { ...own, ignore: settings.ignore }) });
       else if (inChain.has(first.key.display))
         explained.push({
           ...base,

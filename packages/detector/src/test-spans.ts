@@ -36,6 +36,7 @@ export function span(overrides: Partial<SpanRecord> & { sql?: string }): SpanRec
     http: null,
     code: null,
     unit: null,
+    intent: null,
     cached: false,
     ...rest,
   };

@@ -62,6 +62,9 @@ export const KNOWN_KEYS = [
   "telemetry.sdk.language",
   "deployment.environment.name",
   "deployment.environment",
+  // Span: a loop the application marks as meant (intent.ts in the detector).
+  "n1radar.intended_loop",
+  "n1radar.intended_loop.reason",
 ] as const;
 
 export type KnownKey = (typeof KNOWN_KEYS)[number];

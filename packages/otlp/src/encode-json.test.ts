@@ -42,6 +42,7 @@ const FULL: SpanRecord = {
   http: { method: "GET", route: "/posts", path: "/posts", statusCode: 200 },
   code: { function: "views.list_posts", file: "app/views.py", line: 42 },
   unit: { kind: "graphql", name: "query PostAuthors" },
+  intent: { maxRepeats: 50, reason: "one query per tenant, by design" },
   cached: true,
 };
 
@@ -62,9 +63,14 @@ describe("encodeJsonTraces", () => {
         http: null,
         code: null,
         unit: null,
+        intent: null,
         cached: false,
       },
     ]);
+  });
+
+  it("round-trips a loop intended without a bound", () => {
+    expectRoundTrip([{ ...FULL, intent: { maxRepeats: null, reason: null } }]);
   });
 
   it("round-trips every kind of unit of work", () => {

@@ -94,6 +94,8 @@ function spanAttributes(span: SpanRecord): KeyValue[] {
     ["code.file.path", code?.file],
     ["code.line.number", code?.line],
     ["cache.hit", span.cached ? true : null],
+    ["n1radar.intended_loop", span.intent ? (span.intent.maxRepeats ?? true) : null],
+    ["n1radar.intended_loop.reason", span.intent?.reason],
   ]);
 }
 

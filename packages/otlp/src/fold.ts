@@ -6,6 +6,7 @@ import type {
   CodeLocation,
   DbCall,
   HttpFacts,
+  LoopIntent,
   Resource,
   Scope,
   SpanKind,
@@ -50,6 +51,8 @@ const SERVICE_NAME = keyId("service.name");
 const TELEMETRY_SDK_LANGUAGE = keyId("telemetry.sdk.language");
 const DEPLOYMENT_ENVIRONMENT_NAME = keyId("deployment.environment.name");
 const DEPLOYMENT_ENVIRONMENT = keyId("deployment.environment");
+const INTENDED_LOOP = keyId("n1radar.intended_loop");
+const INTENDED_LOOP_REASON = keyId("n1radar.intended_loop.reason");
 
 /** Ids and timing the decoders extract themselves, before attributes are folded in. */
 export type SpanCore = Pick<
@@ -149,6 +152,20 @@ function foldCode(bag: AttrValues): CodeLocation | null {
   return { function: fn, file, line };
 }
 
+/**
+ * `n1radar.intended_loop`: true (or "true") for any number of repeats, or a positive integer for at most that
+ * many; anything else (false, 0, text) marks nothing, so a typo never silences a loop by accident.
+ */
+function foldIntent(bag: AttrValues): LoopIntent | null {
+  const v = bag[INTENDED_LOOP];
+  if (v === undefined) return null;
+  const reasonValue = str(bag[INTENDED_LOOP_REASON]);
+  const reason = reasonValue === null ? null : reasonValue.slice(0, 200);
+  if (v === true || v === "true") return { maxRepeats: null, reason };
+  const n = int(v);
+  return n !== null && n > 0 ? { maxRepeats: n, reason } : null;
+}
+
 /** A cache hit is only trusted when the sender says so explicitly with a boolean (or "true"). */
 function isCached(bag: AttrValues): boolean {
   const hit = (v: AttrValue) => v === true || v === "true";
@@ -193,6 +210,7 @@ export function buildSpanRecord(
     http: foldHttp(bag),
     code: foldCode(bag),
     unit: foldUnit(bag),
+    intent: foldIntent(bag),
     cached: isCached(bag),
   };
 }

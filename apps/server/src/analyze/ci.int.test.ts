@@ -112,6 +112,16 @@ describe("n1radar ci", () => {
     expect((await cli("explain", saved, "--trace", "0".repeat(32))).stdout).toContain("no request");
   });
 
+  it("passes a loop the app marks as intended in its own trace, and fails it once it outgrows the mark", async () => {
+    const marked = (loops: number) => [process.execPath, app, String(loops), "0", "2", "intended"];
+    const within = await cli("ci", "--drain-ms", "100", "--", ...marked(8));
+    expect(within.code).toBe(0);
+    expect(within.stdout).toContain("0 findings in 2 traces");
+    const beyond = await cli("ci", "--drain-ms", "100", "--", ...marked(12));
+    expect(beyond.code).toBe(1);
+    expect(beyond.stdout).toMatch(/12x N\+1/);
+  });
+
   it("diffs two saved runs: new, worse and gone offenders", async () => {
     const run = async (loops: number) => {
       const path = join(dir, `run-${loops}.jsonl`);

@@ -7,6 +7,7 @@ const LABEL: Record<Verdict, string> = {
   below_min_repeats: "SHORT LOOP",
   below_min_wasted_ms: "TOO CHEAP",
   ignored: "IGNORED",
+  intended: "INTENDED",
   pagination: "PAGINATION",
   retries: "RETRIES",
   cached: "CACHED",
