@@ -20,6 +20,7 @@ function span(service: string, statement: string | null = null): SpanRecord {
     http: null,
     code: null,
     unit: null,
+    intent: null,
     cached: false,
   };
 }
