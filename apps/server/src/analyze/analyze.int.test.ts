@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { jsonOf, nPlusOneSpans } from "../test-payloads.js";
-import { runCli } from "./run.js";
+import { runCliCaptured } from "./test-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "n1radar-analyze-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,16 +17,7 @@ function file(name: string, content: string | Uint8Array): string {
   return path;
 }
 
-async function cli(...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    columns: 140,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (...args: string[]) => runCliCaptured(args, { columns: 140 });
 
 describe("n1radar analyze", () => {
   const orders = () => text(jsonOf(nPlusOneSpans({ route: "/orders", repeats: 8 })));

@@ -4,23 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import AjvDraft04 from "ajv-draft-04";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCli } from "./run.js";
+import { runCliCaptured } from "./test-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "n1radar-ci-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const app = new URL("./fixtures/traced-app.mjs", import.meta.url).pathname;
 
-async function cli(...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    columns: 160,
-    commandStdio: "pipe",
-  });
-  return { code, stdout, stderr };
-}
+const cli = (...args: string[]) => runCliCaptured(args, { columns: 160, commandStdio: "pipe" });
 
 /** The fixture app under `env`, so the SDK reads the protocol the way a user's shell would set it. */
 const command = (protocol: string, loops: number, exitCode = 0) => [

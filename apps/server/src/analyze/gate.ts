@@ -3,6 +3,7 @@
  * the baseline already holds passes unless it got worse: more repeats per request than the baseline recorded,
  * beyond a margin (test data changes a little between runs; a loop over twice the rows is a regression).
  */
+import { z } from "zod";
 import type { AnalyzedOffender } from "./analyze.js";
 
 export type GateStatus = "new" | "worse" | "known";
@@ -14,19 +15,22 @@ export interface GatedFinding {
   baselineRepeats: number | null;
 }
 
-export interface BaselineEntry {
-  id: string;
-  kind: string;
-  service: string;
-  endpoint: string;
-  statement: string;
-  repeats: number;
-}
+/** The file `--write-baseline` writes and `--baseline` reads; the types come from it. */
+export const baselineSchema = z.object({
+  version: z.literal(1),
+  offenders: z.array(
+    z.object({
+      id: z.string().min(1),
+      kind: z.string(),
+      service: z.string(),
+      endpoint: z.string(),
+      statement: z.string(),
+      repeats: z.number().int().min(1),
+    }),
+  ),
+});
 
-export interface Baseline {
-  version: 1;
-  offenders: BaselineEntry[];
-}
+export type Baseline = z.infer<typeof baselineSchema>;
 
 /** Default share of extra repeats per request tolerated before a known offender counts as worse. */
 export const DEFAULT_WORSE_MARGIN = 0.5;

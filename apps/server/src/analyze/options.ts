@@ -1,9 +1,9 @@
 /** Options `n1radar analyze` and `n1radar ci` share: thresholds, the detector file, the baseline. */
 import { readFile } from "node:fs/promises";
 import type { DetectorSettings } from "@n1radar/detector";
-import { z } from "zod";
+import type { z } from "zod";
 import { describeIssues, detectorFileSchema, detectorSettings } from "../detector-settings.js";
-import type { Baseline } from "./gate.js";
+import { type Baseline, baselineSchema } from "./gate.js";
 import { InputError } from "./read-traces.js";
 
 export class UsageError extends Error {}
@@ -59,20 +59,6 @@ export async function loadSettings(values: Values): Promise<DetectorSettings> {
     ignore,
   );
 }
-
-const baselineSchema = z.object({
-  version: z.literal(1),
-  offenders: z.array(
-    z.object({
-      id: z.string().min(1),
-      kind: z.string(),
-      service: z.string(),
-      endpoint: z.string(),
-      statement: z.string(),
-      repeats: z.number().int().min(1),
-    }),
-  ),
-});
 
 export async function loadBaseline(path: string | undefined): Promise<Baseline | null> {
   if (path === undefined) return null;
