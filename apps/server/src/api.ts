@@ -8,10 +8,12 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import type { TargetPolicy } from "@n1radar/alerts";
 import { N1Error } from "@n1radar/core";
 import type { Db } from "@n1radar/db";
+import { type DetectorSettings, defaultDetectorSettings } from "@n1radar/detector";
 import { Hono } from "hono";
 import type { AlertWorker } from "./alerts/worker.js";
 import { alertRoutes } from "./api/alerts.js";
 import { LiveHub } from "./api/events.js";
+import { explainRoutes } from "./api/explain.js";
 import { findingRoutes } from "./api/findings.js";
 import { overviewRoutes } from "./api/overview.js";
 import { IgnoreRuleCache } from "./ignore-rules.js";
@@ -25,6 +27,8 @@ export interface ApiOptions {
   live?: LiveHub;
   /** The pipeline's copy of the ignore rules, invalidated when the API changes a rule. */
   ignoreRules?: IgnoreRuleCache;
+  /** The pipeline's detector settings, for explanations; the defaults when absent. */
+  detector?: DetectorSettings;
   /** What the receivers have accepted, per service; an empty one when the API runs without them. */
   ingest?: IngestStats;
   /** TRACE_URL_TEMPLATE: link to a trace viewer, `{traceId}` replaced by the id. */
@@ -65,12 +69,14 @@ export function createApiApp(options: ApiOptions): Hono {
     db: options.db,
     live: options.live ?? new LiveHub(now),
     ignoreRules: options.ignoreRules ?? new IgnoreRuleCache(options.db, now),
+    detector: options.detector ?? defaultDetectorSettings,
     ingest: options.ingest ?? new IngestStats(now),
     traceUrlTemplate: options.traceUrlTemplate ?? null,
     otlpHttpPort: options.otlpHttpPort ?? 4318,
     now,
   };
   findingRoutes(app, context);
+  explainRoutes(app, context);
   overviewRoutes(app, context);
   if (options.alerts && options.alertPolicy)
     alertRoutes(app, { ...context, alerts: options.alerts, alertPolicy: options.alertPolicy });

@@ -116,6 +116,7 @@ export function createApp(deps: AppDeps): App {
         dashboardDir: deps.dashboardDir,
         live,
         ignoreRules,
+        detector: deps.detector,
         ingest,
         traceUrlTemplate: deps.traceUrlTemplate,
         otlpHttpPort: deps.otlpHttpPort,

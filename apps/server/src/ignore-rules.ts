@@ -23,6 +23,11 @@ export class IgnoreRuleCache {
     return isIgnored(finding, this.current());
   }
 
+  /** The stored rules, as the detector matches them. */
+  list(): IgnoreRule[] {
+    return this.current();
+  }
+
   invalidate(): void {
     this.rules = null;
   }

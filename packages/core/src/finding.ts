@@ -1,4 +1,4 @@
-import type { CodeLocation } from "./span.js";
+import type { CodeLocation, LoopIntent } from "./span.js";
 
 /**
  * What the detector reports for one request of one trace. The aggregation key
@@ -29,6 +29,26 @@ export interface SampleSpan {
   statement: string | null;
   /** True for the spans that make up the repeated group. */
   repeated: boolean;
+  /*
+   * What the detectors judged the span by, kept so that `explain` can judge a stored sample again with today's
+   * settings (the dashboard's "why was this flagged"). Set only where they say something (a statement, a failure,
+   * a cache hit, a mark), to keep samples small; samples stored before these fields existed have none of them.
+   */
+  /** How the statement was classified: read, write, or never a repeat (control: BEGIN, SELECT 1; cursor: FETCH). */
+  op?: "read" | "write" | "control" | "cursor";
+  /** One page of a longer result (LIMIT .. OFFSET, keyset). */
+  paginated?: boolean;
+  dbKind?: DbKind;
+  /** False when the span has a statement but is not a call the detectors count (a prepare, a cursor fetch). */
+  call?: boolean;
+  /** Instrumentation scope of a database span: one execution traced by the ORM and the driver counts once. */
+  scope?: string;
+  /** The call failed (span status error): a retry is the same statement after a failure. */
+  failed?: boolean;
+  /** Answered from a cache (cache.hit): no database round trip. */
+  cached?: boolean;
+  /** `n1radar.intended_loop` on this span. */
+  intent?: LoopIntent;
 }
 
 export interface Finding {

@@ -41,9 +41,26 @@ const CURSOR_SPAN = /^cursor\b|\.(fetch(many|one|all|row)?|forward|__anext__)$|^
 /** Driver spans for statement preparation (better-sqlite3 and JDBC-style plugins): the execution follows. */
 const PREPARE_SPAN = /^prepare(d?statement)?\b/i;
 
-function candidate(span: SpanRecord): StatementKey | null {
+/** The statement key of a span's database call, from its attributes. */
+export function spanStatementKey(span: SpanRecord): StatementKey | null {
+  return span.db === null ? null : statementKey(span.db, span.http?.path ?? null, span.name);
+}
+
+/**
+ * How spans are keyed: from their attributes (the default), or as recorded when a stored sample is judged
+ * again (sample-trace.ts), whose statements are already normalized and whose attributes are gone.
+ */
+export interface SpanKeys {
+  /** The span's statement key, call or not (explain names cached groups by it). */
+  statement(span: SpanRecord): StatementKey | null;
+  /** The key when the span is a database call the detectors count, else null. */
+  call(span: SpanRecord): StatementKey | null;
+}
+
+/** The key when the span is a call the detectors count: not cached, not control or cursor, not a prepare. */
+export function callKey(span: SpanRecord): StatementKey | null {
   if (span.db === null || span.cached) return null;
-  const key = statementKey(span.db, span.http?.path ?? null, span.name);
+  const key = spanStatementKey(span);
   if (!key || key.op === "control" || key.op === "cursor") return null;
   if (span.db.operation?.toLowerCase() === "prepare") return null;
   return CURSOR_SPAN.test(span.name) || PREPARE_SPAN.test(span.name) ? null : key;
@@ -88,11 +105,13 @@ function dropDoubles(keys: Map<SpanRecord, StatementKey>): void {
   }
 }
 
-export function collectCalls(view: TraceView, request: Request): Call[] {
+export const ATTRIBUTE_KEYS: SpanKeys = { statement: spanStatementKey, call: callKey };
+
+export function collectCalls(view: TraceView, request: Request, keyOf = callKey): Call[] {
   const inRequest = (s: SpanRecord | undefined): s is SpanRecord => view.inRequest(s, request);
   const keys = new Map<SpanRecord, StatementKey>();
   for (const span of request.spans) {
-    const key = candidate(span);
+    const key = keyOf(span);
     if (key) keys.set(span, key);
   }
   if (keys.size === 0) return [];

@@ -15,14 +15,13 @@
  *   cached               spans marked as cache hits: no database round trip
  */
 import type { Finding, SpanRecord } from "@n1radar/core";
-import { collectCalls } from "./calls.js";
+import { ATTRIBUTE_KEYS, collectCalls, type SpanKeys } from "./calls.js";
 import { DETECTORS } from "./detect.js";
 import { groupCalls } from "./groups.js";
 import { type IgnoreRule, matchesIgnoreRule } from "./ignore.js";
 import { intentFor } from "./intent.js";
 import type { RequestContext } from "./report.js";
 import { type DetectorSettings, settingsFor } from "./settings.js";
-import { statementKey } from "./statement.js";
 import { TraceView } from "./trace-view.js";
 
 export type Verdict =
@@ -106,12 +105,17 @@ function reportedVerdict(
   };
 }
 
-export function explain(spans: readonly SpanRecord[], settings: DetectorSettings): RequestExplanation[] {
+/** `keys`: how spans are keyed; a stored sample is judged by what was recorded of it (sample-trace.ts). */
+export function explain(
+  spans: readonly SpanRecord[],
+  settings: DetectorSettings,
+  keys: SpanKeys = ATTRIBUTE_KEYS,
+): RequestExplanation[] {
   const view = new TraceView(spans);
   const out: RequestExplanation[] = [];
   for (const request of view.requests()) {
     const own = settingsFor(settings, request.service);
-    const calls = collectCalls(view, request);
+    const calls = collectCalls(view, request, keys.call);
     const groups = groupCalls(calls, own);
     const ctx: RequestContext = { view, request, settings: own, calls, groups };
     const findings = DETECTORS.flatMap((d) => d.detect(ctx));
@@ -169,7 +173,7 @@ export function explain(spans: readonly SpanRecord[], settings: DetectorSettings
           change: null,
         });
     }
-    explained.push(...cachedGroups(request.spans));
+    explained.push(...cachedGroups(request.spans, keys));
     explained.sort(
       (a, b) => Number(b.verdict === "reported") - Number(a.verdict === "reported") || b.calls - a.calls,
     );
@@ -181,11 +185,11 @@ export function explain(spans: readonly SpanRecord[], settings: DetectorSettings
 }
 
 /** Statements answered from a cache twice or more: no database call, so never a finding. */
-function cachedGroups(spans: readonly SpanRecord[]): GroupExplanation[] {
+function cachedGroups(spans: readonly SpanRecord[], keys: SpanKeys): GroupExplanation[] {
   const counts = new Map<string, number>();
   for (const span of spans) {
     if (!span.cached || span.db === null) continue;
-    const key = statementKey(span.db, span.http?.path ?? null, span.name);
+    const key = keys.statement(span);
     if (key) counts.set(key.display, (counts.get(key.display) ?? 0) + 1);
   }
   return [...counts]

@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
 import type { CodeLocation, Finding, FindingKind, SampleSpan, SpanRecord } from "@n1radar/core";
 import { spanDurationMs } from "@n1radar/core";
-import type { Call } from "./calls.js";
+import { type Call, callKey, spanStatementKey } from "./calls.js";
 import { findSource, firstCall, type Group } from "./groups.js";
 import type { DetectorSettings } from "./settings.js";
-import { statementKey } from "./statement.js";
 import type { Request, TraceView } from "./trace-view.js";
 
 /**
@@ -72,8 +71,8 @@ function sampleSpans(ctx: RequestContext, repeated: ReadonlySet<SpanRecord>): Sa
   const queue = [...request.tops].sort((a, b) => a.startMs - b.startMs);
   for (let i = 0; i < queue.length && out.length < limit; i++) {
     const span = queue[i] as SpanRecord;
-    const key = span.db ? statementKey(span.db, span.http?.path ?? null, span.name) : null;
-    out.push({
+    const key = spanStatementKey(span);
+    const sample: SampleSpan = {
       spanId: span.spanId,
       parentSpanId: span.parentSpanId,
       name: key ? safeName(span.name, span.db?.statement ?? null, key.display) : span.name,
@@ -81,7 +80,19 @@ function sampleSpans(ctx: RequestContext, repeated: ReadonlySet<SpanRecord>): Sa
       durationMs: spanDurationMs(span),
       statement: key?.display ?? null,
       repeated: repeated.has(span),
-    });
+    };
+    // What explain needs to judge the stored sample again (SampleSpan says why).
+    if (key) {
+      sample.op = key.op;
+      sample.paginated = key.paginated;
+      sample.dbKind = key.dbKind;
+      sample.call = callKey(span) !== null;
+      sample.scope = span.scope.name;
+    }
+    if (span.status === "error") sample.failed = true;
+    if (span.cached) sample.cached = true;
+    if (span.intent) sample.intent = span.intent;
+    out.push(sample);
     const children = view.childrenOf(span).filter((c) => view.inRequest(c, request));
     queue.push(...children.sort((a, b) => a.startMs - b.startMs));
   }

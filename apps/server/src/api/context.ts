@@ -1,4 +1,5 @@
 import type { Db } from "@n1radar/db";
+import type { DetectorSettings } from "@n1radar/detector";
 import type { IgnoreRuleCache } from "../ignore-rules.js";
 import type { IngestStats } from "../ingest-stats.js";
 import type { LiveHub } from "./events.js";
@@ -8,6 +9,8 @@ export interface ApiContext {
   db: Db;
   live: LiveHub;
   ignoreRules: IgnoreRuleCache;
+  /** The pipeline's detector settings (thresholds, N1_IGNORE), so explanations match what the server decides. */
+  detector: DetectorSettings;
   ingest: IngestStats;
   traceUrlTemplate: string | null;
   otlpHttpPort: number;
