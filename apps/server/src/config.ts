@@ -4,7 +4,9 @@
  */
 import { z } from "zod";
 import { type AlertConfig, alertEnvShape, parseAlertConfig } from "./alerts/settings.js";
-import { ignoreRulesSchema, jsonText, serviceOverridesSchema } from "./detector-settings.js";
+import { dashboardDir } from "@n1radar/dashboard";
+import { detectorSettings, ignoreRulesSchema, jsonText, serviceOverridesSchema } from "./detector-settings.js";
+import type { ServiceSettings } from "./service.js";
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -90,6 +92,8 @@ const schema = z.object({
   /** Deprecated name of TRACE_WAIT_MS, honoured when TRACE_WAIT_MS is unset. */
   TRACE_IDLE_MS: z.coerce.number().int().positive().optional(),
   FLUSH_INTERVAL_MS: positiveInt(500),
+  // SIGTERM/SIGINT: the longest the drain (judge, write, finish deliveries) may take before the process exits.
+  SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
   MAX_OPEN_TRACES: positiveInt(50_000),
   MAX_SPANS_PER_TRACE: positiveInt(10_000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
@@ -129,4 +133,41 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     return `  ${name}=${JSON.stringify(env[name] ?? "")}: ${issue.message}`;
   });
   throw new ConfigError(`Invalid settings:\n${lines.join("\n")}`);
+}
+
+/** What `npm start` runs: the service's settings from the parsed environment. */
+export function serviceSettings(config: Config): ServiceSettings {
+  return {
+    host: config.HOST,
+    ports: { api: config.PORT, otlpHttp: config.OTLP_HTTP_PORT, otlpGrpc: config.OTLP_GRPC_PORT },
+    databaseUrl: config.DATABASE_URL,
+    detector: detectorSettings(
+      {
+        minRepeats: config.N1_MIN_REPEATS,
+        minWastedMs: config.N1_MIN_WASTED_MS,
+        minOuterRepeats: config.N1_MIN_OUTER_REPEATS,
+        parallelRatio: config.N1_PARALLEL_RATIO,
+        maxSampleSpans: config.N1_MAX_SAMPLE_SPANS,
+      },
+      config.N1_SERVICE_OVERRIDES,
+      config.N1_IGNORE,
+    ),
+    assembler: {
+      waitMs: config.TRACE_WAIT_MS,
+      maxOpenTraces: config.MAX_OPEN_TRACES,
+      maxSpansPerTrace: config.MAX_SPANS_PER_TRACE,
+      maxOpenSpans: config.MAX_OPEN_SPANS,
+    },
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    maxQueuedSpans: config.MAX_QUEUED_SPANS,
+    retryAfterSeconds: config.RETRY_AFTER_SECONDS,
+    corsOrigins: config.CORS_ORIGINS,
+    ingestKeys: config.INGEST_KEYS,
+    ingestKeyHeader: config.INGEST_KEY_HEADER,
+    flushIntervalMs: config.FLUSH_INTERVAL_MS,
+    dashboardDir,
+    traceUrlTemplate: config.TRACE_URL_TEMPLATE ?? null,
+    otlpHttpPort: config.OTLP_HTTP_PORT,
+    alerts: config.alerts,
+  };
 }

@@ -121,8 +121,16 @@ export class Receiver {
     );
   }
 
+  /**
+   * Set when the service begins to stop: every request from then on is refused as retryable (503 with
+   * Retry-After, UNAVAILABLE), so a sender keeps its spans for another replica or the next start.
+   */
+  stopping = false;
+
   /** Refuses early, before a body is read or decoded, when nothing more fits. */
   checkCapacity(): void {
+    if (this.stopping)
+      throw new N1Error("overloaded", `n1radar is shutting down; retry in ${this.retryAfterSeconds} s`);
     if (this.queue.full) throw this.overloaded();
   }
 

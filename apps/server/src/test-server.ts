@@ -1,12 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ServerType, serve } from "@hono/node-server";
-import { openStore, type Store } from "@n1radar/db";
+import type { Store } from "@n1radar/db";
 import { defaultAssemblerSettings, defaultDetectorSettings } from "@n1radar/detector";
-import { type App, type AppDeps, createApp } from "./app.js";
-import { startOtlpGrpcServer } from "./otlp-grpc.js";
-import { listenNode, portOf } from "./test-receivers.js";
+import type { App, AppDeps } from "./app.js";
+import { createService } from "./service.js";
 
 /** A running n1radar on ephemeral loopback ports with its own SQLite file, for integration tests. */
 export interface TestServer {
@@ -17,57 +15,35 @@ export interface TestServer {
   grpcAddress: string;
   apiUrl: string;
   dbPath: string;
+  /** The service's own stop (drain, judge, write), then the temporary directory is removed. */
   close(): Promise<void>;
 }
 
-function listen(fetch: (req: Request) => Response | Promise<Response>): Promise<ServerType> {
-  return new Promise((resolve) => {
-    const server = serve({ fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(server));
-  });
-}
-
+/** The service `npm start` runs (createService), on port 0 with a short wait and flush so tests run fast. */
 export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "n1radar-test-"));
   const dbPath = join(dir, "n1radar.db");
-  const store = openStore(dbPath);
-  const app = createApp({
-    db: store.db,
+  const service = createService({
+    host: "127.0.0.1",
+    ports: { api: 0, otlpHttp: 0, otlpGrpc: 0 },
+    databaseUrl: dbPath,
+    tickMs: 50,
     detector: defaultDetectorSettings,
     assembler: { ...defaultAssemblerSettings, waitMs: 200 },
     maxBodyBytes: 4 * 1024 * 1024,
     flushIntervalMs: 100,
     ...overrides,
   });
-  const otlp = await listenNode(app.otlpHttp);
-  const grpc = await startOtlpGrpcServer({
-    receiver: app.receiver,
-    host: "127.0.0.1",
-    port: 0,
-    maxMessageBytes: overrides.maxBodyBytes ?? 4 * 1024 * 1024,
-  });
-  const api = await listen(app.api.fetch);
-  const ticker = setInterval(() => {
-    app.pipeline.tick();
-    app.alerts.tick();
-  }, 50);
+  const ports = await service.start();
   return {
-    app,
-    store,
+    app: service.app,
+    store: service.store,
     dbPath,
-    otlpUrl: `http://127.0.0.1:${portOf(otlp)}`,
-    grpcAddress: `127.0.0.1:${grpc.port}`,
-    apiUrl: `http://127.0.0.1:${portOf(api)}`,
+    otlpUrl: `http://127.0.0.1:${ports.otlpHttp}`,
+    grpcAddress: `127.0.0.1:${ports.otlpGrpc}`,
+    apiUrl: `http://127.0.0.1:${ports.api}`,
     async close() {
-      clearInterval(ticker);
-      await app.alerts.idle();
-      app.live.close(); // a browser's event stream would keep the API server from closing
-      await Promise.all([
-        grpc.close(1_000),
-        ...[otlp, api].map((s) => new Promise<void>((r) => s.close(() => r()))),
-      ]);
-      app.queue.drainAll();
-      app.pipeline.drain();
-      store.close();
+      await service.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,147 @@
+/**
+ * The whole n1radar service as one object, wired once for `npm start` and for every integration test: open the
+ * store, build the app, listen (OTLP/HTTP, OTLP/gRPC, then the API, so the dashboard never shows a service that
+ * cannot yet receive), tick, and stop in the one order that loses nothing acknowledged:
+ *
+ * 1. refuse new work (HTTP 503 with Retry-After, gRPC UNAVAILABLE) and close every connection at once, idle or
+ *    stalled: an upload that has not been answered was not acknowledged, so its sender retries it elsewhere or
+ *    later; waiting on it would only let a slow or hostile client hold the process past its grace period;
+ * 2. feed the ingest queue to the pipeline, judge every open trace, write every finding;
+ * 3. let alert deliveries in flight finish (queued ones stay in the outbox for the next start);
+ * 4. close the store (checkpointing SQLite's WAL).
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { getRequestListener } from "@hono/node-server";
+import { openStore, type Store } from "@n1radar/db";
+import { type App, type AppDeps, createApp } from "./app.js";
+import { type OtlpGrpcServer, startOtlpGrpcServer } from "./otlp-grpc.js";
+import type { RequestListener } from "./otlp-http.js";
+
+export interface ServiceSettings extends Omit<AppDeps, "db"> {
+  /** Address every port listens on. */
+  host: string;
+  /** 0 picks a free port (tests); `addresses()` tells which. */
+  ports: { api: number; otlpHttp: number; otlpGrpc: number };
+  databaseUrl: string;
+  /** Period of the timer that judges traces whose wait ran out and sends due alerts. */
+  tickMs?: number;
+  /** How long stop() lets in-flight gRPC calls finish before cutting them. */
+  grpcGraceMs?: number;
+}
+
+export interface ServiceAddresses {
+  api: number;
+  otlpHttp: number;
+  otlpGrpc: number;
+}
+
+export interface Service {
+  /** Opens the store and listens; rejects (with everything closed again) when a port cannot be opened. */
+  start(): Promise<ServiceAddresses>;
+  /** Drains and closes (see the file's comment); safe to call twice. */
+  stop(): Promise<void>;
+  /** The running app and store; throw before start(). */
+  readonly app: App;
+  readonly store: Store;
+}
+
+/** A busy port reads as a sentence naming the setting, never a stack trace. */
+function listenError(what: string, port: number, error: NodeJS.ErrnoException): Error {
+  return new Error(
+    error.code === "EADDRINUSE" ? `${what} port ${port} is already in use` : `${what}: ${error.message}`,
+  );
+}
+
+function listenHttp(listener: RequestListener, host: string, port: number, what: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer(listener);
+    server.once("error", (error: NodeJS.ErrnoException) => reject(listenError(what, port, error)));
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+/** Stops listening and drops every connection now, including uploads stalled mid-body (see the file's comment). */
+function closeNow(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  return closed;
+}
+
+export function createService(settings: ServiceSettings): Service {
+  let running:
+    | { app: App; store: Store; servers: Server[]; grpc: OtlpGrpcServer | undefined; ticker?: NodeJS.Timeout }
+    | undefined;
+  let stopped: Promise<void> | undefined;
+
+  const required = () => {
+    if (!running) throw new Error("the service is not started");
+    return running;
+  };
+
+  const closeListeners = async (r: NonNullable<typeof running>) => {
+    r.app.live.close(); // open dashboards' event streams would keep the API server from closing
+    await Promise.all([r.grpc?.close(settings.grpcGraceMs ?? 1_000), ...r.servers.map(closeNow)]);
+  };
+
+  return {
+    get app() {
+      return required().app;
+    },
+    get store() {
+      return required().store;
+    },
+
+    async start() {
+      const store = openStore(settings.databaseUrl);
+      const app = createApp({ ...settings, db: store.db });
+      const r: NonNullable<typeof running> = { app, store, servers: [], grpc: undefined };
+      running = r;
+      try {
+        const { host, ports } = settings;
+        r.servers.push(await listenHttp(app.otlpHttp, host, ports.otlpHttp, "OTLP/HTTP"));
+        r.grpc = await startOtlpGrpcServer({
+          receiver: app.receiver,
+          host,
+          port: ports.otlpGrpc,
+          maxMessageBytes: settings.maxBodyBytes,
+        }).catch((error: Error) => {
+          // grpc-js reports a busy port as "No address added out of total 1 resolved".
+          throw new Error(`OTLP/gRPC port ${ports.otlpGrpc} could not be opened: ${error.message}`);
+        });
+        r.servers.push(
+          await listenHttp(getRequestListener(app.api.fetch), host, ports.api, "dashboard/API"),
+        );
+      } catch (error) {
+        await closeListeners(r);
+        store.close();
+        running = undefined;
+        throw error;
+      }
+      // Ticks judge traces whose wait ran out and write findings that are due (FLUSH_INTERVAL_MS); a short period
+      // keeps a finding's way to the API well under a second. The alert worker plans and sends on the same beat.
+      r.ticker = setInterval(() => {
+        app.pipeline.tick();
+        app.alerts.tick();
+      }, settings.tickMs ?? 100);
+      const [otlpHttp, api] = r.servers.map((s) => (s.address() as AddressInfo).port) as [number, number];
+      return { api, otlpHttp, otlpGrpc: r.grpc.port };
+    },
+
+    stop() {
+      stopped ??= (async () => {
+        const r = running;
+        if (!r) return;
+        r.app.receiver.stopping = true;
+        clearInterval(r.ticker);
+        await closeListeners(r);
+        // A 200 (or OK) promised that these spans will be judged.
+        r.app.queue.drainAll();
+        r.app.pipeline.drain();
+        await r.app.alerts.idle();
+        r.store.close();
+      })();
+      return stopped;
+    },
+  };
+}
