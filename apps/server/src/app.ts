@@ -14,6 +14,7 @@ import { Metrics, PROMETHEUS_CONTENT_TYPE } from "./metrics.js";
 import { type CorsOrigins, createOtlpHttpHandler, type RequestListener } from "./otlp-http.js";
 import { Pipeline } from "./pipeline.js";
 import { observePipeline, Receiver } from "./receiver.js";
+import { newUploadBudget, type UploadBudget } from "./upload-budget.js";
 
 export interface AppDeps {
   db: Db;
@@ -21,6 +22,10 @@ export interface AppDeps {
   assembler: AssemblerSettings;
   maxBodyBytes: number;
   flushIntervalMs: number;
+  /** Upload bytes held at once across both receivers (MAX_UPLOAD_BYTES); default 4 * maxBodyBytes. */
+  maxUploadBytes?: number;
+  /** Read deadline of an upload's body or gRPC message (UPLOAD_TIMEOUT_MS); default 30 s. */
+  uploadTimeoutMs?: number;
   /** Receiver settings; the defaults match config.ts. */
   maxQueuedSpans?: number;
   retryAfterSeconds?: number;
@@ -43,6 +48,10 @@ export interface App {
   queue: IngestQueue;
   /** Shared by the OTLP/HTTP handler and the OTLP/gRPC server (startOtlpGrpcServer). */
   receiver: Receiver;
+  /** Upload bytes in flight, shared by both receivers (pass it to startOtlpGrpcServer). */
+  uploads: UploadBudget;
+  /** UPLOAD_TIMEOUT_MS, for startOtlpGrpcServer. */
+  uploadTimeoutMs: number;
   metrics: Metrics;
   /** Serves the API, the dashboard and /metrics (PORT). */
   api: Hono;
@@ -106,6 +115,14 @@ export function createApp(deps: AppDeps): App {
     }),
   });
   observePipeline(metrics, pipeline);
+  const uploads = newUploadBudget(deps.maxUploadBytes ?? 4 * deps.maxBodyBytes);
+  const uploadTimeoutMs = deps.uploadTimeoutMs ?? 30_000;
+  metrics.observe(
+    "n1radar_upload_bytes",
+    "Bytes of OTLP uploads held in memory (bodies arriving or awaiting decoding), both transports",
+    "gauge",
+    () => uploads.usedBytes,
+  );
   // /metrics is routed before the API app, whose dashboard catch-all would otherwise answer it.
   const api = new Hono()
     .get("/metrics", (c) => c.body(metrics.render(), 200, { "content-type": PROMETHEUS_CONTENT_TYPE }))
@@ -131,10 +148,14 @@ export function createApp(deps: AppDeps): App {
     receiver,
     metrics,
     api,
+    uploads,
+    uploadTimeoutMs,
     otlpHttp: createOtlpHttpHandler({
       receiver,
       maxBodyBytes: deps.maxBodyBytes,
       cors: deps.corsOrigins ?? "*",
+      uploads,
+      uploadTimeoutMs,
     }),
     live,
     alerts,

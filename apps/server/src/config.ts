@@ -2,10 +2,16 @@
  * Settings from environment variables, parsed once at start-up. A bad value stops the process with a message
  * naming the variable, never a stack trace. The README's settings table mirrors this file.
  */
+
+import { dashboardDir } from "@n1radar/dashboard";
 import { z } from "zod";
 import { type AlertConfig, alertEnvShape, parseAlertConfig } from "./alerts/settings.js";
-import { dashboardDir } from "@n1radar/dashboard";
-import { detectorSettings, ignoreRulesSchema, jsonText, serviceOverridesSchema } from "./detector-settings.js";
+import {
+  detectorSettings,
+  ignoreRulesSchema,
+  jsonText,
+  serviceOverridesSchema,
+} from "./detector-settings.js";
 import type { ServiceSettings } from "./service.js";
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
@@ -74,6 +80,8 @@ const schema = z.object({
   DATABASE_URL: z.string().min(1).default("./data/n1radar.db"),
   MAX_BODY_BYTES: positiveInt(16 * 1024 * 1024),
   MAX_QUEUED_SPANS: positiveInt(100_000),
+  // Read deadline of one upload (an HTTP body, a gRPC message): a stalled sender cannot hold memory longer.
+  UPLOAD_TIMEOUT_MS: positiveInt(30_000),
   RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(1),
   CORS_ORIGINS: corsOrigins,
   INGEST_KEYS: ingestKeys,
@@ -160,6 +168,7 @@ export function serviceSettings(config: Config): ServiceSettings {
     },
     maxBodyBytes: config.MAX_BODY_BYTES,
     maxQueuedSpans: config.MAX_QUEUED_SPANS,
+    uploadTimeoutMs: config.UPLOAD_TIMEOUT_MS,
     retryAfterSeconds: config.RETRY_AFTER_SECONDS,
     corsOrigins: config.CORS_ORIGINS,
     ingestKeys: config.INGEST_KEYS,

@@ -8,6 +8,7 @@ import type { IncomingMessage } from "node:http";
 import { promisify } from "node:util";
 import { gunzip, inflate } from "node:zlib";
 import { N1Error } from "@n1radar/core";
+import type { UploadBudget } from "./upload-budget.js";
 
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
@@ -36,33 +37,33 @@ export function checkDeclaredLength(req: IncomingMessage, maxBytes: number): voi
   if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(maxBytes);
 }
 
-/**
- * Bytes of request bodies held at once across all requests. The ingest queue bounds what waits for the
- * pipeline; this bounds what is still being uploaded, so many concurrent large uploads cannot exhaust memory.
- * (Decompressed bodies are bounded too: zlib runs on the libuv pool, a few at a time.)
- */
-export class BodyBudget {
-  used = 0;
+export function uploadTimedOut(timeoutMs: number): N1Error {
+  return new N1Error(
+    "request_timeout",
+    `the upload did not complete within UPLOAD_TIMEOUT_MS (${timeoutMs} ms)`,
+  );
+}
 
-  constructor(
-    readonly maxBytes: number,
-    /** The error for a request refused while the budget is spent: 503 with Retry-After. */
-    readonly overloaded: () => N1Error,
-  ) {}
-
-  release(bytes: number): void {
-    this.used -= bytes;
-  }
+export interface ReadBodyOptions {
+  maxBytes: number;
+  budget: UploadBudget;
+  /** The client the body's bytes are charged to (clientOf the socket's address). */
+  client: string;
+  /** Read deadline for the whole body: a stalled or trickling upload is refused (408) and its bytes freed. */
+  timeoutMs: number;
+  /** The error for an upload refused while the budget is spent: 503 with Retry-After. */
+  overloaded: () => N1Error;
 }
 
 /**
- * Collects the raw body, charging it to `budget`; the caller releases `body.length` once done with it.
- * Resolves null if the client went away mid-body (there is nobody to answer). Past either limit it stops
- * collecting and rejects; Node discards the rest of the body after the response.
+ * Collects the raw body, charging it to the upload budget; the caller releases `body.length` once done with it.
+ * Resolves null if the client went away mid-body (there is nobody to answer). Past a limit or the deadline it
+ * stops collecting and rejects; Node discards the rest of the body after the response.
  */
-export function readBody(req: IncomingMessage, maxBytes: number, budget: BodyBudget): Promise<Buffer | null> {
+export function readBody(req: IncomingMessage, options: ReadBodyOptions): Promise<Buffer | null> {
+  const { maxBytes, budget, client } = options;
   const declared = Number(req.headers["content-length"] ?? 0);
-  if (budget.used > 0 && budget.used + declared > budget.maxBytes) return Promise.reject(budget.overloaded());
+  if (!budget.admits(client, declared)) return Promise.reject(options.overloaded());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -70,28 +71,38 @@ export function readBody(req: IncomingMessage, maxBytes: number, budget: BodyBud
     const stop = (outcome: () => void) => {
       if (settled) return;
       settled = true;
+      clearTimeout(deadline);
       req.off("data", onData);
       req.off("end", onEnd);
       chunks.length = 0;
-      budget.release(size);
+      budget.release(client, size);
       outcome();
     };
+    const deadline = setTimeout(
+      () => stop(() => reject(uploadTimedOut(options.timeoutMs))),
+      options.timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      budget.used += chunk.length;
-      if (size > maxBytes) stop(() => reject(tooLarge(maxBytes)));
-      else if (budget.used > budget.maxBytes && budget.used > size) stop(() => reject(budget.overloaded()));
-      else chunks.push(chunk);
+      if (size + chunk.length > maxBytes) stop(() => reject(tooLarge(maxBytes)));
+      else if (!budget.charge(client, chunk.length, size)) stop(() => reject(options.overloaded()));
+      else {
+        size += chunk.length;
+        chunks.push(chunk);
+      }
     };
     const onEnd = () => {
       if (settled) return;
       settled = true;
+      clearTimeout(deadline);
       resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     };
     req.on("data", onData);
     req.on("end", onEnd);
     req.on("error", () => stop(() => resolve(null)));
     req.on("aborted", () => stop(() => resolve(null)));
+    req.on("close", () => {
+      if (!req.complete) stop(() => resolve(null));
+    });
   });
 }
 

@@ -37,7 +37,9 @@ const stop = (signal: string) => {
   console.log(`n1radar: ${signal} received, stopping`);
   // Past SHUTDOWN_TIMEOUT_MS the process exits anyway: an orchestrator's SIGKILL would come soon after.
   setTimeout(() => {
-    console.error(`n1radar: not stopped within SHUTDOWN_TIMEOUT_MS (${config.SHUTDOWN_TIMEOUT_MS} ms), exiting`);
+    console.error(
+      `n1radar: not stopped within SHUTDOWN_TIMEOUT_MS (${config.SHUTDOWN_TIMEOUT_MS} ms), exiting`,
+    );
     process.exit(1);
   }, config.SHUTDOWN_TIMEOUT_MS).unref();
   service.stop().then(

@@ -11,10 +11,14 @@
  * The key and the queue are checked on the call's metadata, before grpc-js buffers its message, as the HTTP
  * receiver checks them before reading a body.
  */
+
+import type { ServerHttp2Stream } from "node:http2";
 import * as grpc from "@grpc/grpc-js";
 import { N1Error } from "@n1radar/core";
 import * as otlp from "@n1radar/otlp";
+import { uploadTimedOut } from "./http-body.js";
 import type { Receiver, RejectReason } from "./receiver.js";
+import { clientOf, type UploadBudget } from "./upload-budget.js";
 
 export interface OtlpGrpcOptions {
   receiver: Receiver;
@@ -23,6 +27,10 @@ export interface OtlpGrpcOptions {
   port: number;
   /** Largest message, compressed or decompressed (MAX_BODY_BYTES). */
   maxMessageBytes: number;
+  /** Upload bytes held at once, in total and per client, shared with the HTTP receiver; past it, UNAVAILABLE. */
+  uploads: UploadBudget;
+  /** Read deadline of a call's message (UPLOAD_TIMEOUT_MS); past it, DEADLINE_EXCEEDED. */
+  uploadTimeoutMs: number;
 }
 
 export interface OtlpGrpcServer {
@@ -56,6 +64,7 @@ const GRPC_CODE: Record<RejectReason, grpc.status> = {
   unsupported_media_type: grpc.status.INVALID_ARGUMENT,
   internal: grpc.status.INTERNAL,
   overloaded: grpc.status.UNAVAILABLE,
+  timeout: grpc.status.DEADLINE_EXCEEDED,
 };
 
 function serviceError(receiver: Receiver, error: unknown): grpc.StatusObject {
@@ -75,15 +84,54 @@ function serviceError(receiver: Receiver, error: unknown): grpc.StatusObject {
 }
 
 /**
- * Counts refusals grpc-js makes before our handler runs (oversized messages, undecompressable bodies). The
- * base call sends those statuses on itself, past any interceptor's `sendStatus`, so the interceptor wraps the
- * base call's own method instead; calls that reach our handler count their own outcome.
+ * What must hook the base call itself, so this interceptor comes first: grpc-js sends its own refusals
+ * (oversized messages, undecompressable bodies) on the base call, past any interceptor's `sendStatus`, so their
+ * count wraps the base call's own method; and a message's bytes arrive on the base call's HTTP/2 stream, read
+ * here as they come so every call is charged to the upload budget like an HTTP body (grpc-js buffers a message
+ * whole before any handler sees it: sixty stalled 15 MiB streams would otherwise hold a gigabyte). A call whose
+ * message has not arrived within the read deadline is ended, and its bytes are given back.
+ *
+ * The stream is a private field of grpc-js's BaseServerInterceptingCall (pinned to an exact version in
+ * package.json); otlp-grpc.int.test.ts fails if an upgrade moves it, rather than silently unbounding memory.
  */
-function countTransportRefusals(receiver: Receiver): grpc.ServerInterceptor {
+function transportHooks(
+  receiver: Receiver,
+  uploads: UploadBudget,
+  uploadTimeoutMs: number,
+): grpc.ServerInterceptor {
   return (_method, call) => {
     let handled = false;
+    let settled = false;
+    let held = 0;
+    const client = clientOf(call.getPeer());
+    const stream = (call as unknown as { stream?: ServerHttp2Stream }).stream;
     const sendStatus = call.sendStatus.bind(call);
+    const settle = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      stream?.off("data", onData);
+      uploads.release(client, held);
+      held = 0;
+    };
+    const refuse = (error: N1Error) => {
+      settle();
+      sendStatus(serviceError(receiver, error));
+      // Ask the client to stop sending the rest (RST_STREAM NO_ERROR after the status, as HTTP/2 allows).
+      setImmediate(() => stream?.close());
+    };
+    const onData = (chunk: Buffer) => {
+      if (settled) return;
+      if (!uploads.charge(client, chunk.length, held)) refuse(receiver.overloaded());
+      else held += chunk.length;
+    };
+    const deadline = setTimeout(() => refuse(uploadTimedOut(uploadTimeoutMs)), uploadTimeoutMs);
+    if (stream) {
+      stream.on("data", onData);
+      stream.once("close", settle);
+    }
     call.sendStatus = (status) => {
+      settle();
       if (!handled && status.code === grpc.status.RESOURCE_EXHAUSTED) {
         receiver.refused("grpc", new N1Error("payload_too_large", status.details));
       } else if (!handled && status.code === grpc.status.INTERNAL) {
@@ -96,6 +144,7 @@ function countTransportRefusals(receiver: Receiver): grpc.ServerInterceptor {
         next({
           onReceiveMessage: (message, nextMessage) => {
             handled = true;
+            settle(); // the handler decodes and queues it synchronously, or refuses it
             nextMessage(message);
           },
         }),
@@ -143,7 +192,10 @@ export async function startOtlpGrpcServer(options: OtlpGrpcOptions): Promise<Otl
   const { receiver } = options;
   const server = new grpc.Server({
     "grpc.max_receive_message_length": options.maxMessageBytes,
-    interceptors: [countTransportRefusals(receiver), admitOnMetadata(receiver)],
+    interceptors: [
+      transportHooks(receiver, options.uploads, options.uploadTimeoutMs),
+      admitOnMetadata(receiver),
+    ],
   });
 
   // Calls reach these handlers only once admitOnMetadata has checked their ingest key.

@@ -215,7 +215,7 @@ describe("OTLP/HTTP failures", () => {
 
 describe("memory bounds", () => {
   it("503 when request bodies in flight would pass the budget, and serves again once they finish", async () => {
-    const small = await startTestReceivers({ maxBodyBytes: LIMIT, maxInflightBytes: LIMIT + LIMIT / 2 });
+    const small = await startTestReceivers({ maxBodyBytes: LIMIT, maxUploadBytes: LIMIT + LIMIT / 2 });
     let slow: http.ClientRequest | undefined;
     try {
       const url = new URL(`${small.httpUrl}/v1/traces`);

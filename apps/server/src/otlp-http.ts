@@ -12,8 +12,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { N1Error } from "@n1radar/core";
 import * as otlp from "@n1radar/otlp";
-import { BodyBudget, checkDeclaredLength, codingOf, decompress, readBody } from "./http-body.js";
+import { checkDeclaredLength, codingOf, decompress, readBody } from "./http-body.js";
 import type { Encoding, Receiver, RejectReason } from "./receiver.js";
+import { clientOf, type UploadBudget } from "./upload-budget.js";
 
 /** Allowed browser origins: "*", a list, or an empty list for no CORS at all. */
 export type CorsOrigins = "*" | readonly string[];
@@ -22,8 +23,10 @@ export interface OtlpHttpOptions {
   receiver: Receiver;
   maxBodyBytes: number;
   cors: CorsOrigins;
-  /** Request bodies buffered at once, across requests; past it, 503. Defaults to 4 * maxBodyBytes. */
-  maxInflightBytes?: number;
+  /** Upload bytes held at once, in total and per client, shared with the gRPC receiver; past it, 503. */
+  uploads: UploadBudget;
+  /** Read deadline of a body (UPLOAD_TIMEOUT_MS); past it, 408 and the connection is closed. */
+  uploadTimeoutMs: number;
 }
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -46,6 +49,7 @@ const HTTP_STATUS: Record<RejectReason, number> = {
   unsupported_media_type: 415,
   internal: 500,
   overloaded: 503,
+  timeout: 408,
 };
 
 /** Status.code in failure bodies; the spec says clients go by the HTTP status, so these are informative. */
@@ -58,6 +62,7 @@ const RPC_CODE: Record<RejectReason, number> = {
   unsupported_media_type: otlp.RpcCode.InvalidArgument,
   internal: otlp.RpcCode.Internal,
   overloaded: otlp.RpcCode.Unavailable,
+  timeout: otlp.RpcCode.DeadlineExceeded,
 };
 
 export function encodingOf(contentType: string | undefined): Encoding | null {
@@ -98,7 +103,6 @@ function send(
 
 export function createOtlpHttpHandler(options: OtlpHttpOptions): RequestListener {
   const { receiver, maxBodyBytes } = options;
-  const budget = new BodyBudget(options.maxInflightBytes ?? 4 * maxBodyBytes, () => receiver.overloaded());
   const origins = options.cors;
   const corsOn = origins === "*" || origins.length > 0;
   const allow = corsOn ? "POST, OPTIONS" : "POST";
@@ -126,6 +130,8 @@ export function createOtlpHttpHandler(options: OtlpHttpOptions): RequestListener
       details.push({ retryDelayMs: receiver.retryAfterSeconds * 1000 });
     } else if (reason === "bad_request") {
       details.push({ fieldViolations: [{ field: "", description: message }] });
+    } else if (reason === "timeout") {
+      headers.connection = "close"; // the rest of a stalled body is not worth waiting for
     } else if (reason === "method_not_allowed") {
       headers.allow = allow;
     } else if (reason === "unauthorized" && receiver.keys.header === "authorization") {
@@ -189,7 +195,14 @@ export function createOtlpHttpHandler(options: OtlpHttpOptions): RequestListener
     const coding = codingOf(req.headers["content-encoding"]);
     checkDeclaredLength(req, maxBodyBytes);
     if (traces) receiver.checkCapacity();
-    const raw = await readBody(req, maxBodyBytes, budget);
+    const client = clientOf(req.socket.remoteAddress);
+    const raw = await readBody(req, {
+      maxBytes: maxBodyBytes,
+      budget: options.uploads,
+      client,
+      timeoutMs: options.uploadTimeoutMs,
+      overloaded: () => receiver.overloaded(),
+    });
     if (raw === null) return; // the client went away; nobody to answer
     let partial: otlp.PartialSuccess | undefined;
     try {
@@ -197,7 +210,7 @@ export function createOtlpHttpHandler(options: OtlpHttpOptions): RequestListener
       if (traces) partial = receiver.accept(body, encoding, "http");
       else receiver.discarded("http");
     } finally {
-      budget.release(raw.length);
+      options.uploads.release(client, raw.length);
     }
     const headers = { ...corsHeaders(req), "content-type": CONTENT_TYPE[encoding] };
     const reply =

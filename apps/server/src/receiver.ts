@@ -20,6 +20,7 @@ export const REJECT_REASONS = [
   "unsupported_media_type",
   "unauthorized",
   "overloaded",
+  "timeout",
   "method_not_allowed",
   "not_found",
   "internal",
@@ -33,7 +34,12 @@ const OUTCOMES = ["accepted", "partial", "rejected", "discarded"] as const;
 /** Decoders throw only N1Error on bad input, so anything else is a bug of ours: "internal" (500). */
 export function reasonOf(error: unknown): RejectReason {
   if (!(error instanceof N1Error)) return "internal";
-  const reason: string = error.code === "payload_too_large" ? "too_large" : error.code;
+  const reason: string =
+    error.code === "payload_too_large"
+      ? "too_large"
+      : error.code === "request_timeout"
+        ? "timeout"
+        : error.code;
   // Error codes other parts of the service may add (not_found, conflict, ...) read as a bad request here.
   return (REJECT_REASONS as readonly string[]).includes(reason) ? (reason as RejectReason) : "bad_request";
 }

@@ -105,13 +105,13 @@ export function createService(settings: ServiceSettings): Service {
           host,
           port: ports.otlpGrpc,
           maxMessageBytes: settings.maxBodyBytes,
+          uploads: app.uploads,
+          uploadTimeoutMs: app.uploadTimeoutMs,
         }).catch((error: Error) => {
           // grpc-js reports a busy port as "No address added out of total 1 resolved".
           throw new Error(`OTLP/gRPC port ${ports.otlpGrpc} could not be opened: ${error.message}`);
         });
-        r.servers.push(
-          await listenHttp(getRequestListener(app.api.fetch), host, ports.api, "dashboard/API"),
-        );
+        r.servers.push(await listenHttp(getRequestListener(app.api.fetch), host, ports.api, "dashboard/API"));
       } catch (error) {
         await closeListeners(r);
         store.close();

@@ -9,6 +9,7 @@ import { Metrics } from "./metrics.js";
 import { startOtlpGrpcServer } from "./otlp-grpc.js";
 import { type CorsOrigins, createOtlpHttpHandler, type RequestListener } from "./otlp-http.js";
 import { Receiver } from "./receiver.js";
+import { newUploadBudget, type UploadBudget } from "./upload-budget.js";
 
 export function listenNode(listener: RequestListener): Promise<ServerType> {
   return new Promise((resolve) => {
@@ -28,6 +29,7 @@ export interface TestReceivers {
   receiver: Receiver;
   metrics: Metrics;
   queue: IngestQueue;
+  uploads: UploadBudget;
   /** Batches the queue has released, in order. */
   batches: SpanRecord[][];
   release(): void;
@@ -37,7 +39,9 @@ export interface TestReceivers {
 export interface TestReceiverOptions {
   maxQueuedSpans?: number;
   maxBodyBytes?: number;
-  maxInflightBytes?: number;
+  /** Total upload budget (default 4 * maxBodyBytes); one client may hold half of it. */
+  maxUploadBytes?: number;
+  uploadTimeoutMs?: number;
   cors?: CorsOrigins;
   keys?: Partial<IngestKeyOptions>;
 }
@@ -57,19 +61,18 @@ export async function startTestReceivers(options: TestReceiverOptions = {}): Pro
     keys: createIngestKeyCheck({ keys: [], header: "authorization", ...options.keys }),
   });
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const uploads = newUploadBudget(options.maxUploadBytes ?? 4 * maxBodyBytes);
+  const uploadTimeoutMs = options.uploadTimeoutMs ?? 30_000;
   const http = await listenNode(
-    createOtlpHttpHandler({
-      receiver,
-      maxBodyBytes,
-      maxInflightBytes: options.maxInflightBytes,
-      cors: options.cors ?? "*",
-    }),
+    createOtlpHttpHandler({ receiver, maxBodyBytes, cors: options.cors ?? "*", uploads, uploadTimeoutMs }),
   );
   const grpc = await startOtlpGrpcServer({
     receiver,
     host: "127.0.0.1",
     port: 0,
     maxMessageBytes: maxBodyBytes,
+    uploads,
+    uploadTimeoutMs,
   });
   return {
     httpUrl: `http://127.0.0.1:${portOf(http)}`,
@@ -77,6 +80,7 @@ export async function startTestReceivers(options: TestReceiverOptions = {}): Pro
     receiver,
     metrics,
     queue,
+    uploads,
     batches,
     release() {
       for (const run of pending.splice(0)) run();

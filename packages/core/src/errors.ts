@@ -8,7 +8,9 @@ export type ErrorCode =
   | "unsupported_media_type"
   | "method_not_allowed"
   | "unauthorized"
-  | "overloaded";
+  | "overloaded"
+  /** An upload that did not complete within its read deadline. */
+  | "request_timeout";
 
 export class N1Error extends Error {
   constructor(

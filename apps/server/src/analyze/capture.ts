@@ -14,6 +14,7 @@ import { Metrics } from "../metrics.js";
 import { startOtlpGrpcServer } from "../otlp-grpc.js";
 import { createOtlpHttpHandler } from "../otlp-http.js";
 import { Receiver } from "../receiver.js";
+import { newUploadBudget } from "../upload-budget.js";
 
 export interface Capture {
   /** `http://127.0.0.1:<port>`: the value for OTEL_EXPORTER_OTLP_ENDPOINT, any protocol. */
@@ -39,7 +40,16 @@ export async function startCapture(): Promise<Capture> {
     retryAfterSeconds: 1,
     keys: createIngestKeyCheck({ keys: [], header: "authorization" }),
   });
-  const handler = createOtlpHttpHandler({ receiver, maxBodyBytes: MAX_BODY_BYTES, cors: "*" });
+  // A test run's own processes on loopback: bounded like the server, with a deadline no test run meets by accident.
+  const uploads = newUploadBudget(4 * MAX_BODY_BYTES);
+  const uploadTimeoutMs = 10 * 60_000;
+  const handler = createOtlpHttpHandler({
+    receiver,
+    maxBodyBytes: MAX_BODY_BYTES,
+    cors: "*",
+    uploads,
+    uploadTimeoutMs,
+  });
   const capture = { requests: 0, lastRequestAt: Date.now() };
   const http = createHttpServer((req, res) => {
     capture.requests++;
@@ -54,6 +64,8 @@ export async function startCapture(): Promise<Capture> {
     host: "127.0.0.1",
     port: 0,
     maxMessageBytes: MAX_BODY_BYTES,
+    uploads,
+    uploadTimeoutMs,
   });
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   const httpPort = (http.address() as AddressInfo).port;
