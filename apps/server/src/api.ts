@@ -18,6 +18,7 @@ import { findingRoutes } from "./api/findings.js";
 import { overviewRoutes } from "./api/overview.js";
 import { IgnoreRuleCache } from "./ignore-rules.js";
 import { IngestStats } from "./ingest-stats.js";
+import { log } from "./log.js";
 
 export interface ApiOptions {
   db: Db;
@@ -59,7 +60,7 @@ export function createApiApp(options: ApiOptions): Hono {
     if (error instanceof N1Error) {
       return c.json({ error: { code: error.code, message: error.message } }, STATUS[error.code]);
     }
-    console.error("api error", error);
+    log.error({ err: error, method: c.req.method, path: c.req.path }, "API request failed");
     return c.json({ error: { code: "internal", message: "internal error" } }, 500);
   });
 

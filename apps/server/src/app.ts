@@ -1,4 +1,4 @@
-import { type Db, storedOrms, syncEnvDestinations } from "@n1radar/db";
+import { type Db, ping, storedOrms, syncEnvDestinations } from "@n1radar/db";
 import type { AssemblerSettings, DetectorSettings } from "@n1radar/detector";
 import { ServiceOrms } from "@n1radar/guidance";
 import { Hono } from "hono";
@@ -126,6 +126,14 @@ export function createApp(deps: AppDeps): App {
   // /metrics is routed before the API app, whose dashboard catch-all would otherwise answer it.
   const api = new Hono()
     .get("/metrics", (c) => c.body(metrics.render(), 200, { "content-type": PROMETHEUS_CONTENT_TYPE }))
+    // Readiness for a load balancer or Kubernetes: 503 while this replica should get no traffic. Liveness is
+    // /api/health, which stays 200 while the process runs.
+    .get("/api/ready", (c) => {
+      const problems = readiness(deps.db, queue, receiver);
+      return problems.length === 0
+        ? c.json({ status: "ready" })
+        : c.json({ status: "not_ready", problems }, 503);
+    })
     .route(
       "/",
       createApiApp({
@@ -160,4 +168,17 @@ export function createApp(deps: AppDeps): App {
     live,
     alerts,
   };
+}
+
+/** Why this replica should not get traffic now; empty when ready. */
+export function readiness(db: Db, queue: IngestQueue, receiver: Receiver): string[] {
+  const problems: string[] = [];
+  if (receiver.stopping) problems.push("shutting down");
+  if (queue.full) problems.push(`ingest queue full (${queue.depth} of ${queue.capacity} spans)`);
+  try {
+    ping(db);
+  } catch (error) {
+    problems.push(`database unreachable: ${(error as Error).message}`);
+  }
+  return problems;
 }

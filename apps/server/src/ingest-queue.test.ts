@@ -1,6 +1,7 @@
 import type { SpanRecord } from "@n1radar/core";
 import { describe, expect, it } from "vitest";
 import { IngestQueue } from "./ingest-queue.js";
+import { log } from "./log.js";
 
 const spans = (n: number) => Array.from({ length: n }, (_, i) => ({ spanId: String(i) }) as SpanRecord);
 const tick = () => new Promise((r) => setImmediate(r));
@@ -61,8 +62,8 @@ describe("IngestQueue", () => {
 
   it("survives a pipeline that throws, counting the lost spans", async () => {
     const errors: unknown[] = [];
-    const original = console.error;
-    console.error = (...args: unknown[]) => errors.push(args);
+    const original = log.error;
+    log.error = ((...args: unknown[]) => errors.push(args)) as typeof log.error;
     try {
       const seen: number[] = [];
       const q = new IngestQueue(
@@ -78,8 +79,12 @@ describe("IngestQueue", () => {
       expect(seen).toEqual([2]);
       expect(q.failedSpans).toBe(3);
       expect(errors).toHaveLength(1);
+      expect(errors[0]).toEqual([
+        { err: new Error("boom"), spans: 3 },
+        "pipeline failed on a batch of spans",
+      ]);
     } finally {
-      console.error = original;
+      log.error = original;
     }
   });
 });

@@ -5,6 +5,7 @@
  * the receiver answers 503 / UNAVAILABLE: memory stays bounded and senders back off (OTLP Throttling).
  */
 import type { SpanRecord } from "@n1radar/core";
+import { log } from "./log.js";
 
 export interface IngestQueueOptions {
   /** Spans held at most. A single batch larger than this is still taken when the queue is empty. */
@@ -88,7 +89,7 @@ export class IngestQueue {
       this.sink(batch);
     } catch (error) {
       this.failedSpans += batch.length;
-      console.error("n1radar: pipeline failed on a batch of spans", error);
+      log.error({ err: error, spans: batch.length }, "pipeline failed on a batch of spans");
     }
   }
 

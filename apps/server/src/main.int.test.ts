@@ -47,13 +47,21 @@ beforeAll(async () => {
     output += chunk.toString();
   });
   const deadline = Date.now() + 20_000;
-  while (!output.includes("on the dashboard.") && Date.now() < deadline && child.exitCode === null)
+  while (!output.includes(`"msg":"started"`) && Date.now() < deadline && child.exitCode === null)
     await new Promise((r) => setTimeout(r, 50));
 });
 
 afterAll(() => {
   if (child.exitCode === null) child.kill("SIGKILL");
   rmSync(dir, { recursive: true, force: true });
+});
+
+it("logs that it started, as a JSON line, after the banner", () => {
+  const started = logLines(output).find((l) => l.msg === "started");
+  expect(started).toMatchObject({
+    level: "info",
+    ports: { api: ports.api, otlpHttp: ports.http, otlpGrpc: ports.grpc },
+  });
 });
 
 it("prints the dashboard URL, the OTEL_* lines to paste and npm run demo once ready", () => {
@@ -82,5 +90,46 @@ it("stops cleanly on Ctrl-C (SIGINT)", async () => {
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   child.kill("SIGINT");
   expect(await exited).toBe(0);
-  expect(output).toContain("n1radar: stopped");
+  const lines = logLines(output);
+  expect(
+    lines.find((l) => l.msg === "stopping: refusing new uploads, judging and writing what was accepted"),
+  ).toMatchObject({ level: "info", signal: "SIGINT" });
+  expect(lines.at(-1)).toMatchObject({ level: "info", msg: "stopped", name: "n1radar" });
+});
+
+/** The JSON log lines of an output (the banner is text). */
+function logLines(text: string): Record<string, unknown>[] {
+  return text
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+it("logs JSON lines at LOG_LEVEL and above only", async () => {
+  const quiet = spawn(process.execPath, [mainJs], {
+    env: {
+      ...process.env,
+      HOST: "127.0.0.1",
+      PORT: String(await freePort()),
+      OTLP_HTTP_PORT: String(await freePort()),
+      OTLP_GRPC_PORT: String(await freePort()),
+      DATABASE_URL: join(dir, "quiet.db"),
+      LOG_LEVEL: "warn",
+      TRACE_IDLE_MS: "5000", // deprecated: a warning
+    },
+  });
+  let text = "";
+  quiet.stdout?.on("data", (chunk: Buffer) => {
+    text += chunk.toString();
+  });
+  const deadline = Date.now() + 20_000;
+  while (!text.includes("on the dashboard.") && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
+  const exited = new Promise((resolve) => quiet.once("exit", resolve));
+  quiet.kill("SIGTERM");
+  await exited;
+  const lines = logLines(text);
+  expect(lines.map((l) => l.level)).toEqual(["warn"]);
+  expect(lines[0]!.msg).toContain("TRACE_IDLE_MS is deprecated");
+  expect(typeof lines[0]!.time).toBe("string");
 });

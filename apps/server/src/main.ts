@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-/** Starts n1radar (`npm start`): the settings from the environment, the service, and the process's signals. */
+/**
+ * Starts n1radar (`npm start`): the settings from the environment, the service, and the process's signals. The
+ * banner is text for the person who ran it; everything else is a JSON log line (log.ts).
+ */
 import { type Config, ConfigError, parseConfig, serviceSettings } from "./config.js";
+import { log, setLogLevel } from "./log.js";
 import { createService } from "./service.js";
 import { startupBanner } from "./startup-banner.js";
 
@@ -9,6 +13,7 @@ function loadConfig(): Config {
     return parseConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
+      // A person is reading this: the message as text, each bad variable on its own line.
       console.error(`n1radar: ${error.message}`);
       process.exit(1);
     }
@@ -17,8 +22,9 @@ function loadConfig(): Config {
 }
 
 const config = loadConfig();
+setLogLevel(config.LOG_LEVEL);
 if (config.TRACE_IDLE_MS !== undefined)
-  console.warn("n1radar: TRACE_IDLE_MS is deprecated; set TRACE_WAIT_MS (see the README's settings)");
+  log.warn("TRACE_IDLE_MS is deprecated; set TRACE_WAIT_MS (see the README's settings)");
 const service = createService(serviceSettings(config));
 try {
   await service.start();
@@ -27,28 +33,33 @@ try {
   process.exit(1);
 }
 console.log(startupBanner(config));
-// Names and types only: destination URLs and secrets are never logged.
-for (const d of config.alerts.destinations) console.log(`n1radar: alerts to ${d.name} (${d.type})`);
+log.info(
+  {
+    ports: { api: config.PORT, otlpHttp: config.OTLP_HTTP_PORT, otlpGrpc: config.OTLP_GRPC_PORT },
+    // Names and types only: destination URLs and secrets are never logged.
+    alerts: config.alerts.destinations.map((d) => `${d.name} (${d.type})`),
+  },
+  "started",
+);
 
 let stopping = false;
 const stop = (signal: string) => {
   if (stopping) return;
   stopping = true;
-  console.log(`n1radar: ${signal} received, stopping`);
+  log.info({ signal }, "stopping: refusing new uploads, judging and writing what was accepted");
   // Past SHUTDOWN_TIMEOUT_MS the process exits anyway: an orchestrator's SIGKILL would come soon after.
   setTimeout(() => {
-    console.error(
-      `n1radar: not stopped within SHUTDOWN_TIMEOUT_MS (${config.SHUTDOWN_TIMEOUT_MS} ms), exiting`,
-    );
+    log.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, "not stopped within SHUTDOWN_TIMEOUT_MS, exiting");
     process.exit(1);
   }, config.SHUTDOWN_TIMEOUT_MS).unref();
   service.stop().then(
     () => {
-      console.log("n1radar: stopped");
+      log.info("stopped");
+      log.flush();
       process.exit(0);
     },
     (error: unknown) => {
-      console.error("n1radar: stopping failed", error);
+      log.error({ err: error }, "stopping failed");
       process.exit(1);
     },
   );

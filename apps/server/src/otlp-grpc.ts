@@ -17,6 +17,7 @@ import * as grpc from "@grpc/grpc-js";
 import { N1Error } from "@n1radar/core";
 import * as otlp from "@n1radar/otlp";
 import { uploadTimedOut } from "./http-body.js";
+import { log } from "./log.js";
 import type { Receiver, RejectReason } from "./receiver.js";
 import { clientOf, type UploadBudget } from "./upload-budget.js";
 
@@ -69,7 +70,7 @@ const GRPC_CODE: Record<RejectReason, grpc.status> = {
 
 function serviceError(receiver: Receiver, error: unknown): grpc.StatusObject {
   const reason = receiver.refused("grpc", error);
-  if (reason === "internal") console.error("n1radar: OTLP/gRPC request failed", error);
+  if (reason === "internal") log.error({ err: error }, "OTLP/gRPC request failed");
   const code = GRPC_CODE[reason];
   const message = error instanceof N1Error ? error.message : "internal error";
   const details: otlp.StatusDetail[] = [];

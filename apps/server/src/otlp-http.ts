@@ -13,6 +13,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { N1Error } from "@n1radar/core";
 import * as otlp from "@n1radar/otlp";
 import { checkDeclaredLength, codingOf, decompress, readBody } from "./http-body.js";
+import { log } from "./log.js";
 import type { Encoding, Receiver, RejectReason } from "./receiver.js";
 import { clientOf, type UploadBudget } from "./upload-budget.js";
 
@@ -121,7 +122,7 @@ export function createOtlpHttpHandler(options: OtlpHttpOptions): RequestListener
 
   const fail = (req: IncomingMessage, res: ServerResponse, error: unknown): void => {
     const reason = receiver.refused("http", error);
-    if (reason === "internal") console.error("n1radar: OTLP/HTTP request failed", error);
+    if (reason === "internal") log.error({ err: error }, "OTLP/HTTP request failed");
     const message = error instanceof N1Error ? error.message : "internal error";
     const headers: Record<string, string> = corsHeaders(req);
     const details: otlp.StatusDetail[] = [];
@@ -227,7 +228,7 @@ export function createOtlpHttpHandler(options: OtlpHttpOptions): RequestListener
         fail(req, res, error);
       } catch (failure) {
         // Never let one request's trouble become an unhandled rejection, which would stop the process.
-        console.error("n1radar: could not answer an OTLP/HTTP request", failure);
+        log.error({ err: failure }, "could not answer an OTLP/HTTP request");
         res.destroy();
       }
     });

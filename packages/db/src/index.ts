@@ -43,6 +43,7 @@ export {
   type OffenderSort,
 } from "./list.js";
 export { type Db, openStore, type Store, sqlitePath } from "./open.js";
+export { ping } from "./ping.js";
 export {
   ENDPOINTS_PER_SERVICE,
   facets,

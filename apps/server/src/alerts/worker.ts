@@ -25,6 +25,7 @@ import {
   recordAttempt,
   setDestinationEnabled,
 } from "@n1radar/db";
+import { log } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import { composeDeliveries, filterOf, messageId, notifierOf } from "./compose.js";
 import { postJson } from "./http-client.js";
@@ -85,7 +86,7 @@ export class AlertWorker {
     try {
       this.step();
     } catch (error) {
-      console.error(`n1radar: alert delivery: ${(error as Error).message}`);
+      log.error({ err: error }, "alert delivery step failed");
     }
   }
 
@@ -212,9 +213,7 @@ export class AlertWorker {
           nowMs,
         );
         this.metrics.deadLettered(type);
-        console.warn(
-          `n1radar: alert destination ${JSON.stringify(destination.name)} disabled: ${decision.reason}`,
-        );
+        log.warn({ destination: destination.name, reason: decision.reason }, "alert destination disabled");
         return false;
       default:
         recordAttempt(
