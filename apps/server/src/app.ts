@@ -2,6 +2,7 @@ import { type Db, ping, storedOrms, syncEnvDestinations } from "@n1radar/db";
 import type { AssemblerSettings, DetectorSettings } from "@n1radar/detector";
 import { ServiceOrms } from "@n1radar/guidance";
 import { Hono } from "hono";
+import { dashboardCsp, securityHeaders } from "./access/headers.js";
 import { type AlertConfig, defaultAlertConfig } from "./alerts/settings.js";
 import { AlertWorker } from "./alerts/worker.js";
 import { LiveHub } from "./api/events.js";
@@ -125,6 +126,7 @@ export function createApp(deps: AppDeps): App {
   );
   // /metrics is routed before the API app, whose dashboard catch-all would otherwise answer it.
   const api = new Hono()
+    .use("*", securityHeaders(dashboardCsp(deps.dashboardDir)))
     .get("/metrics", (c) => c.body(metrics.render(), 200, { "content-type": PROMETHEUS_CONTENT_TYPE }))
     // Readiness for a load balancer or Kubernetes: 503 while this replica should get no traffic. Liveness is
     // /api/health, which stays 200 while the process runs.

@@ -21,7 +21,7 @@ import { z } from "zod";
 import { destinationProblem } from "../alerts/settings.js";
 import type { AlertWorker } from "../alerts/worker.js";
 import type { ApiContext } from "./context.js";
-import { jsonBody, parseQuery, parseValue } from "./params.js";
+import { jsonBody, parseQuery, parseValue, wholeNumber } from "./params.js";
 
 export interface AlertApiContext extends ApiContext {
   alerts: AlertWorker;
@@ -74,7 +74,7 @@ function settingsFrom(body: unknown, policy: TargetPolicy, existing: Destination
 
 const deliveriesQuery = z.object({
   status: z.enum(["pending", "sent", "dead"]).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  limit: wholeNumber(1, 500).default(100),
 });
 
 export function alertRoutes(app: Hono, ctx: AlertApiContext): void {
@@ -124,7 +124,7 @@ export function alertRoutes(app: Hono, ctx: AlertApiContext): void {
   });
 
   app.get("/api/alerts/deliveries", (c) => {
-    const query = parseQuery(deliveriesQuery, c.req.query());
+    const query = parseQuery(deliveriesQuery, c.req.queries());
     const rows = listDeliveries(ctx.db, {
       statuses: query.status ? [query.status] : undefined,
       limit: query.limit,

@@ -22,7 +22,7 @@ function found<T>(value: T | null | undefined | false, id: string): T {
 
 export function findingRoutes(app: Hono, ctx: ApiContext): void {
   app.get("/api/findings", (c) => {
-    const query = parseQuery(listQuery, c.req.query());
+    const query = parseQuery(listQuery, c.req.queries());
     const now = ctx.now();
     const page = findOffenders(
       ctx.db,
@@ -63,7 +63,7 @@ export function findingRoutes(app: Hono, ctx: ApiContext): void {
   // runs the statement along, often the worst offender.
   app.get("/api/findings/:id/ignore-preview", (c) => {
     const id = c.req.param("id");
-    const { scope } = parseQuery(ignorePreviewQuery, c.req.query());
+    const { scope } = parseQuery(ignorePreviewQuery, c.req.queries());
     return c.json(found(previewIgnore(ctx.db, id, scope), id));
   });
 

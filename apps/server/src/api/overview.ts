@@ -7,7 +7,7 @@ import { parseQuery, parseValue, rangeQuery, ruleId, timeRange } from "./params.
 
 export function overviewRoutes(app: Hono, ctx: ApiContext): void {
   app.get("/api/overview", (c) => {
-    const query = parseQuery(rangeQuery, c.req.query());
+    const query = parseQuery(rangeQuery, c.req.queries());
     return c.json(overview(ctx.db, { service: query.service, ...timeRange(query, ctx.now()) }));
   });
 

@@ -1,7 +1,7 @@
 /**
  * What the browser tests share: the real server (createApp, a real SQLite file, the built dashboard) on
  * ephemeral loopback ports, Debian's Chromium driven by playwright-core, traces sent with the real OpenTelemetry
- * SDK and its OTLP/HTTP exporter, and a record of every console error and dialog a page produces.
+ * SDK and its OTLP/HTTP exporter, and a record of every console error, CSP violation and dialog a page produces.
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -64,6 +64,11 @@ export async function openPage(
     hasTouch: options.mobile ?? false,
     deviceScaleFactor: options.mobile ? 2 : 1,
   });
+  // Every Content-Security-Policy violation becomes a console error, so each test's "no console errors" check
+  // also proves the dashboard runs under the server's CSP.
+  await ctx.addInitScript(
+    `document.addEventListener("securitypolicyviolation", (e) => console.error("CSP violation: " + e.violatedDirective + " " + e.blockedURI));`,
+  );
   const page = await ctx.newPage();
   const problems: string[] = [];
   const dialogs: string[] = [];
