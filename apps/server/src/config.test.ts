@@ -12,7 +12,7 @@ describe("parseConfig", () => {
   });
 
   it("waits 30 s for request spans, and honours the old TRACE_IDLE_MS name only when TRACE_WAIT_MS is unset", () => {
-    expect(parseConfig({})).toMatchObject({ TRACE_WAIT_MS: 30_000, FLUSH_INTERVAL_MS: 500 });
+    expect(parseConfig({})).toMatchObject({ TRACE_WAIT_MS: 30_000, FLUSH_INTERVAL_MS: 100 });
     expect(parseConfig({ TRACE_IDLE_MS: "8000" }).TRACE_WAIT_MS).toBe(8_000);
     expect(parseConfig({ TRACE_IDLE_MS: "8000", TRACE_WAIT_MS: "60000" }).TRACE_WAIT_MS).toBe(60_000);
     expect(() => parseConfig({ TRACE_WAIT_MS: "-1" })).toThrow(/TRACE_WAIT_MS/);

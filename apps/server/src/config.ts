@@ -99,7 +99,7 @@ const schema = z.object({
   TRACE_WAIT_MS: positiveInt(30_000),
   /** Deprecated name of TRACE_WAIT_MS, honoured when TRACE_WAIT_MS is unset. */
   TRACE_IDLE_MS: z.coerce.number().int().positive().optional(),
-  FLUSH_INTERVAL_MS: positiveInt(500),
+  FLUSH_INTERVAL_MS: positiveInt(100),
   // SIGTERM/SIGINT: the longest the drain (judge, write, finish deliveries) may take before the process exits.
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
   MAX_OPEN_TRACES: positiveInt(50_000),

@@ -123,7 +123,7 @@ export function createService(settings: ServiceSettings): Service {
       r.ticker = setInterval(() => {
         app.pipeline.tick();
         app.alerts.tick();
-      }, settings.tickMs ?? 100);
+      }, settings.tickMs ?? 50);
       const [otlpHttp, api] = r.servers.map((s) => (s.address() as AddressInfo).port) as [number, number];
       return { api, otlpHttp, otlpGrpc: r.grpc.port };
     },
