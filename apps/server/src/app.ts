@@ -87,7 +87,12 @@ export function createApp(deps: AppDeps): App {
     (deps.now ?? Date.now)(),
   );
   const alerts = new AlertWorker({ db: deps.db, settings: alertConfig, metrics, now: deps.now });
+  const storeWrites = metrics.histogram(
+    "n1radar_store_write_seconds",
+    "Time of each write of findings to the store (one transaction per FLUSH_INTERVAL_MS at most)",
+  );
   const pipeline = new Pipeline({
+    onWrite: (seconds) => storeWrites.observe(seconds),
     serviceOrms,
     db: deps.db,
     detector: deps.detector,
@@ -115,7 +120,7 @@ export function createApp(deps: AppDeps): App {
       header: deps.ingestKeyHeader ?? "authorization",
     }),
   });
-  observePipeline(metrics, pipeline);
+  observePipeline(metrics, pipeline, deps.now ?? Date.now);
   const uploads = newUploadBudget(deps.maxUploadBytes ?? 4 * deps.maxBodyBytes);
   const uploadTimeoutMs = deps.uploadTimeoutMs ?? 30_000;
   metrics.observe(

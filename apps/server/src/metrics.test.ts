@@ -25,6 +25,26 @@ describe("Metrics", () => {
     );
   });
 
+  it("renders a histogram as cumulative buckets, sum and count", () => {
+    const m = new Metrics();
+    const h = m.histogram("n1_write_seconds", "Write time", [0.01, 0.1]);
+    h.observe(0.005);
+    h.observe(0.05);
+    h.observe(3);
+    expect(m.render()).toBe(
+      [
+        "# HELP n1_write_seconds Write time",
+        "# TYPE n1_write_seconds histogram",
+        'n1_write_seconds_bucket{le="0.01"} 1',
+        'n1_write_seconds_bucket{le="0.1"} 2',
+        'n1_write_seconds_bucket{le="+Inf"} 3',
+        "n1_write_seconds_sum 3.055",
+        "n1_write_seconds_count 3",
+        "",
+      ].join("\n"),
+    );
+  });
+
   it("refuses mistakes that would produce an unparsable exposition", () => {
     const m = new Metrics();
     expect(() => m.counter("bad-name", "x")).toThrow(/invalid metric name/);

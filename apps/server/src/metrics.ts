@@ -17,8 +17,9 @@ export interface CounterChild {
 interface Family {
   name: string;
   help: string;
-  type: "counter" | "gauge";
-  series(): Iterable<[Labels, number]>;
+  type: "counter" | "gauge" | "histogram";
+  /** Samples: labels, value, and the suffix of the sample's name (a histogram's `_bucket`, `_sum`, `_count`). */
+  series(): Iterable<[Labels, number, string?]>;
 }
 
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -80,6 +81,34 @@ export class Counter {
   }
 }
 
+/** Default buckets, in seconds: from a millisecond (a small SQLite write) to 10 s (a stalled database). */
+export const SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10] as const;
+
+/** A Prometheus histogram without labels: cumulative buckets, sum and count. */
+export class Histogram {
+  private readonly counts: number[];
+  private sum = 0;
+  private count = 0;
+
+  constructor(private readonly bounds: readonly number[]) {
+    this.counts = bounds.map(() => 0);
+  }
+
+  observe(value: number): void {
+    this.sum += value;
+    this.count++;
+    for (let i = 0; i < this.bounds.length; i++) if (value <= this.bounds[i]!) this.counts[i]!++;
+  }
+
+  *series(): Iterable<[Labels, number, string]> {
+    for (let i = 0; i < this.bounds.length; i++)
+      yield [{ le: formatValue(this.bounds[i]!) }, this.counts[i]!, "_bucket"];
+    yield [{ le: "+Inf" }, this.count, "_bucket"];
+    yield [{}, this.sum, "_sum"];
+    yield [{}, this.count, "_count"];
+  }
+}
+
 export class Metrics {
   private readonly families = new Map<string, Family>();
 
@@ -94,6 +123,12 @@ export class Metrics {
     const counter = new Counter(labelNames);
     this.add({ name, help, type: "counter", series: () => counter.series() });
     return counter;
+  }
+
+  histogram(name: string, help: string, bounds: readonly number[] = SECONDS_BUCKETS): Histogram {
+    const histogram = new Histogram(bounds);
+    this.add({ name, help, type: "histogram", series: () => histogram.series() });
+    return histogram;
   }
 
   /** A value that something else owns (queue depth, pipeline totals), read when scraped. */
@@ -119,8 +154,8 @@ export class Metrics {
     const lines: string[] = [];
     for (const f of this.families.values()) {
       lines.push(`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} ${f.type}`);
-      for (const [labels, value] of f.series()) {
-        lines.push(`${f.name}${formatLabels(labels)} ${formatValue(value)}`);
+      for (const [labels, value, suffix = ""] of f.series()) {
+        lines.push(`${f.name}${suffix}${formatLabels(labels)} ${formatValue(value)}`);
       }
     }
     return `${lines.join("\n")}\n`;

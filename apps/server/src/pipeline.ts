@@ -32,6 +32,8 @@ export interface PipelineOptions {
   onFlush?: (offenders: number) => void;
   /** The alert destinations' bars, read once per flush: crossing one writes a threshold alert event. */
   alertThresholds?: () => AlertThreshold[];
+  /** Told how long each write to the store took, in seconds (n1radar_store_write_seconds). */
+  onWrite?: (seconds: number) => void;
 }
 
 export interface PipelineStats {
@@ -82,10 +84,12 @@ export class Pipeline {
     // Learn from the whole batch first, so an INSERT loop is read in the light of a read flushed with it.
     if (orms) for (const delta of deltas) orms.observe(delta.sample);
     const writes = deltas.map((delta) => ({ delta, guidance: guidanceFor(delta.sample, orms) }));
+    const began = performance.now();
     recordDeltas(this.options.db, writes, {
       alertThresholds: this.options.alertThresholds?.(),
       nowMs: this.now(),
     });
+    this.options.onWrite?.((performance.now() - began) / 1000);
     this.options.onFlush?.(writes.length);
     this.counters.flushes++;
   }

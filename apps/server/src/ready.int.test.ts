@@ -1,4 +1,7 @@
-/** /api/ready: 200 while this replica should get traffic, 503 with the reasons while it should not. */
+/**
+ * Operability: /api/ready (200 while this replica should get traffic, 503 with the reasons while it should not)
+ * and the /metrics figures an operator watches (store write latency, the open-trace wait).
+ */
 import { openStore } from "@n1radar/db";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { readiness } from "./app.js";
@@ -6,7 +9,8 @@ import { createIngestKeyCheck } from "./ingest-keys.js";
 import { IngestQueue } from "./ingest-queue.js";
 import { Metrics } from "./metrics.js";
 import { Receiver } from "./receiver.js";
-import { startTestServer, type TestServer } from "./test-server.js";
+import { jsonOf, nPlusOneSpans } from "./test-payloads.js";
+import { eventually, startTestServer, type TestServer } from "./test-server.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -40,4 +44,28 @@ it("is not ready while the ingest queue is full or the database does not answer"
   const problems = readiness(store.db, queue, receiver);
   expect(problems[0]).toBe("ingest queue full (2 of 2 spans)");
   expect(problems[1]).toMatch(/^database unreachable: /);
+});
+
+it("exports the store's write latency and how long the quietest open trace has waited", async () => {
+  const post = (spans: ReturnType<typeof nPlusOneSpans>) =>
+    fetch(`${server.otlpUrl}/v1/traces`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: jsonOf(spans),
+    });
+  await post(nPlusOneSpans({ route: "/written" }));
+  // Queries whose request span never comes: their trace waits (200 ms on the test server) and is judged alone.
+  await post(nPlusOneSpans({ route: "/waiting" }).filter((s) => s.parentSpanContext !== undefined));
+  const quiet = Number(/^n1radar_open_trace_quiet_seconds (\S+)$/m.exec(server.app.metrics.render())?.[1]);
+  expect(quiet).toBeGreaterThanOrEqual(0);
+  expect(quiet).toBeLessThan(0.2);
+  const text = await eventually(async () => {
+    const body = await (await fetch(`${server.apiUrl}/metrics`)).text();
+    return /^n1radar_store_write_seconds_count [1-9]/m.test(body) ? body : undefined;
+  });
+  expect(text).toMatch(/^# TYPE n1radar_store_write_seconds histogram$/m);
+  expect(text).toMatch(/^n1radar_store_write_seconds_bucket\{le="\+Inf"\} [1-9]/m);
+  await eventually(async () =>
+    /^n1radar_open_trace_quiet_seconds 0$/m.test(server.app.metrics.render()) ? true : undefined,
+  );
 });

@@ -172,7 +172,7 @@ export class Receiver {
 }
 
 /** Pipeline figures, read from `pipeline.stats()` at scrape time. */
-export function observePipeline(metrics: Metrics, pipeline: Pipeline): void {
+export function observePipeline(metrics: Metrics, pipeline: Pipeline, now: () => number): void {
   const stat = (key: keyof ReturnType<Pipeline["stats"]>) => () => Number(pipeline.stats()[key] ?? 0);
   metrics.observe(
     "n1radar_pipeline_spans_total",
@@ -205,6 +205,15 @@ export function observePipeline(metrics: Metrics, pipeline: Pipeline): void {
     stat("openTraces"),
   );
   metrics.observe("n1radar_open_spans", "Spans held in open traces", "gauge", stat("openSpans"));
+  metrics.observe(
+    "n1radar_open_trace_quiet_seconds",
+    "How long the quietest open trace has waited for a span (judged without its request span at TRACE_WAIT_MS)",
+    "gauge",
+    () => {
+      const touched = pipeline.stats().quietestTouchedAt;
+      return touched === null ? 0 : Math.max(0, (now() - touched) / 1000);
+    },
+  );
   observeAssembly(metrics, pipeline);
   metrics.observe(
     "n1radar_findings_total",

@@ -61,6 +61,8 @@ export interface AssemblerStats extends AssemblerCounts {
   openTraces: number;
   /** Spans waiting for their request span. */
   openSpans: number;
+  /** When the quietest open trace last got a span (its wait runs out TRACE_WAIT_MS later); null when none. */
+  quietestTouchedAt: number | null;
   /** Judged traces remembered (span ids only) so that late spans are recognised. */
   judgedTraces: number;
   rememberedIds: number;

@@ -181,3 +181,19 @@ describe("TraceAssembler: eviction, other services and handler spans under the l
     expect(during.add([...api.spans.slice(1, 6), first, ...overlapping], 0)).toEqual([]);
   });
 });
+
+describe("TraceAssembler: how long the quietest open trace has waited", () => {
+  it("reports when the least recently touched open trace last got a span, and none once all are judged", () => {
+    const asm = new TraceAssembler(settings);
+    const a = loopTrace();
+    const b = loopTrace();
+    expect(asm.stats().quietestTouchedAt).toBeNull();
+    asm.add(a.children.slice(0, 3), 1_000);
+    asm.add(b.children, 2_000);
+    expect(asm.stats().quietestTouchedAt).toBe(1_000);
+    asm.add(a.children.slice(3), 3_000); // a is touched again: b is now the quietest
+    expect(asm.stats().quietestTouchedAt).toBe(2_000);
+    asm.add([a.root, b.root], 4_000);
+    expect(asm.stats().quietestTouchedAt).toBeNull();
+  });
+});

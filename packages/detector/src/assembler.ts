@@ -173,6 +173,8 @@ export class TraceAssembler {
     return {
       openTraces: this.open.size,
       openSpans: this.openSpans,
+      // The map is kept least recently touched first.
+      quietestTouchedAt: this.open.values().next().value?.touchedAt ?? null,
       judgedTraces: this.judged.size,
       rememberedIds: this.rememberedIds,
       ...this.counts,
