@@ -220,6 +220,7 @@ describe("overview, facets, config", () => {
     expect((await call("GET", "/api/config")).body).toEqual({
       traceUrlTemplate: "http://j/{traceId}",
       otlpHttpPort: 4318,
+      access: { mode: "open", user: null, canSignOut: false },
     });
   });
 

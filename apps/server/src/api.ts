@@ -10,6 +10,7 @@ import { N1Error } from "@n1radar/core";
 import type { Db } from "@n1radar/db";
 import { type DetectorSettings, defaultDetectorSettings } from "@n1radar/detector";
 import { Hono } from "hono";
+import { type AccessSettings, openAccess } from "./access/access.js";
 import type { AlertWorker } from "./alerts/worker.js";
 import { alertRoutes } from "./api/alerts.js";
 import { LiveHub } from "./api/events.js";
@@ -39,6 +40,8 @@ export interface ApiOptions {
   /** The alert worker (test messages) and the address policy destinations are checked against. */
   alerts?: AlertWorker;
   alertPolicy?: TargetPolicy;
+  /** Access settings, for what /api/config tells the dashboard (sign-in mode); checks happen in app.ts. */
+  access?: AccessSettings;
   now?: () => number;
 }
 
@@ -75,6 +78,7 @@ export function createApiApp(options: ApiOptions): Hono {
     ingest: options.ingest ?? new IngestStats(now),
     traceUrlTemplate: options.traceUrlTemplate ?? null,
     otlpHttpPort: options.otlpHttpPort ?? 4318,
+    access: options.access ?? openAccess,
     now,
   };
   findingRoutes(app, context);

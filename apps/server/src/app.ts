@@ -2,6 +2,7 @@ import { type Db, ping, storedOrms, syncEnvDestinations } from "@n1radar/db";
 import type { AssemblerSettings, DetectorSettings } from "@n1radar/detector";
 import { ServiceOrms } from "@n1radar/guidance";
 import { Hono } from "hono";
+import { type AccessSettings, installAccess, openAccess } from "./access/access.js";
 import { dashboardCsp, securityHeaders } from "./access/headers.js";
 import { type AlertConfig, defaultAlertConfig } from "./alerts/settings.js";
 import { AlertWorker } from "./alerts/worker.js";
@@ -38,6 +39,8 @@ export interface AppDeps {
   traceUrlTemplate?: string | null;
   /** OTLP_HTTP_PORT, shown in the dashboard's setup instructions. */
   otlpHttpPort?: number;
+  /** Who may use the dashboard and API (N1_AUTH_*); open (but CSRF-protected) when absent. */
+  access?: AccessSettings;
   /** Alert destinations and delivery settings (ALERT_*, PUBLIC_URL); the defaults when absent. */
   alerts?: AlertConfig;
   now?: () => number;
@@ -129,9 +132,12 @@ export function createApp(deps: AppDeps): App {
     "gauge",
     () => uploads.usedBytes,
   );
+  const access = deps.access ?? openAccess;
+  const api = new Hono().use("*", securityHeaders(dashboardCsp(deps.dashboardDir)));
+  // Before every route: sign-in, the probes left open, and the refusal of cross-site state changes.
+  installAccess(api, access, deps.now);
   // /metrics is routed before the API app, whose dashboard catch-all would otherwise answer it.
-  const api = new Hono()
-    .use("*", securityHeaders(dashboardCsp(deps.dashboardDir)))
+  api
     .get("/metrics", (c) => c.body(metrics.render(), 200, { "content-type": PROMETHEUS_CONTENT_TYPE }))
     // Readiness for a load balancer or Kubernetes: 503 while this replica should get no traffic. Liveness is
     // /api/health, which stays 200 while the process runs.
@@ -154,6 +160,7 @@ export function createApp(deps: AppDeps): App {
         otlpHttpPort: deps.otlpHttpPort,
         alerts,
         alertPolicy: alertConfig.policy,
+        access,
         now: deps.now,
       }),
     );

@@ -5,6 +5,8 @@
 
 import { dashboardDir } from "@n1radar/dashboard";
 import { z } from "zod";
+import type { AccessSettings } from "./access/access.js";
+import { accessEnvShape, parseAccessSettings, SECRET_SETTINGS } from "./access/settings.js";
 import { type AlertConfig, alertEnvShape, parseAlertConfig } from "./alerts/settings.js";
 import {
   detectorSettings,
@@ -114,9 +116,10 @@ const schema = z.object({
     )
     .optional(),
   ...alertEnvShape,
+  ...accessEnvShape,
 });
 
-export type Config = z.infer<typeof schema> & { alerts: AlertConfig };
+export type Config = z.infer<typeof schema> & { alerts: AlertConfig; access: AccessSettings };
 
 export class ConfigError extends Error {}
 
@@ -134,11 +137,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     }
     const alerts = parseAlertConfig(config);
     if ("error" in alerts) throw new ConfigError(alerts.error);
-    return { ...config, alerts };
+    const access = parseAccessSettings(config);
+    if ("error" in access) throw new ConfigError(access.error);
+    return { ...config, alerts, access };
   }
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.join(".");
-    return `  ${name}=${JSON.stringify(env[name] ?? "")}: ${issue.message}`;
+    const value = SECRET_SETTINGS.has(name) ? "(hidden)" : JSON.stringify(env[name] ?? "");
+    return `  ${name}=${value}: ${issue.message}`;
   });
   throw new ConfigError(`Invalid settings:\n${lines.join("\n")}`);
 }
@@ -178,5 +184,6 @@ export function serviceSettings(config: Config): ServiceSettings {
     traceUrlTemplate: config.TRACE_URL_TEMPLATE ?? null,
     otlpHttpPort: config.OTLP_HTTP_PORT,
     alerts: config.alerts,
+    access: config.access,
   };
 }

@@ -3,6 +3,7 @@
  * Starts n1radar (`npm start`): the settings from the environment, the service, and the process's signals. The
  * banner is text for the person who ran it; everything else is a JSON log line (log.ts).
  */
+import { accessNotice } from "./access/settings.js";
 import { type Config, ConfigError, parseConfig, serviceSettings } from "./config.js";
 import { log, setLogLevel } from "./log.js";
 import { createService } from "./service.js";
@@ -33,6 +34,9 @@ try {
   process.exit(1);
 }
 console.log(startupBanner(config));
+// On stderr, where it is seen even when stdout goes to a log store; loud when nothing guards the dashboard.
+const access = accessNotice(config.access, config.PORT);
+console.error(access.text);
 log.info(
   {
     ports: { api: config.PORT, otlpHttp: config.OTLP_HTTP_PORT, otlpGrpc: config.OTLP_GRPC_PORT },

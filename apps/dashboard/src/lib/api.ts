@@ -45,8 +45,9 @@ export async function request<T>(
     response = await fetch(path, {
       method,
       signal,
+      // Every change is sent as JSON, body or not: the server refuses other state changes as possible forgeries.
       headers:
-        body === undefined
+        method === "GET"
           ? { accept: "application/json" }
           : { accept: "application/json", "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -58,6 +59,11 @@ export async function request<T>(
   }
   const json: unknown = await response.json().catch(() => null);
   if (!response.ok) {
+    // The session ended (expired, signed out elsewhere, token changed): back to the sign-in page, then here.
+    if (response.status === 401 && typeof window !== "undefined")
+      window.location.assign(
+        `/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`,
+      );
     if (isErrorBody(json)) throw new ApiError(response.status, json.error.code, json.error.message);
     throw new ApiError(response.status, "http_error", `The server answered ${response.status}.`);
   }

@@ -24,6 +24,8 @@ export interface DashboardConfig {
   traceUrlTemplate: string | null;
   /** The OTLP/HTTP receiver's port, for the setup instructions. */
   otlpHttpPort?: number;
+  /** How people sign in (token, proxy, or open) and who this is; `canSignOut` for a token session. */
+  access?: { mode: "token" | "proxy" | "open"; user: string | null; canSignOut: boolean };
 }
 
 export interface ApiErrorBody {

@@ -38,7 +38,7 @@ afterAll(async () => {
 async function call(method: string, path: string, body?: unknown) {
   const res = await fetch(`${server.apiUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
+    headers: method === "GET" ? {} : { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();

@@ -110,6 +110,7 @@ describe("retries", () => {
     expect(dead).toMatchObject({ attempts: 3, lastError: "HTTP 500: internal_error", status: "dead" });
     const resent = await fetch(`${server.apiUrl}/api/alerts/deliveries/${dead.id}/resend`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
     });
     expect(resent.status).toBe(200);
     const all = await requests("googlechat", 4);

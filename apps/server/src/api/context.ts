@@ -1,5 +1,6 @@
 import type { Db } from "@n1radar/db";
 import type { DetectorSettings } from "@n1radar/detector";
+import type { AccessSettings } from "../access/access.js";
 import type { IgnoreRuleCache } from "../ignore-rules.js";
 import type { IngestStats } from "../ingest-stats.js";
 import type { LiveHub } from "./events.js";
@@ -14,5 +15,6 @@ export interface ApiContext {
   ingest: IngestStats;
   traceUrlTemplate: string | null;
   otlpHttpPort: number;
+  access: AccessSettings;
   now: () => number;
 }

@@ -2,6 +2,7 @@
 import { N1Error } from "@n1radar/core";
 import { deleteIgnoreRule, facets, listIgnoreRules, overview, ruleCoverage } from "@n1radar/db";
 import type { Hono } from "hono";
+import { accessView } from "../access/access.js";
 import type { ApiContext } from "./context.js";
 import { parseQuery, parseValue, rangeQuery, ruleId, timeRange } from "./params.js";
 
@@ -17,7 +18,11 @@ export function overviewRoutes(app: Hono, ctx: ApiContext): void {
   app.get("/api/ingest", (c) => c.json(ctx.ingest.report()));
 
   app.get("/api/config", (c) =>
-    c.json({ traceUrlTemplate: ctx.traceUrlTemplate, otlpHttpPort: ctx.otlpHttpPort }),
+    c.json({
+      traceUrlTemplate: ctx.traceUrlTemplate,
+      otlpHttpPort: ctx.otlpHttpPort,
+      access: accessView(ctx.access, c.get("user") ?? null),
+    }),
   );
 
   app.get("/api/ignore-rules", (c) => {

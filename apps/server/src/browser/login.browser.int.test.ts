@@ -1,0 +1,133 @@
+/**
+ * Access control in real Chromium: with N1_AUTH_TOKEN set, the dashboard sends a person to the sign-in page, the
+ * form signs them in (HttpOnly cookie, so page script cannot read it) and they see the dashboard, then sign out.
+ * A page on another site that auto-submits forms at the API changes nothing, with and without a token.
+ */
+import { createServer, type Server } from "node:http";
+import { dashboardDir } from "@n1radar/dashboard";
+import { getOffender } from "@n1radar/db";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openAccess } from "../access/access.js";
+import { portOf } from "../test-receivers.js";
+import { startTestServer, type TestServer } from "../test-server.js";
+import { FakeService, launchChromium, openPage, TRACE_VIEWER } from "./harness.js";
+
+const TOKEN = "browser-token-0123456789";
+
+let browser: Browser;
+let guarded: TestServer;
+let open: TestServer;
+
+beforeAll(async () => {
+  [guarded, open, browser] = await Promise.all([
+    startTestServer({
+      dashboardDir,
+      traceUrlTemplate: TRACE_VIEWER,
+      access: { ...openAccess, token: TOKEN },
+    }),
+    startTestServer({ dashboardDir, traceUrlTemplate: TRACE_VIEWER }),
+    launchChromium(),
+  ]);
+  for (const server of [guarded, open]) {
+    const blog = new FakeService(server.otlpUrl, "blog-api");
+    await blog.postsWithAuthors(8);
+    await blog.shutdown();
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all([guarded?.close(), open?.close()]);
+});
+
+async function offenderId(server: TestServer): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const res = await fetch(`${server.apiUrl}/api/findings`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    const { findings } = (await res.json()) as { findings: { id: string }[] };
+    if (findings[0]) return findings[0].id;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("no finding recorded");
+}
+
+describe("signing in", () => {
+  it("sends a person to the sign-in page, then to the dashboard page they asked for, and signs out", async () => {
+    const { page, problems, context } = await openPage(browser);
+    await page.goto(`${guarded.apiUrl}/overview`);
+    await page.waitForURL(`${guarded.apiUrl}/login?next=%2Foverview`);
+    await page.getByRole("heading", { name: "Sign in to n1radar" }).waitFor();
+
+    await page.getByLabel("Access token").fill("not-the-token-0000000");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert").textContent()).resolves.toBe("That access token is not right.");
+
+    await page.getByLabel("Access token").fill(TOKEN);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${guarded.apiUrl}/overview`);
+    await page.getByRole("link", { name: "GET /posts" }).first().waitFor({ timeout: 10_000 });
+    const cookies = await context.cookies();
+    expect(cookies).toEqual([
+      expect.objectContaining({ name: "n1radar_session", httpOnly: true, sameSite: "Strict", secure: false }),
+    ]);
+    await expect(page.evaluate("document.cookie")).resolves.toBe("");
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(`${guarded.apiUrl}/login`);
+    await page.goto(`${guarded.apiUrl}/`);
+    await page.waitForURL(/\/login\?next=/);
+    // The one console line is Chromium noting the refused sign-in's 401; nothing else went wrong.
+    expect(problems).toEqual([expect.stringMatching(/status of 401/)]);
+    await context.close();
+  });
+});
+
+describe("a page on another site", () => {
+  let evil: Server;
+  let evilUrl: string;
+  let target = "";
+
+  beforeAll(async () => {
+    // Two forms, auto-submitted: urlencoded, and text/plain shaped into JSON (the classic trick).
+    evil = createServer((_req, res) => {
+      res.setHeader("content-type", "text/html");
+      res.end(`<!doctype html>
+<iframe name="sink"></iframe>
+<form id="a" method="post" target="sink" action="${target}/status"><input name="status" value="resolved"></form>
+<form id="b" method="post" target="sink" enctype="text/plain" action="${target}/ignore"><input name='{"scope":"endpoint","x":"' value='"}'></form>
+<script>document.getElementById("a").submit(); setTimeout(() => { document.getElementById("b").submit(); document.title = "sent"; }, 300);</script>`);
+    });
+    await new Promise<void>((resolve) => evil.listen(0, "127.0.0.1", resolve));
+    evilUrl = `http://localhost:${portOf(evil)}/`;
+  });
+
+  afterAll(() => new Promise<void>((resolve) => evil?.close(() => resolve())));
+
+  for (const which of ["without", "with"] as const) {
+    it(`cannot resolve or ignore a finding by cross-site form posts, ${which} a token set`, async () => {
+      const server = which === "with" ? guarded : open;
+      const id = await offenderId(server);
+      target = `${server.apiUrl}/api/findings/${id}`;
+      const { page, context } = await openPage(browser);
+      if (which === "with") {
+        // Signed in on the dashboard in the same browser: the cookie is SameSite=Strict and the server refuses.
+        await page.goto(`${server.apiUrl}/login`);
+        await page.getByLabel("Access token").fill(TOKEN);
+        await page.getByRole("button", { name: "Sign in" }).click();
+        await page.waitForURL(`${server.apiUrl}/`);
+      }
+      const posted: number[] = [];
+      page.on("response", (r) => {
+        if (r.request().method() === "POST") posted.push(r.status());
+      });
+      await page.goto(evilUrl);
+      await page.waitForFunction("document.title === 'sent'");
+      await expect.poll(() => posted.length, { timeout: 5_000 }).toBe(2);
+      expect(posted).toEqual([403, 403]);
+      expect(getOffender(server.store.db, id)?.status).toBe("open");
+      await context.close();
+    });
+  }
+});
