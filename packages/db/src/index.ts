@@ -43,12 +43,12 @@ export {
   type OffenderSort,
 } from "./list.js";
 export { type Db, openStore, type Store, sqlitePath } from "./open.js";
-export { ping } from "./ping.js";
 export {
   ENDPOINTS_PER_SERVICE,
   facets,
   overview,
 } from "./overview.js";
+export { ping } from "./ping.js";
 export { getOffender, type ListOptions, listOffenders } from "./query.js";
 export { type AlertThreshold, type OffenderWrite, type RecordOptions, recordDeltas } from "./record.js";
 export * as schema from "./schema.js";
