@@ -67,4 +67,6 @@ export interface IgnoreRule {
   statement: string | null;
   reason: string | null;
   createdAt: string;
+  /** Who created it: the sign-in proxy's user name, "token", or null when nobody signs in. */
+  createdBy: string | null;
 }

@@ -47,4 +47,6 @@ export interface OffenderDetail extends Offender {
   exampleTraceIds: string[];
   sampleSpans: SampleSpan[];
   history: HistoryPoint[];
+  /** The last status change: when, and who made it (null: n1radar itself, or nobody signs in). */
+  statusChange: { at: string; by: string | null } | null;
 }

@@ -96,6 +96,10 @@ export function getOffender(db: Db, id: string): OffenderDetail | null {
     sampleTraceId: row.sampleTraceId,
     exampleTraceIds: row.exampleTraceIds,
     sampleSpans: row.sampleSpans as SampleSpan[],
+    statusChange:
+      row.statusChangedAt === null
+        ? null
+        : { at: new Date(row.statusChangedAt).toISOString(), by: row.statusChangedBy },
     history: hours.map((h) => ({
       at: new Date(h.hourStart).toISOString(),
       occurrences: h.occurrences,

@@ -149,7 +149,9 @@ export function recordDeltas(db: Db, writes: readonly OffenderWrite[], options: 
             exampleTraceIds: examples,
             environment: latest.environment ?? existing.environment,
             ...(delta.repeatsMax >= existing.repeatsMax ? sampleColumns(delta) : {}),
-            ...(regressed ? { status: "regressed", statusChangedAt: delta.lastSeenMs } : {}),
+            ...(regressed
+              ? { status: "regressed", statusChangedAt: delta.lastSeenMs, statusChangedBy: null }
+              : {}),
           })
           .where(eq(offenders.id, delta.id))
           .run();

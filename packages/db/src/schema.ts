@@ -31,6 +31,8 @@ export const offenders = sqliteTable(
     lastSeen: integer("last_seen").notNull(),
     status: text("status").notNull().default("open"),
     statusChangedAt: integer("status_changed_at"),
+    /** Who set the status (a sign-in proxy's user name, "token"); null when n1radar did (a regression) or nobody signs in. */
+    statusChangedBy: text("status_changed_by"),
     sampleTraceId: text("sample_trace_id").notNull(),
     sampleSpans: text("sample_spans", { mode: "json" }).notNull(),
     exampleTraceIds: text("example_trace_ids", { mode: "json" }).$type<string[]>().notNull(),
@@ -81,6 +83,8 @@ export const ignoreRules = sqliteTable("ignore_rules", {
   statement: text("statement"),
   reason: text("reason"),
   createdAt: integer("created_at").notNull(),
+  /** Who created the rule, as statusChangedBy. */
+  createdBy: text("created_by"),
 });
 
 /**

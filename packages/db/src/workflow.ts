@@ -30,10 +30,10 @@ export function listIgnoreRules(db: Db): IgnoreRule[] {
 }
 
 /** Ignored offenders no rule covers any more go back to open, so deleting a rule undoes it. */
-function reopenUncovered(tx: Tx, nowMs: number): number {
+function reopenUncovered(tx: Tx, nowMs: number, by: string | null): number {
   return tx
     .update(offenders)
-    .set({ status: "open", statusChangedAt: nowMs })
+    .set({ status: "open", statusChangedAt: nowMs, statusChangedBy: by })
     .where(
       and(
         eq(offenders.status, "ignored"),
@@ -52,7 +52,13 @@ function reopenUncovered(tx: Tx, nowMs: number): number {
  * rules that cover it (and so reopens the other offenders only those rules covered): otherwise the pipeline
  * would go on dropping its new data.
  */
-export function setOffenderStatus(db: Db, id: string, status: WorkflowStatus, nowMs: number): boolean {
+export function setOffenderStatus(
+  db: Db,
+  id: string,
+  status: WorkflowStatus,
+  nowMs: number,
+  by: string | null = null,
+): boolean {
   return db.transaction((tx) => {
     const row = tx
       .select({
@@ -69,10 +75,13 @@ export function setOffenderStatus(db: Db, id: string, status: WorkflowStatus, no
       if (status !== "open")
         throw new N1Error("bad_request", "an ignored finding can only be reopened (status open)");
       tx.delete(ignoreRules).where(coveringRules(row)).run();
-      reopenUncovered(tx, nowMs);
+      reopenUncovered(tx, nowMs, by);
     }
     // statusChangedAt is what a regression is measured from: data seen after a resolve reopens it.
-    tx.update(offenders).set({ status, statusChangedAt: nowMs }).where(eq(offenders.id, id)).run();
+    tx.update(offenders)
+      .set({ status, statusChangedAt: nowMs, statusChangedBy: by })
+      .where(eq(offenders.id, id))
+      .run();
     return true;
   });
 }
@@ -93,6 +102,7 @@ export function ignoreOffender(
   scope: IgnoreScope,
   reason: string | null,
   nowMs: number,
+  by: string | null = null,
 ): IgnoreResult | null {
   return db.transaction((tx) => {
     const row = tx
@@ -111,12 +121,12 @@ export function ignoreOffender(
       tx.select().from(ignoreRules).where(same).get() ??
       tx
         .insert(ignoreRules)
-        .values({ ...fields, reason, createdAt: nowMs })
+        .values({ ...fields, reason, createdAt: nowMs, createdBy: by })
         .returning()
         .get();
     const ignored = tx
       .update(offenders)
-      .set({ status: "ignored", statusChangedAt: nowMs })
+      .set({ status: "ignored", statusChangedAt: nowMs, statusChangedBy: by })
       .where(and(coveredBy(fields), ne(offenders.status, "ignored")))
       .run().changes;
     return { rule: toRule(rule), ignored };
@@ -124,10 +134,15 @@ export function ignoreOffender(
 }
 
 /** Deletes a rule and reopens what only it covered; null when there is no such rule. */
-export function deleteIgnoreRule(db: Db, id: number, nowMs: number): { reopened: number } | null {
+export function deleteIgnoreRule(
+  db: Db,
+  id: number,
+  nowMs: number,
+  by: string | null = null,
+): { reopened: number } | null {
   return db.transaction((tx) => {
     const deleted = tx.delete(ignoreRules).where(eq(ignoreRules.id, id)).run().changes;
     if (deleted === 0) return null;
-    return { reopened: reopenUncovered(tx, nowMs) };
+    return { reopened: reopenUncovered(tx, nowMs, by) };
   });
 }

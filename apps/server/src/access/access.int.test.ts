@@ -419,8 +419,13 @@ describe("cross-site state changes", () => {
 });
 
 describe("without a token", () => {
-  it("stays open for reading, and the sign-in page sends people on", async () => {
-    const { app } = build({});
+  it("stays open for reading, records no user, and the sign-in page sends people on", async () => {
+    const { app, store } = build({});
+    const id = await firstOffender(app);
+    expect((await send(app, `/api/findings/${id}/status`, json({ status: "acknowledged" }))).status).toBe(
+      200,
+    );
+    expect(getOffender(store.db, id)?.statusChange).toEqual({ at: new Date(clock).toISOString(), by: null });
     expect((await send(app, "/api/findings")).status).toBe(200);
     const login = await send(app, "/login?next=/overview");
     expect(login.status).toBe(303);
@@ -455,6 +460,53 @@ describe("the sign-in proxy header", () => {
     expect((await who("127.0.0.1")).status).toBe(401);
     // From a trusted proxy but without the header: not signed in.
     expect((await send(app, "/api/findings", {}, "10.4.5.6")).status).toBe(401);
+  });
+
+  it("records who changed a status, created an ignore rule and deleted it: the proxy's user, or token", async () => {
+    const { app, store } = build({
+      token: TOKEN,
+      proxyHeader: "x-forwarded-user",
+      trustedProxies: proxies.proxies,
+    });
+    const id = await firstOffender(app);
+    const ada = { "x-forwarded-user": "ada@example.com" };
+    expect(
+      (await send(app, `/api/findings/${id}/status`, json({ status: "resolved" }, ada), "10.0.0.9")).status,
+    ).toBe(200);
+    const detail = (await (await send(app, `/api/findings/${id}`, { headers: BEARER })).json()) as {
+      finding: { statusChange: unknown };
+    };
+    expect(detail.finding.statusChange).toEqual({ at: new Date(clock).toISOString(), by: "ada@example.com" });
+
+    // A spoofed header from an untrusted address is not a user: the request is refused, nothing recorded.
+    const spoof = await send(
+      app,
+      `/api/findings/${id}/status`,
+      json({ status: "open" }, { "x-forwarded-user": "mallory" }),
+      "203.0.113.9",
+    );
+    expect(spoof.status).toBe(401);
+    expect(getOffender(store.db, id)?.statusChange?.by).toBe("ada@example.com");
+
+    const ignored = await send(app, `/api/findings/${id}/ignore`, json({ scope: "statement" }, BEARER));
+    expect(((await ignored.json()) as { rule: { createdBy: string } }).rule.createdBy).toBe("token");
+    expect(getOffender(store.db, id)?.statusChange?.by).toBe("token");
+    const rules = (await (await send(app, "/api/ignore-rules", { headers: BEARER })).json()) as {
+      rules: { id: number; createdBy: string }[];
+    };
+    expect(rules.rules.map((r) => r.createdBy)).toEqual(["token"]);
+    const ruleId = rules.rules[0]?.id as number;
+    const deleted = await send(
+      app,
+      `/api/ignore-rules/${ruleId}`,
+      { method: "DELETE", headers: { "content-type": "application/json", ...ada } },
+      "10.0.0.9",
+    );
+    expect(deleted.status).toBe(200);
+    expect(getOffender(store.db, id)).toMatchObject({
+      status: "open",
+      statusChange: { by: "ada@example.com" },
+    });
   });
 
   it("works beside the token: the token still opens the API from anywhere", async () => {

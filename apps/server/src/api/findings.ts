@@ -52,7 +52,7 @@ export function findingRoutes(app: Hono, ctx: ApiContext): void {
     const id = c.req.param("id");
     const { status } = parseValue(statusBody, await jsonBody(c.req));
     const wasIgnored = getOffender(ctx.db, id)?.status === "ignored";
-    found(setOffenderStatus(ctx.db, id, status, ctx.now()), id);
+    found(setOffenderStatus(ctx.db, id, status, ctx.now(), c.get("user") ?? null), id);
     // Reopening an ignored finding deletes the rules that covered it.
     if (wasIgnored) ctx.ignoreRules.invalidate();
     ctx.live.publish(wasIgnored ? "rules" : "status");
@@ -70,7 +70,10 @@ export function findingRoutes(app: Hono, ctx: ApiContext): void {
   app.post("/api/findings/:id/ignore", async (c) => {
     const id = c.req.param("id");
     const body = parseValue(ignoreBody, await jsonBody(c.req));
-    const result = found(ignoreOffender(ctx.db, id, body.scope, body.reason || null, ctx.now()), id);
+    const result = found(
+      ignoreOffender(ctx.db, id, body.scope, body.reason || null, ctx.now(), c.get("user") ?? null),
+      id,
+    );
     ctx.ignoreRules.invalidate();
     ctx.live.publish("rules");
     return c.json({

@@ -34,7 +34,7 @@ export function overviewRoutes(app: Hono, ctx: ApiContext): void {
 
   app.delete("/api/ignore-rules/:id", (c) => {
     const id = parseValue(ruleId, c.req.param("id"));
-    const result = deleteIgnoreRule(ctx.db, id, ctx.now());
+    const result = deleteIgnoreRule(ctx.db, id, ctx.now(), c.get("user") ?? null);
     if (!result) throw new N1Error("not_found", `no ignore rule with id ${id}`);
     ctx.ignoreRules.invalidate();
     ctx.live.publish("rules");

@@ -9,6 +9,7 @@ import { getOffender } from "@n1radar/db";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openAccess } from "../access/access.js";
+import { parseTrustedProxies } from "../access/proxies.js";
 import { portOf } from "../test-receivers.js";
 import { startTestServer, type TestServer } from "../test-server.js";
 import { FakeService, launchChromium, openPage, TRACE_VIEWER } from "./harness.js";
@@ -18,18 +19,26 @@ const TOKEN = "browser-token-0123456789";
 let browser: Browser;
 let guarded: TestServer;
 let open: TestServer;
+let proxied: TestServer;
 
 beforeAll(async () => {
-  [guarded, open, browser] = await Promise.all([
+  const loopback = parseTrustedProxies("127.0.0.1");
+  if ("error" in loopback) throw new Error(loopback.error);
+  [guarded, open, proxied, browser] = await Promise.all([
     startTestServer({
       dashboardDir,
       traceUrlTemplate: TRACE_VIEWER,
       access: { ...openAccess, token: TOKEN },
     }),
     startTestServer({ dashboardDir, traceUrlTemplate: TRACE_VIEWER }),
+    // Chromium stands in for the proxy here: it connects from 127.0.0.1 and sends the user header itself.
+    startTestServer({
+      dashboardDir,
+      access: { ...openAccess, proxyHeader: "x-forwarded-user", trustedProxies: loopback.proxies },
+    }),
     launchChromium(),
   ]);
-  for (const server of [guarded, open]) {
+  for (const server of [guarded, open, proxied]) {
     const blog = new FakeService(server.otlpUrl, "blog-api");
     await blog.postsWithAuthors(8);
     await blog.shutdown();
@@ -38,7 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await Promise.all([guarded?.close(), open?.close()]);
+  await Promise.all([guarded?.close(), open?.close(), proxied?.close()]);
 });
 
 async function offenderId(server: TestServer): Promise<string> {
@@ -84,6 +93,35 @@ describe("signing in", () => {
   });
 });
 
+describe("behind a sign-in proxy", () => {
+  it("shows who resolved a finding and who created an ignore rule", async () => {
+    const { page, problems, context } = await openPage(browser);
+    await context.setExtraHTTPHeaders({ "x-forwarded-user": "ada@example.com" });
+    await page.goto(`${proxied.apiUrl}/`);
+    const row = page.getByRole("row").filter({ hasText: "GET /posts" });
+    await row.getByRole("link", { name: "GET /posts" }).click();
+    await expect(page.locator("header .user").textContent()).resolves.toBe("ada@example.com");
+    await expect(page.getByRole("button", { name: "Sign out" }).count()).resolves.toBe(0);
+    await page.getByRole("button", { name: "Mark resolved" }).click();
+    const status = page.getByRole("region", { name: "Status" });
+    await status.getByText(/Since .*, by ada@example\.com/).waitFor();
+
+    await context.setExtraHTTPHeaders({ "x-forwarded-user": "grace@example.com" });
+    await page.getByRole("button", { name: "Reopen" }).click();
+    await page.getByRole("button", { name: "Ignore…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Ignore this N+1" });
+    await dialog
+      .getByRole("button", { name: /^Ignore/ })
+      .last()
+      .click();
+    await status.getByText(/by grace@example\.com/).waitFor();
+    await page.getByRole("link", { name: "Ignore rules" }).click();
+    await page.getByRole("listitem", { name: /Rule/ }).getByText("by grace@example.com").waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
 describe("a page on another site", () => {
   let evil: Server;
   let evilUrl: string;
@@ -94,10 +132,10 @@ describe("a page on another site", () => {
     evil = createServer((_req, res) => {
       res.setHeader("content-type", "text/html");
       res.end(`<!doctype html>
-<iframe name="sink"></iframe>
-<form id="a" method="post" target="sink" action="${target}/status"><input name="status" value="resolved"></form>
-<form id="b" method="post" target="sink" enctype="text/plain" action="${target}/ignore"><input name='{"scope":"endpoint","x":"' value='"}'></form>
-<script>document.getElementById("a").submit(); setTimeout(() => { document.getElementById("b").submit(); document.title = "sent"; }, 300);</script>`);
+<iframe name="sinkA"></iframe><iframe name="sinkB"></iframe>
+<form id="a" method="post" target="sinkA" action="${target}/status"><input name="status" value="resolved"></form>
+<form id="b" method="post" target="sinkB" enctype="text/plain" action="${target}/ignore"><input name='{"scope":"endpoint","x":"' value='"}'></form>
+<script>document.getElementById("a").submit(); document.getElementById("b").submit(); document.title = "sent";</script>`);
     });
     await new Promise<void>((resolve) => evil.listen(0, "127.0.0.1", resolve));
     evilUrl = `http://localhost:${portOf(evil)}/`;
@@ -124,7 +162,7 @@ describe("a page on another site", () => {
       });
       await page.goto(evilUrl);
       await page.waitForFunction("document.title === 'sent'");
-      await expect.poll(() => posted.length, { timeout: 5_000 }).toBe(2);
+      await expect.poll(() => posted.length, { timeout: 15_000 }).toBe(2);
       expect(posted).toEqual([403, 403]);
       expect(getOffender(server.store.db, id)?.status).toBe("open");
       await context.close();
