@@ -129,8 +129,11 @@ describe("a page on another site", () => {
 
   beforeAll(async () => {
     // Two forms, auto-submitted: urlencoded, and text/plain shaped into JSON (the classic trick).
-    evil = createServer((_req, res) => {
+    evil = createServer((req, res) => {
       res.setHeader("content-type", "text/html");
+      // A plain link, as a chat alert carries one: following it must work for a signed-in person.
+      if (req.url === "/link")
+        return void res.end(`<!doctype html><a href="${guarded.apiUrl}/overview">open</a>`);
       res.end(`<!doctype html>
 <iframe name="sinkA"></iframe><iframe name="sinkB"></iframe>
 <form id="a" method="post" target="sinkA" action="${target}/status"><input name="status" value="resolved"></form>
@@ -142,6 +145,23 @@ describe("a page on another site", () => {
   });
 
   afterAll(() => new Promise<void>((resolve) => evil?.close(() => resolve())));
+
+  it("can link to the dashboard: a signed-in person following the link lands on the page, not the sign-in", async () => {
+    const { page, problems, context } = await openPage(browser);
+    await page.goto(`${guarded.apiUrl}/login`);
+    await page.getByLabel("Access token").fill(TOKEN);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${guarded.apiUrl}/`);
+    await page.goto(`${evilUrl}link`);
+    // The SameSite=Strict cookie is not sent on the cross-site navigation; the server answers with a page that
+    // reloads the address from the dashboard's own origin, which carries it.
+    await page.getByRole("link", { name: "open" }).click();
+    await page.waitForURL(`${guarded.apiUrl}/overview`);
+    await page.getByRole("heading", { name: "Overview" }).first().waitFor({ timeout: 10_000 });
+    expect(page.url()).toBe(`${guarded.apiUrl}/overview`);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 
   for (const which of ["without", "with"] as const) {
     it(`cannot resolve or ignore a finding by cross-site form posts, ${which} a token set`, async () => {
