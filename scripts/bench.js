@@ -5,6 +5,7 @@ import { benchFindingLatency, benchWaitingTraces } from "./bench-assembly.js";
 import { benchDetector } from "./bench-detector.js";
 import { httpRequests, load, measureN1radar, startN1radar, startNoop } from "./bench-ingest.js";
 import { buildPayloads } from "./bench-payloads.js";
+import { benchRetention } from "./bench-retention.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
@@ -101,3 +102,4 @@ await benchIngest([
 ]);
 await benchWaitingTraces({ traces: Number(process.env.BENCH_WAITING_TRACES ?? 100_000) });
 await benchFindingLatency();
+await benchRetention({ traces: Number(process.env.BENCH_SOAK_TRACES ?? 1_000_000) });

@@ -1,4 +1,11 @@
-import { type Db, ping, storedOrms, syncEnvDestinations } from "@n1radar/db";
+import {
+  type Db,
+  defaultRetention,
+  ping,
+  type RetentionPolicy,
+  storedOrms,
+  syncEnvDestinations,
+} from "@n1radar/db";
 import type { AssemblerSettings, DetectorSettings } from "@n1radar/detector";
 import { ServiceOrms } from "@n1radar/guidance";
 import { Hono } from "hono";
@@ -15,6 +22,7 @@ import { IngestStats } from "./ingest-stats.js";
 import { Metrics, PROMETHEUS_CONTENT_TYPE } from "./metrics.js";
 import { type CorsOrigins, createOtlpHttpHandler, type RequestListener } from "./otlp-http.js";
 import { Pipeline } from "./pipeline.js";
+import { Pruner } from "./pruner.js";
 import { observePipeline, Receiver } from "./receiver.js";
 import { newUploadBudget, type UploadBudget } from "./upload-budget.js";
 
@@ -28,6 +36,8 @@ export interface AppDeps {
   maxUploadBytes?: number;
   /** Read deadline of an upload's body or gRPC message (UPLOAD_TIMEOUT_MS); default 30 s. */
   uploadTimeoutMs?: number;
+  /** What the store forgets, and when (RETAIN_*); the package's defaults when absent. */
+  retention?: RetentionPolicy;
   /** Receiver settings; the defaults match config.ts. */
   maxQueuedSpans?: number;
   retryAfterSeconds?: number;
@@ -65,6 +75,8 @@ export interface App {
   live: LiveHub;
   /** The alert outbox's worker; call `tick()` on a timer. */
   alerts: AlertWorker;
+  /** Retention in the background: `start()` it with the service, `stop()` it before closing the store. */
+  pruner: Pruner;
 }
 
 /** Builds the whole service from its dependencies; no sockets, so tests can drive it with `app.request()`. */
@@ -181,6 +193,7 @@ export function createApp(deps: AppDeps): App {
     }),
     live,
     alerts,
+    pruner: new Pruner({ db: deps.db, policy: deps.retention ?? defaultRetention, metrics, now: deps.now }),
   };
 }
 

@@ -4,6 +4,7 @@
  */
 
 import { dashboardDir } from "@n1radar/dashboard";
+import { defaultRetention } from "@n1radar/db";
 import { z } from "zod";
 import type { AccessSettings } from "./access/access.js";
 import { accessEnvShape, parseAccessSettings, SECRET_SETTINGS } from "./access/settings.js";
@@ -106,6 +107,10 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
   MAX_OPEN_TRACES: positiveInt(50_000),
   MAX_SPANS_PER_TRACE: positiveInt(10_000),
+  // Retention (packages/db retention.ts): days kept; 0 keeps forever.
+  RETAIN_HISTORY_DAYS: z.coerce.number().int().min(0).default(defaultRetention.historyDays),
+  RETAIN_CLOSED_DAYS: z.coerce.number().int().min(0).default(defaultRetention.closedOffenderDays),
+  RETAIN_ALERTS_DAYS: z.coerce.number().int().min(0).default(defaultRetention.deliveryDays),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   // Dashboard links to the team's trace viewer (Jaeger, Tempo, ...); http(s) only, so it cannot run script.
   TRACE_URL_TEMPLATE: z
@@ -185,5 +190,10 @@ export function serviceSettings(config: Config): ServiceSettings {
     otlpHttpPort: config.OTLP_HTTP_PORT,
     alerts: config.alerts,
     access: config.access,
+    retention: {
+      historyDays: config.RETAIN_HISTORY_DAYS,
+      closedOffenderDays: config.RETAIN_CLOSED_DAYS,
+      deliveryDays: config.RETAIN_ALERTS_DAYS,
+    },
   };
 }

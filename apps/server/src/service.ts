@@ -120,6 +120,7 @@ export function createService(settings: ServiceSettings): Service {
       }
       // Ticks judge traces whose wait ran out and write findings that are due (FLUSH_INTERVAL_MS); a short period
       // keeps a finding's way to the API well under a second. The alert worker plans and sends on the same beat.
+      app.pruner.start();
       r.ticker = setInterval(() => {
         app.pipeline.tick();
         app.alerts.tick();
@@ -139,6 +140,7 @@ export function createService(settings: ServiceSettings): Service {
         r.app.queue.drainAll();
         r.app.pipeline.drain();
         await r.app.alerts.idle();
+        await r.app.pruner.stop();
         r.store.close();
       })();
       return stopped;

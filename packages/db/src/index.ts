@@ -51,6 +51,13 @@ export {
 export { ping } from "./ping.js";
 export { getOffender, type ListOptions, listOffenders } from "./query.js";
 export { type AlertThreshold, type OffenderWrite, type RecordOptions, recordDeltas } from "./record.js";
+export {
+  defaultRetention,
+  PRUNE_KINDS,
+  type PruneResult,
+  pruneBatch,
+  type RetentionPolicy,
+} from "./retention.js";
 export * as schema from "./schema.js";
 export { type StoredOrm, storedOrms } from "./stored-orms.js";
 export {
