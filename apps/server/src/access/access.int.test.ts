@@ -220,6 +220,11 @@ describe("with N1_AUTH_TOKEN set", () => {
       else await authorized.body?.cancel();
       sent.push(key);
     }
+    // The static files (served by middleware, so not in the route list) are guarded the same way.
+    const index = await (await send(app, "/", { headers: BEARER })).text();
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(index)?.[1] as string;
+    expect((await send(app, asset)).status).toBe(302);
+    expect((await send(app, asset, { headers: BEARER })).status).toBe(200);
     // The walk reached the state changes, not just the reads.
     expect(sent).toEqual(
       expect.arrayContaining(["POST /api/findings/:id/status", "DELETE /api/ignore-rules/:id"]),
