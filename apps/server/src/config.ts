@@ -5,6 +5,7 @@
 
 import { dashboardDir } from "@n1radar/dashboard";
 import { defaultRetention } from "@n1radar/db";
+import { defaultAssemblerSettings, defaultDetectorSettings } from "@n1radar/detector";
 import { z } from "zod";
 import type { AccessSettings } from "./access/access.js";
 import { accessEnvShape, parseAccessSettings, SECRET_SETTINGS } from "./access/settings.js";
@@ -89,24 +90,30 @@ const schema = z.object({
   CORS_ORIGINS: corsOrigins,
   INGEST_KEYS: ingestKeys,
   INGEST_KEY_HEADER: keyHeader,
-  N1_MIN_REPEATS: z.coerce.number().int().min(2).default(5),
-  N1_MIN_WASTED_MS: z.coerce.number().min(0).default(0),
-  N1_MIN_OUTER_REPEATS: z.coerce.number().int().min(2).default(2),
-  N1_PARALLEL_RATIO: z.coerce.number().min(0).max(1).default(0.5),
-  N1_MAX_SAMPLE_SPANS: z.coerce.number().int().min(1).max(10_000).default(200),
+  // Defaults are the packages' own (detector, assembler, retention): one place for each.
+  N1_MIN_REPEATS: z.coerce.number().int().min(2).default(defaultDetectorSettings.minRepeats),
+  N1_MIN_WASTED_MS: z.coerce.number().min(0).default(defaultDetectorSettings.minWastedMs),
+  N1_MIN_OUTER_REPEATS: z.coerce.number().int().min(2).default(defaultDetectorSettings.minOuterRepeats),
+  N1_PARALLEL_RATIO: z.coerce.number().min(0).max(1).default(defaultDetectorSettings.parallelRatio),
+  N1_MAX_SAMPLE_SPANS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(defaultDetectorSettings.maxSampleSpans),
   // JSON, e.g. {"batch-worker":{"minRepeats":20}} and [{"endpoint":"GET /admin/*"}] (detector-settings.ts).
   N1_SERVICE_OVERRIDES: jsonText(serviceOverridesSchema).optional(),
   N1_IGNORE: jsonText(ignoreRulesSchema).optional(),
-  MAX_OPEN_SPANS: positiveInt(500_000),
+  MAX_OPEN_SPANS: positiveInt(defaultAssemblerSettings.maxOpenSpans),
   // How long spans wait for their request span (quiet time in the trace); README says why 30 s.
-  TRACE_WAIT_MS: positiveInt(30_000),
+  TRACE_WAIT_MS: positiveInt(defaultAssemblerSettings.waitMs),
   /** Deprecated name of TRACE_WAIT_MS, honoured when TRACE_WAIT_MS is unset. */
   TRACE_IDLE_MS: z.coerce.number().int().positive().optional(),
   FLUSH_INTERVAL_MS: positiveInt(100),
   // SIGTERM/SIGINT: the longest the drain (judge, write, finish deliveries) may take before the process exits.
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
-  MAX_OPEN_TRACES: positiveInt(50_000),
-  MAX_SPANS_PER_TRACE: positiveInt(10_000),
+  MAX_OPEN_TRACES: positiveInt(defaultAssemblerSettings.maxOpenTraces),
+  MAX_SPANS_PER_TRACE: positiveInt(defaultAssemblerSettings.maxSpansPerTrace),
   // Retention (packages/db retention.ts): days kept; 0 keeps forever.
   RETAIN_HISTORY_DAYS: z.coerce.number().int().min(0).default(defaultRetention.historyDays),
   RETAIN_CLOSED_DAYS: z.coerce.number().int().min(0).default(defaultRetention.closedOffenderDays),
@@ -123,6 +130,9 @@ const schema = z.object({
   ...alertEnvShape,
   ...accessEnvShape,
 });
+
+/** Every variable the server reads (the README's settings tables document each: settings-docs.test.ts). */
+export const SETTING_NAMES: readonly string[] = Object.keys(schema.shape);
 
 export type Config = z.infer<typeof schema> & { alerts: AlertConfig; access: AccessSettings };
 

@@ -6,6 +6,7 @@
  * readable message on stderr, never a stack trace.
  */
 import { parseArgs } from "node:util";
+import { defaultDetectorSettings } from "@n1radar/detector";
 import { analyzeCommand, ciCommand, diffCommand, explainCommand } from "./commands.js";
 import { DEFAULT_WORSE_MARGIN } from "./gate.js";
 import { UsageError } from "./options.js";
@@ -40,8 +41,8 @@ Options:
   --format F           text (default), json, sarif (SARIF 2.1.0), github (Actions annotations), junit (XML)
   --output FILE        write the report there (and the text table to stdout)
   --json               same as --format json
-  --min-repeats N      repeats of one query that make an N+1 (default 5)
-  --min-wasted-ms N    ignore loops whose repeats cost less than N ms beyond one query (default 0)
+  --min-repeats N      repeats of one query that make an N+1 (default ${defaultDetectorSettings.minRepeats})
+  --min-wasted-ms N    ignore loops whose repeats cost less than N ms beyond one query (default ${defaultDetectorSettings.minWastedMs})
   --config FILE        JSON detector settings: thresholds, "serviceOverrides", "ignore" rules
   --baseline FILE      only offenders not in the baseline, or worse than it, fail the gate
   --worse-margin R     extra repeats per request a known offender may show, as a share (default ${DEFAULT_WORSE_MARGIN})
@@ -55,7 +56,7 @@ Options:
   -h, --help           show this help
 `;
 
-const OPTIONS = {
+export const OPTIONS = {
   json: { type: "boolean" },
   format: { type: "string" },
   output: { type: "string" },
