@@ -9,6 +9,7 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { log } from "../log.js";
 import { forgeryProblem } from "./csrf.js";
 import { LoginLimiter } from "./login-limiter.js";
 import { LOGIN_CSP, loginPage, safeNext, sameSiteReloadPage } from "./login-page.js";
@@ -90,6 +91,17 @@ export function installAccess(app: Hono, settings: AccessSettings, now: () => nu
     return name ? name.slice(0, MAX_USER_LENGTH) : null;
   };
 
+  // A log line per failed sign-in (at most N1_LOGIN_MAX_FAILURES per address and window) and one when an address
+  // is locked out: what an operator or fail2ban watches. The address and the way, never what was sent.
+  const failed = (address: string, via: "form" | "bearer") => {
+    log.warn({ client: address, via }, "failed sign-in");
+    if (limiter.fail(address, now()))
+      log.warn(
+        { client: address, minutes: Math.round(settings.loginWindowMs / 60_000) },
+        "too many failed sign-ins: address locked out",
+      );
+  };
+
   const tooMany = (c: Context, retryMs: number) => {
     c.header("retry-after", String(Math.ceil(retryMs / 1000)));
     return c.json(
@@ -136,7 +148,7 @@ export function installAccess(app: Hono, settings: AccessSettings, now: () => nu
         c.set("user", TOKEN_USER);
         return next();
       }
-      limiter.fail(address, now());
+      failed(address, "bearer");
       c.header("www-authenticate", 'Bearer realm="n1radar", error="invalid_token"');
       return c.json({ error: { code: "unauthorized", message: "the access token is not right" } }, 401);
     }
@@ -188,7 +200,7 @@ export function installAccess(app: Hono, settings: AccessSettings, now: () => nu
     }
     const token = typeof form.token === "string" ? form.token : "";
     if (!settings.token || !sameSecret(token, settings.token)) {
-      limiter.fail(address, now());
+      failed(address, "form");
       return renderLogin(c, next, "That access token is not right.", 401);
     }
     limiter.succeed(address);

@@ -4,10 +4,11 @@ import { LoginLimiter } from "./login-limiter.js";
 describe("LoginLimiter", () => {
   it("locks an address after maxFailures within the window, until the window ends", () => {
     const limiter = new LoginLimiter({ maxFailures: 3, windowMs: 1_000 });
-    for (const at of [0, 100, 200]) {
+    const locked = [0, 100, 200].map((at) => {
       expect(limiter.retryAfterMs("a", at)).toBe(0);
-      limiter.fail("a", at);
-    }
+      return limiter.fail("a", at);
+    });
+    expect(locked).toEqual([false, false, true]);
     expect(limiter.retryAfterMs("a", 300)).toBe(700);
     expect(limiter.retryAfterMs("b", 300)).toBe(0);
     expect(limiter.retryAfterMs("a", 1_000)).toBe(0);

@@ -26,11 +26,12 @@ export class LoginLimiter {
     return entry.count >= this.settings.maxFailures ? endsAt - nowMs : 0;
   }
 
-  fail(address: string, nowMs: number): void {
+  /** Counts a failure; true when it is the one that locks the address out. */
+  fail(address: string, nowMs: number): boolean {
     const entry = this.failures.get(address);
     if (entry && entry.sinceMs + this.settings.windowMs > nowMs) {
       entry.count += 1;
-      return;
+      return entry.count === this.settings.maxFailures;
     }
     this.failures.delete(address);
     if (this.failures.size >= (this.settings.maxAddresses ?? 100_000)) {
@@ -38,6 +39,7 @@ export class LoginLimiter {
       if (oldest !== undefined) this.failures.delete(oldest);
     }
     this.failures.set(address, { count: 1, sinceMs: nowMs });
+    return this.settings.maxFailures === 1;
   }
 
   succeed(address: string): void {

@@ -103,6 +103,9 @@ describe("start-up", () => {
     await exited;
     const printed = out.stdout + out.stderr;
     expect(printed).toContain('"msg":"stopped"');
+    // Failed sign-ins are logged with the address and the way, for an operator or fail2ban.
+    expect(printed).toContain('"client":"127.0.0.1","via":"bearer","msg":"failed sign-in"');
+    expect(printed).toContain('"client":"127.0.0.1","via":"form","msg":"failed sign-in"');
     expect(printed).not.toContain(token);
     expect(printed).not.toContain(guess);
   });

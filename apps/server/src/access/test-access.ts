@@ -1,0 +1,82 @@
+/** What the in-process access-control tests share: an app with one recorded offender, and requests from a peer. */
+import type { Finding, Guidance } from "@n1radar/core";
+import { makeFinding } from "@n1radar/core/testing";
+import { dashboardDir } from "@n1radar/dashboard";
+import { openStore, recordDeltas, type Store } from "@n1radar/db";
+import { defaultAssemblerSettings, defaultDetectorSettings, FindingAccumulator } from "@n1radar/detector";
+import { afterEach } from "vitest";
+import { type App, createApp } from "../app.js";
+import { parseConfig } from "../config.js";
+import { type AccessSettings, openAccess } from "./access.js";
+
+export const TOKEN = "t0ken-for-tests-0123456789";
+export const BEARER = { authorization: `Bearer ${TOKEN}` };
+export const HOUR = 3_600_000;
+const guidance: Guidance = {
+  orm: "sqlalchemy",
+  ormName: "SQLAlchemy",
+  confidence: 0.9,
+  summary: "Eager-load it",
+  why: "why",
+  before: null,
+  after: null,
+  verify: "verify",
+};
+
+const stores: Store[] = [];
+afterEach(() => {
+  for (const s of stores.splice(0)) s.close();
+});
+
+/** The apps' clock; tests move it forward. */
+export const clock = { now: Date.UTC(2026, 0, 10, 12) };
+
+export function build(access: Partial<AccessSettings>): { app: App; store: Store } {
+  const store = openStore(":memory:");
+  stores.push(store);
+  const config = parseConfig({ ALERT_ALLOW_PRIVATE_URLS: "true" });
+  const app = createApp({
+    db: store.db,
+    detector: defaultDetectorSettings,
+    assembler: defaultAssemblerSettings,
+    maxBodyBytes: 1024,
+    flushIntervalMs: 100,
+    dashboardDir,
+    alerts: config.alerts,
+    access: { ...openAccess, ...access },
+    now: () => clock.now,
+  });
+  const finding: Finding = makeFinding({
+    traceId: "a".repeat(32),
+    endpoint: "GET /posts",
+    dbSystem: "postgresql",
+    statement: "SELECT * FROM authors WHERE id = ?",
+    fingerprint: "SELECT * FROM authors WHERE id = ?",
+    repeats: 8,
+    seenAtMs: clock.now - HOUR,
+  });
+  const acc = new FindingAccumulator();
+  acc.addTrace([finding]);
+  recordDeltas(
+    store.db,
+    acc.drain().map((delta) => ({ delta, guidance })),
+  );
+  return { app, store };
+}
+
+/** A request from a given peer address (what getConnInfo reads from node-server's env). */
+export function send(app: App, path: string, init: RequestInit = {}, peer = "192.0.2.10") {
+  return app.api.request(path, init, { incoming: { socket: { remoteAddress: peer } } });
+}
+
+/** A JSON POST as the dashboard sends it. */
+export const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+  method: "POST",
+  headers: { "content-type": "application/json", "sec-fetch-site": "same-origin", ...headers },
+  body: JSON.stringify(body),
+});
+
+export async function firstOffender(app: App): Promise<string> {
+  const res = await send(app, "/api/findings", { headers: BEARER });
+  return ((await res.json()) as { findings: { id: string }[] }).findings[0]?.id as string;
+}
