@@ -128,6 +128,12 @@ describe("GET /api/findings", () => {
       expect(res.status, query).toBe(400);
       expect(res.body.error.code).toBe("bad_request");
     }
+    // Routes without parameters refuse any, rather than ignore a caller's mistake.
+    for (const path of ["/api/facets?limit=5", "/api/config?x=1", "/api/ignore-rules?service=a"]) {
+      const res = await call("GET", path);
+      expect(res.status, path).toBe(400);
+      expect(res.body.error.code).toBe("bad_request");
+    }
   });
 });
 

@@ -21,7 +21,7 @@ import { z } from "zod";
 import { destinationProblem } from "../alerts/settings.js";
 import type { AlertWorker } from "../alerts/worker.js";
 import type { ApiContext } from "./context.js";
-import { jsonBody, parseQuery, parseValue, wholeNumber } from "./params.js";
+import { jsonBody, noQuery, parseQuery, parseValue, wholeNumber } from "./params.js";
 
 export interface AlertApiContext extends ApiContext {
   alerts: AlertWorker;
@@ -78,9 +78,10 @@ const deliveriesQuery = z.object({
 });
 
 export function alertRoutes(app: Hono, ctx: AlertApiContext): void {
-  app.get("/api/alerts/destinations", (c) =>
-    c.json({ destinations: listDestinations(ctx.db).map(destinationView) }),
-  );
+  app.get("/api/alerts/destinations", (c) => {
+    noQuery(c.req);
+    return c.json({ destinations: listDestinations(ctx.db).map(destinationView) });
+  });
 
   app.post("/api/alerts/destinations", async (c) => {
     const settings = settingsFrom(await jsonBody(c.req), ctx.alertPolicy, null);

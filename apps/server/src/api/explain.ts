@@ -8,9 +8,11 @@ import { getOffender } from "@n1radar/db";
 import { explainSample } from "@n1radar/detector";
 import type { Hono } from "hono";
 import type { ApiContext } from "./context.js";
+import { noQuery } from "./params.js";
 
 export function explainRoutes(app: Hono, ctx: ApiContext): void {
   app.get("/api/findings/:id/explain", (c) => {
+    noQuery(c.req);
     const id = c.req.param("id");
     const offender = getOffender(ctx.db, id);
     if (!offender) throw new N1Error("not_found", `no finding with id ${id}`);

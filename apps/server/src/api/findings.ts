@@ -8,6 +8,7 @@ import {
   ignorePreviewQuery,
   jsonBody,
   listQuery,
+  noQuery,
   parseQuery,
   parseValue,
   statusBody,
@@ -44,6 +45,7 @@ export function findingRoutes(app: Hono, ctx: ApiContext): void {
   });
 
   app.get("/api/findings/:id", (c) => {
+    noQuery(c.req);
     const id = c.req.param("id");
     return c.json({ finding: found(getOffender(ctx.db, id), id) });
   });

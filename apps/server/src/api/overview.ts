@@ -4,7 +4,7 @@ import { deleteIgnoreRule, facets, listIgnoreRules, overview, ruleCoverage } fro
 import type { Hono } from "hono";
 import { accessView } from "../access/access.js";
 import type { ApiContext } from "./context.js";
-import { parseQuery, parseValue, rangeQuery, ruleId, timeRange } from "./params.js";
+import { noQuery, parseQuery, parseValue, rangeQuery, ruleId, timeRange } from "./params.js";
 
 export function overviewRoutes(app: Hono, ctx: ApiContext): void {
   app.get("/api/overview", (c) => {
@@ -12,20 +12,28 @@ export function overviewRoutes(app: Hono, ctx: ApiContext): void {
     return c.json(overview(ctx.db, { service: query.service, ...timeRange(query, ctx.now()) }));
   });
 
-  app.get("/api/facets", (c) => c.json(facets(ctx.db)));
+  app.get("/api/facets", (c) => {
+    noQuery(c.req);
+    return c.json(facets(ctx.db));
+  });
 
   // Spans accepted per service since start-up: "is anything arriving?" before any N+1 is found.
-  app.get("/api/ingest", (c) => c.json(ctx.ingest.report()));
+  app.get("/api/ingest", (c) => {
+    noQuery(c.req);
+    return c.json(ctx.ingest.report());
+  });
 
-  app.get("/api/config", (c) =>
-    c.json({
+  app.get("/api/config", (c) => {
+    noQuery(c.req);
+    return c.json({
       traceUrlTemplate: ctx.traceUrlTemplate,
       otlpHttpPort: ctx.otlpHttpPort,
       access: accessView(ctx.access, c.get("user") ?? null),
-    }),
-  );
+    });
+  });
 
   app.get("/api/ignore-rules", (c) => {
+    noQuery(c.req);
     const covers = ruleCoverage(ctx.db);
     return c.json({
       rules: listIgnoreRules(ctx.db).map((rule) => ({ ...rule, covers: covers.get(rule.id) ?? 0 })),
@@ -41,5 +49,8 @@ export function overviewRoutes(app: Hono, ctx: ApiContext): void {
     return c.json({ deleted: true, reopened: result.reopened });
   });
 
-  app.get("/api/events", (c) => ctx.live.handle(c));
+  app.get("/api/events", (c) => {
+    noQuery(c.req);
+    return ctx.live.handle(c);
+  });
 }

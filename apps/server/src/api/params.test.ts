@@ -1,6 +1,6 @@
 import { N1Error } from "@n1radar/core";
 import { describe, expect, it } from "vitest";
-import { listQuery, parseQuery, parseTimeBound, parseValue, ruleId } from "./params.js";
+import { listQuery, noQuery, parseQuery, parseTimeBound, parseValue, ruleId } from "./params.js";
 
 const NOW = Date.UTC(2026, 0, 10, 12, 0);
 
@@ -77,5 +77,13 @@ describe("ruleId", () => {
   it("is a positive id in digits only", () => {
     expect(parseValue(ruleId, "12")).toBe(12);
     for (const id of ["0", "0x1", "1e1", "-3", "abc"]) badRequest(() => parseValue(ruleId, id));
+  });
+});
+
+describe("noQuery", () => {
+  it("refuses any parameter on a route that takes none, and takes an empty or blank query", () => {
+    expect(badRequest(() => noQuery({ queries: () => ({ limit: ["5"] }) }))).toMatch(/limit/);
+    expect(() => noQuery({ queries: () => ({}) })).not.toThrow();
+    expect(() => noQuery({ queries: () => ({ q: [""] }) })).not.toThrow();
   });
 });

@@ -103,6 +103,11 @@ export function parseQuery<T extends z.ZodObject>(schema: T, query: Record<strin
   return parsed.data as z.infer<T>;
 }
 
+/** For routes that take no query parameters: any given is a bad request naming it, not silently ignored. */
+export function noQuery(req: { queries(): Record<string, string[]> }): void {
+  parseQuery(z.object({}), req.queries());
+}
+
 export function parseValue<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) fail(parsed.error);
