@@ -14,6 +14,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { type DemoFinding, isFixedEndpoint, kindOf } from "./summary.js";
 
 const runner = fileURLToPath(new URL("../dist/run-demo.js", import.meta.url));
+const TOKEN = "demo-test-token-0123456789";
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -50,6 +51,8 @@ beforeAll(async () => {
       OTLP_GRPC_PORT: String(grpcPort),
       DEMO_PORT: String(demoPort),
       DEMO_DATA_DIR: dir,
+      // With access control on, as anywhere but a laptop: the runner reads findings with the token.
+      N1_AUTH_TOKEN: TOKEN,
     },
   });
   child.stdout?.on("data", (chunk: Buffer) => {
@@ -75,7 +78,9 @@ afterAll(() => {
 it("leaves at least five kinds of N+1 with their Prisma fixes, and none on the fixed endpoints", async () => {
   expect(output).toContain("n1radar keeps running so you can look around");
   expect(output).toMatch(/\d+ requests sent \(0 failed\)/);
-  const res = await fetch(`${api}/api/findings?service=n1radar-demo&limit=500`);
+  const res = await fetch(`${api}/api/findings?service=n1radar-demo&limit=500`, {
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
   const { findings } = (await res.json()) as { findings: DemoFinding[] };
   const naive = findings.filter((f) => !isFixedEndpoint(f.endpoint));
   expect(findings.filter((f) => isFixedEndpoint(f.endpoint))).toEqual([]);

@@ -69,8 +69,15 @@ async function waitFor(url: string, what: string): Promise<void> {
   }
 }
 
+/** With access control on (N1_AUTH_TOKEN or N1_AUTH_TOKEN_FILE, read as the server reads them), the API wants it. */
+function apiHeaders(): Record<string, string> {
+  const file = env.N1_AUTH_TOKEN_FILE;
+  const token = env.N1_AUTH_TOKEN || (file ? readFileSync(file, "utf8").trim() : "");
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
 async function findings(): Promise<DemoFinding[]> {
-  const res = await fetch(`${api}/api/findings?service=${service}&limit=500`);
+  const res = await fetch(`${api}/api/findings?service=${service}&limit=500`, { headers: apiHeaders() });
   if (!res.ok) throw new Error(`GET /api/findings answered ${res.status}`);
   return ((await res.json()) as { findings: DemoFinding[] }).findings;
 }
