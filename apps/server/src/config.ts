@@ -107,6 +107,8 @@ const schema = z.object({
   MAX_OPEN_SPANS: positiveInt(defaultAssemblerSettings.maxOpenSpans),
   // How long spans wait for their request span (quiet time in the trace); README says why 30 s.
   TRACE_WAIT_MS: positiveInt(defaultAssemblerSettings.waitMs),
+  // After a request span arrives, how long its queries may still come (out-of-order batches); 0: judge at once.
+  TRACE_GRACE_MS: z.coerce.number().int().min(0).max(10_000).default(defaultAssemblerSettings.graceMs),
   /** Deprecated name of TRACE_WAIT_MS, honoured when TRACE_WAIT_MS is unset. */
   TRACE_IDLE_MS: z.coerce.number().int().positive().optional(),
   FLUSH_INTERVAL_MS: positiveInt(100),
@@ -183,6 +185,7 @@ export function serviceSettings(config: Config): ServiceSettings {
     ),
     assembler: {
       waitMs: config.TRACE_WAIT_MS,
+      graceMs: config.TRACE_GRACE_MS,
       maxOpenTraces: config.MAX_OPEN_TRACES,
       maxSpansPerTrace: config.MAX_SPANS_PER_TRACE,
       maxOpenSpans: config.MAX_OPEN_SPANS,

@@ -13,6 +13,12 @@ export interface AssemblerSettings {
   maxSpansPerTrace: number;
   /** Waiting spans across all traces; optional for settings written before it existed. */
   maxOpenSpans?: number;
+  /**
+   * How long a request stays open after its request span arrives, for children still on their way (ms): batches
+   * of one trace sent by several exporter consumers, or through several Collector pipelines, arrive out of
+   * order by a few hundred milliseconds. 0 judges the request the moment its span arrives.
+   */
+  graceMs?: number;
 }
 
 export const defaultAssemblerSettings: Required<AssemblerSettings> = {
@@ -22,6 +28,9 @@ export const defaultAssemblerSettings: Required<AssemblerSettings> = {
   maxOpenTraces: 50_000,
   maxSpansPerTrace: 10_000,
   maxOpenSpans: 500_000,
+  // Covers reordering between concurrent exporters and pipeline hops while a request's finding still reaches
+  // the API within half a second (grace + a 50 ms tick + a 100 ms flush).
+  graceMs: 300,
 };
 
 /** What happened to spans and traces, by path; read by /metrics. */
@@ -86,6 +95,8 @@ export interface OpenTrace extends JudgedIds {
   children: Map<string, SpanRecord[]>;
   /** Request spans that arrived but are not released yet (see releaseWaiting). */
   waiting: SpanRecord[];
+  /** When the waiting requests' grace ends (graceMs after the first of them arrived); null when none waits. */
+  releaseAt: number | null;
 }
 
 export function openTrace(id: string, now: number, memory?: JudgedIds): OpenTrace {
@@ -96,6 +107,7 @@ export function openTrace(id: string, now: number, memory?: JudgedIds): OpenTrac
     judged: memory?.judged ?? new Map(),
     missing: memory?.missing ?? null,
     waiting: [],
+    releaseAt: null,
     touchedAt: now,
   };
 }

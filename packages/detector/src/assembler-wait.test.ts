@@ -13,7 +13,14 @@ import { defaultDetectorSettings } from "./settings.js";
 import { traceBuilder } from "./test-spans.js";
 
 const WAIT = 30_000;
-const settings = { waitMs: WAIT, maxOpenTraces: 100, maxSpansPerTrace: 1000, maxOpenSpans: 10_000 };
+// No grace: these tests hold the wait itself; assembler-grace.test.ts adds the grace on top.
+const settings = {
+  waitMs: WAIT,
+  maxOpenTraces: 100,
+  maxSpansPerTrace: 1000,
+  maxOpenSpans: 10_000,
+  graceMs: 0,
+};
 const findingsOf = (sets: SpanRecord[][]) => sets.flatMap((set) => detect(set, defaultDetectorSettings));
 
 /** A request with six lookups; children first, the request span last, as an SDK exports them. */

@@ -6,7 +6,14 @@ import { detect } from "./detect.js";
 import { defaultDetectorSettings } from "./settings.js";
 import { span, traceBuilder } from "./test-spans.js";
 
-const settings = { waitMs: 1000, maxOpenTraces: 100, maxSpansPerTrace: 1000, maxOpenSpans: 10_000 };
+// No grace: these tests hold the release rules themselves; assembler-grace.test.ts adds the grace on top.
+const settings = {
+  waitMs: 1000,
+  maxOpenTraces: 100,
+  maxSpansPerTrace: 1000,
+  maxOpenSpans: 10_000,
+  graceMs: 0,
+};
 const ids = (sets: SpanRecord[][]) => sets.map((set) => set.map((s) => s.spanId).sort());
 
 /** A request with six lookups; children first, the request span last, as an SDK exports them. */

@@ -50,6 +50,8 @@ export class TraceAssembler {
   // Map iteration order is insertion order; re-inserting on every touch keeps both least-recently-touched first.
   private readonly open = new Map<string, OpenTrace>();
   private readonly judged = new Map<string, JudgedIds>();
+  /** Traces whose request spans wait out their grace, in order of releaseAt (now + graceMs, so insertion). */
+  private readonly inGrace = new Map<string, OpenTrace>();
   private readonly settings: Required<AssemblerSettings>;
   private openSpans = 0;
   private rememberedIds = 0;
@@ -116,7 +118,14 @@ export class TraceAssembler {
     }
     const ready: SpanRecord[][] = [];
     for (const trace of touched) {
-      if (trace.waiting.length > 0) this.releaseWaiting(trace, ready, false);
+      if (trace.waiting.length > 0) {
+        if (this.settings.graceMs <= 0) this.releaseWaiting(trace, ready, false);
+        else if (trace.releaseAt === null) {
+          trace.releaseAt = now + this.settings.graceMs;
+          this.inGrace.delete(trace.id); // a stale entry of an earlier OpenTrace keeps no place in the order
+          this.inGrace.set(trace.id, trace);
+        }
+      }
       if (trace.pending.size === 0) this.settle(trace, now);
     }
     this.evictOverflow(ready, now);
@@ -150,6 +159,15 @@ export class TraceAssembler {
   /** Spans of traces quiet for `waitMs` or longer, judged without their request span; old memories go. */
   takeExpired(now: number): SpanRecord[][] {
     const ready: SpanRecord[][] = [];
+    // Requests whose grace ended: judged with every child that came meanwhile.
+    for (const [traceId, trace] of this.inGrace) {
+      if (trace.releaseAt !== null && trace.releaseAt > now) break;
+      this.inGrace.delete(traceId);
+      if (this.open.get(traceId) !== trace || trace.releaseAt === null) continue; // judged early meanwhile
+      trace.releaseAt = null;
+      this.releaseWaiting(trace, ready, false);
+      if (trace.pending.size === 0) this.settle(trace, now);
+    }
     for (const trace of this.open.values()) {
       if (now - trace.touchedAt < this.settings.waitMs) break;
       if (this.judgeEarly(trace, ready, now)) this.counts.timedOutTraces++;
@@ -166,6 +184,7 @@ export class TraceAssembler {
     const ready: SpanRecord[][] = [];
     for (const trace of this.open.values()) this.judgeEarly(trace, ready, 0);
     for (const [traceId, memory] of this.judged) this.forget(traceId, memory);
+    this.inGrace.clear();
     return ready;
   }
 
@@ -259,6 +278,7 @@ export class TraceAssembler {
    * parents are remembered so that their late arrival is recognised. Returns whether anything was left.
    */
   private judgeEarly(trace: OpenTrace, ready: SpanRecord[][], now: number): boolean {
+    trace.releaseAt = null;
     this.releaseWaiting(trace, ready, true);
     const leftovers = [...trace.pending.values()];
     for (const span of leftovers) {

@@ -5,7 +5,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { TestServer } from "../test-server.js";
+import { eventually, type TestServer } from "../test-server.js";
 import {
   FakeService,
   launchChromium,
@@ -179,6 +179,12 @@ describe("the dashboard", () => {
       "SELECT id FROM posts",
       ...Array.from({ length: 6 }, (_, i) => `SELECT count(*) FROM likes WHERE post_id = ${i}`),
     ]);
+    // The dialog reads the coverage when it opens: wait until the new offender is stored (TRACE_GRACE_MS + a flush).
+    await eventually(async () => {
+      const res = await fetch(`${server.apiUrl}/api/findings?endpoint=${encodeURIComponent("GET /popular")}`);
+      const body = (await res.json()) as { findings: unknown[] };
+      return body.findings.length === 1 ? true : undefined;
+    });
     await page.getByRole("button", { name: "Ignore…" }).click();
     const dialog = page.getByRole("dialog", { name: "Ignore this N+1" });
     // The dialog says what each rule would cover before anything is created.
