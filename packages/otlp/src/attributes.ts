@@ -44,6 +44,10 @@ export const KNOWN_KEYS = [
   "graphql.operation.type",
   "graphql.document",
   "graphql.source",
+  // @envelop/opentelemetry (GraphQL Yoga, Envelop): its own names for the same facts.
+  "graphql.execute.operationName",
+  "graphql.execute.operationType",
+  "graphql.execute.document",
   "component",
   "query",
   "rpc.system.name",

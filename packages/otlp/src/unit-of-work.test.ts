@@ -20,6 +20,27 @@ describe("GraphQL operations", () => {
     ).toBe("mutation ImportComments");
   });
 
+  it("reads @envelop/opentelemetry's names (GraphQL Yoga): operation name and type, else its document", () => {
+    // The execute span of useOpenTelemetry: named after the operation, with these attributes.
+    expect(
+      unit({
+        "graphql.execute.operationName": "PostAuthors",
+        "graphql.execute.operationType": "query",
+        "graphql.execute.document": "query PostAuthors { posts { id author { name } } }",
+      })?.name,
+    ).toBe("query PostAuthors");
+    // Older releases record no type: it comes from the printed document.
+    expect(
+      unit({
+        "graphql.execute.operationName": "ImportComments",
+        "graphql.execute.document": "mutation ImportComments {\n  importComments(ids: [1, 2])\n}",
+      })?.name,
+    ).toBe("mutation ImportComments");
+    expect(unit({ "graphql.execute.document": "{\n  posts {\n    id\n  }\n}" })?.name).toBe(
+      "query { posts }",
+    );
+  });
+
   it("reads the name from the document when the span has only the type (JS graphql.source)", () => {
     const source = "query PostAuthors($first: Int) { posts(first: $first) { id author { name } } }";
     expect(unit({ "graphql.operation.type": "query", "graphql.source": source })?.name).toBe(

@@ -4,8 +4,10 @@
  * instrumentations record, old and new semantic conventions alike:
  *
  * - GraphQL: `graphql.operation.type` / `graphql.operation.name` (the specification; JS, Java, Ruby, .NET
- *   Hot Chocolate), else the operation read from the document (`graphql.document`; JS `graphql.source`;
- *   Strawberry's `query` next to `component: graphql`). `query PostAuthors`; anonymous: `query { posts }`.
+ *   Hot Chocolate; `graphql.execute.operationType` / `.operationName` from @envelop/opentelemetry, GraphQL
+ *   Yoga's plugin), else the operation read from the document (`graphql.document`; JS `graphql.source`;
+ *   Envelop's `graphql.execute.document`; Strawberry's `query` next to `component: graphql`).
+ *   `query PostAuthors`; anonymous: `query { posts }`.
  * - RPC: `rpc.system(.name)` with `rpc.service` + `rpc.method`, or a fully qualified `rpc.method` (newer
  *   conventions). `grpc helloworld.Greeter/SayHello`.
  * - Messaging: `messaging.system`, the operation (`messaging.operation.type`, `.name`, old `messaging.operation`)
@@ -20,6 +22,9 @@ const GRAPHQL_OPERATION_NAME = keyId("graphql.operation.name");
 const GRAPHQL_OPERATION_TYPE = keyId("graphql.operation.type");
 const GRAPHQL_DOCUMENT = keyId("graphql.document");
 const GRAPHQL_SOURCE = keyId("graphql.source");
+const ENVELOP_OPERATION_NAME = keyId("graphql.execute.operationName");
+const ENVELOP_OPERATION_TYPE = keyId("graphql.execute.operationType");
+const ENVELOP_DOCUMENT = keyId("graphql.execute.document");
 const COMPONENT = keyId("component");
 const QUERY = keyId("query");
 const RPC_SYSTEM_NAME = keyId("rpc.system.name");
@@ -50,10 +55,11 @@ function graphql(bag: AttrValues): UnitOfWork | null {
   // The JS instrumentation also puts `graphql.source` on parse and resolver spans (a field's own text there):
   // only the span that carries the operation's type or name is the operation.
   const typed = bag[GRAPHQL_OPERATION_TYPE] !== undefined || bag[GRAPHQL_OPERATION_NAME] !== undefined;
-  const doc = bag[GRAPHQL_DOCUMENT] ?? (typed ? bag[GRAPHQL_SOURCE] : undefined) ?? strawberry;
-  const rawType = text(bag[GRAPHQL_OPERATION_TYPE])?.toLowerCase() ?? null;
+  const doc =
+    bag[GRAPHQL_DOCUMENT] ?? (typed ? bag[GRAPHQL_SOURCE] : undefined) ?? bag[ENVELOP_DOCUMENT] ?? strawberry;
+  const rawType = text(bag[GRAPHQL_OPERATION_TYPE] ?? bag[ENVELOP_OPERATION_TYPE])?.toLowerCase() ?? null;
   // Names that are not GraphQL names (the JS instrumentation's "Operation ... not supported") are not used.
-  const rawName = text(bag[GRAPHQL_OPERATION_NAME]);
+  const rawName = text(bag[GRAPHQL_OPERATION_NAME] ?? bag[ENVELOP_OPERATION_NAME]);
   const name = rawName !== null && GRAPHQL_NAME.test(rawName) ? rawName : null;
   const type = rawType !== null && GRAPHQL_TYPES.has(rawType) ? rawType : null;
   if (type === null && name === null && typeof doc !== "string") return null;
