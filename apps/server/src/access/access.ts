@@ -11,6 +11,7 @@ import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { log } from "../log.js";
 import { forgeryProblem } from "./csrf.js";
+import { type AllowedHosts, hostAllowed } from "./hosts.js";
 import { LoginLimiter } from "./login-limiter.js";
 import { LOGIN_CSP, loginPage, safeNext, sameSiteReloadPage } from "./login-page.js";
 import { clientAddress, isTrusted, type TrustedProxies } from "./proxies.js";
@@ -31,6 +32,8 @@ export interface AccessSettings {
   proxyHeader: string | null;
   /** N1_TRUSTED_PROXIES. */
   trustedProxies: TrustedProxies | null;
+  /** N1_ALLOWED_HOSTS; null for the defaults (hosts.ts). */
+  allowedHosts: AllowedHosts | null;
   /** N1_AUTH_METRICS: /metrics needs the token too. */
   protectMetrics: boolean;
   /** N1_SESSION_HOURS. */
@@ -44,6 +47,7 @@ export const openAccess: AccessSettings = {
   token: null,
   proxyHeader: null,
   trustedProxies: null,
+  allowedHosts: null,
   protectMetrics: false,
   sessionMs: 12 * 3_600_000,
   loginMaxFailures: 10,
@@ -117,9 +121,22 @@ export function installAccess(app: Hono, settings: AccessSettings, now: () => nu
 
   app.use("*", async (c, next) => {
     const path = c.req.path;
-    const signForm = path === "/login" || path === "/logout";
     const url = new URL(c.req.url);
-    const origin = `${https(c) ? "https" : "http"}://${c.req.header("host") ?? url.host}`;
+    const host = c.req.header("host") ?? url.host;
+    const probe = PROBES.has(path) || path === "/metrics";
+    if (!probe && !hostAllowed(host, settings.allowedHosts, guarded)) {
+      return c.json(
+        {
+          error: {
+            code: "forbidden",
+            message: `this n1radar does not answer to the name ${JSON.stringify(host)}: add it to N1_ALLOWED_HOSTS, or set N1_AUTH_TOKEN (protection against DNS rebinding)`,
+          },
+        },
+        403,
+      );
+    }
+    const signForm = path === "/login" || path === "/logout";
+    const origin = `${https(c) ? "https" : "http"}://${host}`;
     const problem = forgeryProblem({
       method: c.req.method,
       origin,

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { AccessSettings } from "./access.js";
+import { parseAllowedHosts } from "./hosts.js";
 import { parseTrustedProxies } from "./proxies.js";
 
 /** Header-safe and long enough that the sign-in rate limit makes guessing hopeless. */
@@ -20,6 +21,7 @@ export const accessEnvShape = {
     })
     .optional(),
   N1_TRUSTED_PROXIES: z.string().default(""),
+  N1_ALLOWED_HOSTS: z.string().optional(),
   N1_AUTH_METRICS: z.enum(["true", "false"]).default("false"),
   N1_SESSION_HOURS: z.coerce
     .number()
@@ -57,6 +59,9 @@ export function parseAccessSettings(env: AccessEnv): AccessSettings | { error: s
   }
   const trusted = parseTrustedProxies(env.N1_TRUSTED_PROXIES);
   if ("error" in trusted) return { error: `N1_TRUSTED_PROXIES: ${trusted.error}` };
+  const allowedHosts = env.N1_ALLOWED_HOSTS === undefined ? null : parseAllowedHosts(env.N1_ALLOWED_HOSTS);
+  if (allowedHosts !== null && typeof allowedHosts === "object" && !Array.isArray(allowedHosts))
+    return { error: `N1_ALLOWED_HOSTS: ${allowedHosts.error}` };
   const proxyHeader = env.N1_AUTH_PROXY_HEADER ?? null;
   if (proxyHeader !== null && trusted.count === 0)
     return {
@@ -67,6 +72,7 @@ export function parseAccessSettings(env: AccessEnv): AccessSettings | { error: s
     token,
     proxyHeader,
     trustedProxies: trusted.count > 0 ? trusted.proxies : null,
+    allowedHosts,
     protectMetrics: env.N1_AUTH_METRICS === "true",
     sessionMs: env.N1_SESSION_HOURS * 3_600_000,
     loginMaxFailures: env.N1_LOGIN_MAX_FAILURES,
