@@ -108,16 +108,16 @@ export async function benchWaitingTraces({ traces = 100_000, spansPerSecond = 10
 
 /**
  * From sending a request span (its queries already waiting) to its finding in GET /api/findings, polled every
- * 5 ms; each probe is a new endpoint, so a new offender, and waits `pauseMs` before the next.
+ * 5 ms; each probe is a new endpoint (`/<prefix>/<k>`), so a new offender, and waits `pauseMs` before the next.
  */
-async function probeLatency(server, probes, pauseMs) {
+async function probeLatency(server, probes, pauseMs, prefix) {
   const latencies = [];
   for (let k = 0; k < probes; k++) {
-    const split = buildSplitPayload({ traces: 1, repeats: 8, route: `/probe/${k}` });
+    const split = buildSplitPayload({ traces: 1, repeats: 8, route: `/${prefix}/${k}` });
     const url = `http://127.0.0.1:${server.ports.otlp}/v1/traces`;
     await fetch(url, { method: "POST", headers: PB, body: split.children });
     await sleep(200);
-    const endpoint = encodeURIComponent(`GET /probe/${k}`);
+    const endpoint = encodeURIComponent(`GET /${prefix}/${k}`);
     const api = `http://127.0.0.1:${server.ports.api}/api/findings?endpoint=${endpoint}`;
     const sent = performance.now();
     await fetch(url, { method: "POST", headers: PB, body: split.roots });
@@ -132,7 +132,7 @@ async function probeLatency(server, probes, pauseMs) {
 export async function benchFindingLatency({ probes = 20, seconds = 3 } = {}) {
   const server = await startN1radar();
   try {
-    const idle = await probeLatency(server, probes, 600); // past FLUSH_INTERVAL_MS: nothing is being written
+    const idle = await probeLatency(server, probes, 600, "idle"); // past FLUSH_INTERVAL_MS: nothing is being written
     // Whole requests with fresh trace ids, as fast as the server takes them, while the probes run.
     const background = buildSplitPayload({ traces: 20, repeats: 20 });
     const whole = withTraceIds(background.whole, background.traceIds);
@@ -141,7 +141,8 @@ export async function benchFindingLatency({ probes = 20, seconds = 3 } = {}) {
       PB["content-type"],
     );
     const loading = load(server.ports.otlp, bodies, background.childSpans + 20, { seconds, concurrency: 2 });
-    const busy = await probeLatency(server, Math.max(5, probes >> 2), 0);
+    // Endpoints of their own: one the idle probes already filed would be found at once.
+    const busy = await probeLatency(server, Math.max(5, probes >> 2), 0, "busy");
     const { rate } = await loading;
     console.log(
       `request span -> API   idle: median ${fmt(idle.median)} ms, max ${fmt(idle.max)} ms over ${probes} requests;` +
