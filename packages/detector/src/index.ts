@@ -16,6 +16,7 @@ export { explain, type GroupExplanation, type RequestExplanation, type Verdict }
 export { type NormalizedStatement, normalizeSql } from "./fingerprint.js";
 export { type IgnoreRule, type IgnoreTarget, isIgnored, matchesIgnoreRule } from "./ignore.js";
 export { offenderId } from "./offender-id.js";
+export { redactSpanName, templatePath } from "./redact.js";
 export { type Detector, fingerprintOf, type RequestContext } from "./report.js";
 export { explainSample, type SampleExplanation, type SampleOrigin, spansOfSample } from "./sample-trace.js";
 export {

@@ -3,6 +3,7 @@ import type { CodeLocation, Finding, FindingKind, SampleSpan, SpanRecord } from 
 import { spanDurationMs } from "@n1radar/core";
 import { type Call, callKey, spanStatementKey } from "./calls.js";
 import { findSource, firstCall, type Group } from "./groups.js";
+import { redactSpanName } from "./redact.js";
 import type { DetectorSettings } from "./settings.js";
 import type { Request, TraceView } from "./trace-view.js";
 
@@ -75,7 +76,8 @@ function sampleSpans(ctx: RequestContext, repeated: ReadonlySet<SpanRecord>): Sa
     const sample: SampleSpan = {
       spanId: span.spanId,
       parentSpanId: span.parentSpanId,
-      name: key ? safeName(span.name, span.db?.statement ?? null, key.display) : span.name,
+      // Names are free text: SQL with its literals or URLs with tokens must not reach the store (redact.ts).
+      name: redactSpanName(key ? safeName(span.name, span.db?.statement ?? null, key.display) : span.name),
       offsetMs: span.startMs - request.startMs,
       durationMs: spanDurationMs(span),
       statement: key?.display ?? null,

@@ -1,5 +1,6 @@
 import type { SpanRecord } from "@n1radar/core";
 import { SpanKind } from "@n1radar/core";
+import { redactSpanName } from "./redact.js";
 
 /**
  * Parent/child index over a set of spans (a whole trace, one request released by the assembler, or the
@@ -164,11 +165,12 @@ function nameGraphqlRequest(request: Request): void {
 
 /**
  * The unit of work the span names (a GraphQL operation, an RPC method, a message destination: fold), else
- * "GET /posts/:id" from the route when known, else the span's own name.
+ * "GET /posts/:id" from the route when known, else the span's own name with no values in it (redact.ts: a name
+ * like "GET /users/123?token=..." becomes "GET /users/:id").
  */
 export function endpointOf(span: SpanRecord): string {
   if (span.unit) return span.unit.name;
   const http = span.http;
   if (http?.route) return http.method ? `${http.method} ${http.route}` : http.route;
-  return span.name;
+  return redactSpanName(span.name);
 }
