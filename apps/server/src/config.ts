@@ -11,9 +11,11 @@ import type { AccessSettings } from "./access/access.js";
 import { accessEnvShape, parseAccessSettings, SECRET_SETTINGS } from "./access/settings.js";
 import { type AlertConfig, alertEnvShape, parseAlertConfig } from "./alerts/settings.js";
 import {
+  type DetectorFile,
   detectorSettings,
   ignoreRulesSchema,
   jsonText,
+  readRulesFile,
   serviceOverridesSchema,
 } from "./detector-settings.js";
 import type { ServiceSettings } from "./service.js";
@@ -104,6 +106,8 @@ const schema = z.object({
   // JSON, e.g. {"batch-worker":{"minRepeats":20}} and [{"endpoint":"GET /admin/*"}] (detector-settings.ts).
   N1_SERVICE_OVERRIDES: jsonText(serviceOverridesSchema).optional(),
   N1_IGNORE: jsonText(ignoreRulesSchema).optional(),
+  // The rules file `n1radar ci/analyze --config` reads too: one set of thresholds and ignore rules for CI and here.
+  N1_RULES_FILE: z.string().optional(),
   MAX_OPEN_SPANS: positiveInt(defaultAssemblerSettings.maxOpenSpans),
   // How long spans wait for their request span (quiet time in the trace); README says why 30 s.
   TRACE_WAIT_MS: positiveInt(defaultAssemblerSettings.waitMs),
@@ -136,7 +140,12 @@ const schema = z.object({
 /** Every variable the server reads (the README's settings tables document each: settings-docs.test.ts). */
 export const SETTING_NAMES: readonly string[] = Object.keys(schema.shape);
 
-export type Config = z.infer<typeof schema> & { alerts: AlertConfig; access: AccessSettings };
+export type Config = z.infer<typeof schema> & {
+  alerts: AlertConfig;
+  access: AccessSettings;
+  /** N1_RULES_FILE, read and checked; null when unset. */
+  rules: DetectorFile | null;
+};
 
 export class ConfigError extends Error {}
 
@@ -156,7 +165,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     if ("error" in alerts) throw new ConfigError(alerts.error);
     const access = parseAccessSettings(config);
     if ("error" in access) throw new ConfigError(access.error);
-    return { ...config, alerts, access };
+    let rules: DetectorFile | null = null;
+    if (config.N1_RULES_FILE !== undefined) {
+      try {
+        rules = readRulesFile(config.N1_RULES_FILE);
+      } catch (error) {
+        throw new ConfigError(`N1_RULES_FILE: ${(error as Error).message}`);
+      }
+    }
+    return { ...config, alerts, access, rules };
   }
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.join(".");
@@ -166,23 +183,34 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   throw new ConfigError(`Invalid settings:\n${lines.join("\n")}`);
 }
 
+/**
+ * The detector's settings: the N1_* variables, then the rules file over them (its thresholds and its service
+ * overrides win; its ignore rules are added to N1_IGNORE's).
+ */
+export function detectorSettingsOf(config: Config) {
+  const { serviceOverrides, endpointOverrides, ignore, ...thresholds } = config.rules ?? {};
+  return detectorSettings(
+    {
+      minRepeats: config.N1_MIN_REPEATS,
+      minWastedMs: config.N1_MIN_WASTED_MS,
+      minOuterRepeats: config.N1_MIN_OUTER_REPEATS,
+      parallelRatio: config.N1_PARALLEL_RATIO,
+      maxSampleSpans: config.N1_MAX_SAMPLE_SPANS,
+      ...Object.fromEntries(Object.entries(thresholds).filter(([, v]) => v !== undefined)),
+    },
+    { ...config.N1_SERVICE_OVERRIDES, ...serviceOverrides },
+    [...(config.N1_IGNORE ?? []), ...(ignore ?? [])],
+    endpointOverrides,
+  );
+}
+
 /** What `npm start` runs: the service's settings from the parsed environment. */
 export function serviceSettings(config: Config): ServiceSettings {
   return {
     host: config.HOST,
     ports: { api: config.PORT, otlpHttp: config.OTLP_HTTP_PORT, otlpGrpc: config.OTLP_GRPC_PORT },
     databaseUrl: config.DATABASE_URL,
-    detector: detectorSettings(
-      {
-        minRepeats: config.N1_MIN_REPEATS,
-        minWastedMs: config.N1_MIN_WASTED_MS,
-        minOuterRepeats: config.N1_MIN_OUTER_REPEATS,
-        parallelRatio: config.N1_PARALLEL_RATIO,
-        maxSampleSpans: config.N1_MAX_SAMPLE_SPANS,
-      },
-      config.N1_SERVICE_OVERRIDES,
-      config.N1_IGNORE,
-    ),
+    detector: detectorSettingsOf(config),
     assembler: {
       waitMs: config.TRACE_WAIT_MS,
       graceMs: config.TRACE_GRACE_MS,

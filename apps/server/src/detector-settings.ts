@@ -3,6 +3,8 @@
  * `n1radar analyze --config`. One zod schema for both, so the server and the CLI accept and reject the same
  * things with the same messages.
  */
+
+import { readFileSync } from "node:fs";
 import {
   type DetectorSettings,
   defaultDetectorSettings,
@@ -35,11 +37,21 @@ export const ignoreRuleSchema = z
   });
 
 export const serviceOverridesSchema = z.record(z.string().min(1), thresholdsSchema);
+/** `{ "endpoint": "GET /admin/*", "minRepeats": 50 }`, optionally for one `service` (exact or glob). */
+export const endpointOverrideSchema = thresholdsSchema.extend({
+  service: pattern,
+  endpoint: z.string().min(1),
+});
+export const endpointOverridesSchema = z.array(endpointOverrideSchema);
 export const ignoreRulesSchema = z.array(ignoreRuleSchema);
 
-/** `n1radar analyze --config file.json`: thresholds at the top level, plus overrides and ignore rules. */
+/**
+ * The rules file: `n1radar analyze/ci/explain --config file.json` and the server's N1_RULES_FILE, so CI and
+ * production judge by the same rules. Thresholds at the top level, per service, per endpoint, and ignore rules.
+ */
 export const detectorFileSchema = thresholdsSchema.extend({
   serviceOverrides: serviceOverridesSchema.optional(),
+  endpointOverrides: endpointOverridesSchema.optional(),
   ignore: ignoreRulesSchema.optional(),
 });
 
@@ -80,11 +92,31 @@ export function detectorSettings(
   base: Partial<Thresholds>,
   serviceOverrides?: Record<string, Partial<Thresholds>>,
   ignore?: readonly IgnoreRule[],
+  endpointOverrides?: z.infer<typeof endpointOverridesSchema>,
 ): DetectorSettings {
+  const byEndpoint = (endpointOverrides ?? []).map(({ service, endpoint, ...thresholds }) => ({
+    service: service ?? null,
+    endpoint,
+    thresholds: definedOnly(thresholds),
+  }));
   return {
     ...defaultDetectorSettings,
     ...definedOnly(base),
     ...(serviceOverrides && Object.keys(serviceOverrides).length > 0 ? { serviceOverrides } : {}),
+    ...(byEndpoint.length > 0 ? { endpointOverrides: byEndpoint } : {}),
     ...(ignore && ignore.length > 0 ? { ignore } : {}),
   };
+}
+
+/** Reads and checks a rules file; the error names the file and each bad field. */
+export function readRulesFile(path: string): DetectorFile {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new Error(`rules file ${path}: ${(error as Error).message}`);
+  }
+  const parsed = detectorFileSchema.safeParse(value);
+  if (!parsed.success) throw new Error(`rules file ${path} is invalid:\n${describeIssues(parsed.error)}`);
+  return parsed.data;
 }

@@ -53,6 +53,36 @@ describe("detect: requests, services and settings", () => {
     ).toHaveLength(1);
   });
 
+  it("applies per-endpoint thresholds over the service's, the most specific rule winning", () => {
+    const admin = traceBuilder({ service: "shop" });
+    loop(admin, admin.request("/admin/users"), 20);
+    const posts = traceBuilder({ service: "shop" });
+    loop(posts, posts.request("/posts"), 6);
+    const spans = [...admin.spans, ...posts.spans];
+    const endpoints = (settings: object) =>
+      detect(spans, { ...defaultDetectorSettings, ...settings }).map((f) => f.endpoint);
+    // GET /admin/* may loop 50 times; GET /posts may not loop at all.
+    const adminMayLoop = { endpoint: "GET /admin/*", thresholds: { minRepeats: 50 } };
+    expect(endpoints({ endpointOverrides: [adminMayLoop] })).toEqual(["GET /posts"]);
+    // A rule for the exact endpoint beats the glob, whatever their order; the service must match when given.
+    const exact = { endpoint: "GET /admin/users", thresholds: { minRepeats: 10 } };
+    expect(endpoints({ endpointOverrides: [exact, adminMayLoop] })).toEqual([
+      "GET /admin/users",
+      "GET /posts",
+    ]);
+    expect(endpoints({ endpointOverrides: [{ ...adminMayLoop, service: "billing" }] })).toEqual([
+      "GET /admin/users",
+      "GET /posts",
+    ]);
+    // Over the service's own threshold, and able to lower it below the base.
+    expect(
+      endpoints({
+        serviceOverrides: { shop: { minRepeats: 30 } },
+        endpointOverrides: [{ endpoint: "GET /posts", thresholds: { minRepeats: 3 } }],
+      }),
+    ).toEqual(["GET /posts"]);
+  });
+
   it("drops findings matching an ignore rule", () => {
     const t = traceBuilder();
     loop(t, t.request("/admin/report"), 6);

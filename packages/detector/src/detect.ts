@@ -15,6 +15,7 @@ export const DETECTORS: readonly Detector[] = [nPlusOneDetector, repeatedWriteDe
 function lowestMinRepeats(settings: DetectorSettings): number {
   let min = settings.minRepeats;
   for (const o of Object.values(settings.serviceOverrides ?? {})) min = Math.min(min, o.minRepeats ?? min);
+  for (const o of settings.endpointOverrides ?? []) min = Math.min(min, o.thresholds.minRepeats ?? min);
   return min;
 }
 
@@ -32,7 +33,7 @@ export function detect(spans: readonly SpanRecord[], settings: DetectorSettings)
   const view = new TraceView(spans);
   const findings: Finding[] = [];
   for (const request of view.requests()) {
-    const own = settingsFor(settings, request.service);
+    const own = settingsFor(settings, request.service, request.endpoint);
     const calls = collectCalls(view, request);
     if (calls.length < own.minRepeats) continue;
     const groups = groupCalls(calls, own);

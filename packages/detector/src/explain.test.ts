@@ -23,6 +23,23 @@ function mixedRequest() {
 }
 
 describe("explain", () => {
+  it("names the endpoint or service threshold that kept a loop below minRepeats", () => {
+    const t = traceBuilder({ service: "shop" });
+    const root = t.request("/admin/users");
+    for (let i = 0; i < 20; i++) t.query(root, `SELECT * FROM roles WHERE user_id = ${i}`);
+    const byEndpoint = explain(t.spans, {
+      ...defaultDetectorSettings,
+      endpointOverrides: [{ endpoint: "GET /admin/*", thresholds: { minRepeats: 50 } }],
+    })[0]?.groups[0];
+    expect(byEndpoint).toMatchObject({ verdict: "below_min_repeats" });
+    expect(byEndpoint?.reason).toContain("< minRepeats 50 (endpoint threshold for GET /admin/*)");
+    const byService = explain(t.spans, {
+      ...defaultDetectorSettings,
+      serviceOverrides: { shop: { minRepeats: 40 } },
+    })[0]?.groups[0];
+    expect(byService?.reason).toContain("< minRepeats 40 (service threshold for shop)");
+  });
+
   it("names the rule for each repeated group: N+1, pagination, short loop, retries, cache hits", () => {
     const [request] = explain(mixedRequest().spans, defaultDetectorSettings);
     expect(request?.endpoint).toBe("GET /report");

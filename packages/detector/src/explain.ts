@@ -21,7 +21,7 @@ import { groupCalls } from "./groups.js";
 import { type IgnoreRule, matchesIgnoreRule } from "./ignore.js";
 import { intentFor } from "./intent.js";
 import type { RequestContext } from "./report.js";
-import { type DetectorSettings, settingsFor } from "./settings.js";
+import { type DetectorSettings, endpointOverrideFor, settingsFor } from "./settings.js";
 import { TraceView } from "./trace-view.js";
 
 export type Verdict =
@@ -114,7 +114,15 @@ export function explain(
   const view = new TraceView(spans);
   const out: RequestExplanation[] = [];
   for (const request of view.requests()) {
-    const own = settingsFor(settings, request.service);
+    const own = settingsFor(settings, request.service, request.endpoint);
+    // Where the request's minRepeats comes from, so a reason names the rule that decided it.
+    const rule = endpointOverrideFor(settings, request.service, request.endpoint);
+    const source =
+      rule?.thresholds.minRepeats !== undefined
+        ? ` (endpoint threshold for ${rule.endpoint})`
+        : settings.serviceOverrides?.[request.service]?.minRepeats !== undefined
+          ? ` (service threshold for ${request.service})`
+          : "";
     const calls = collectCalls(view, request, keys.call);
     const groups = groupCalls(calls, own);
     const ctx: RequestContext = { view, request, settings: own, calls, groups };
@@ -161,7 +169,7 @@ export function explain(
         explained.push({
           ...base,
           verdict: "below_min_repeats",
-          reason: `${group.calls.length} calls under one parent < minRepeats ${own.minRepeats}${group.failed > 0 ? ` (${group.failed} failed calls not counted)` : ""}`,
+          reason: `${group.calls.length} calls under one parent < minRepeats ${own.minRepeats}${source}${group.failed > 0 ? ` (${group.failed} failed calls not counted)` : ""}`,
           change: `set minRepeats (N1_MIN_REPEATS) to ${Math.max(2, group.calls.length)} to report it`,
         });
       else

@@ -35,7 +35,8 @@ function memo<T>(map: Map<string, T>, key: string, make: () => T): T {
   return value;
 }
 
-function globMatches(pattern: string, value: string): boolean {
+/** Exact, or a glob where `*` is any run of characters; the one glob of ignore rules and endpoint thresholds. */
+export function globMatches(pattern: string, value: string): boolean {
   if (!pattern.includes("*")) return pattern === value;
   const re = memo(globs, pattern, () => {
     const body = pattern

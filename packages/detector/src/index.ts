@@ -22,6 +22,8 @@ export { explainSample, type SampleExplanation, type SampleOrigin, spansOfSample
 export {
   type DetectorSettings,
   defaultDetectorSettings,
+  type EndpointOverride,
+  endpointOverrideFor,
   settingsFor,
   type Thresholds,
 } from "./settings.js";

@@ -1,4 +1,4 @@
-import type { IgnoreRule } from "./ignore.js";
+import { globMatches, type IgnoreRule } from "./ignore.js";
 
 /**
  * Every threshold the detectors use, each with its default. The server maps environment variables onto these;
@@ -31,9 +31,25 @@ export interface Thresholds {
   maxSampleSpans: number;
 }
 
+/**
+ * Thresholds for the requests of some endpoints (`GET /admin/*` may loop 50 times, `GET /posts` may not), over a
+ * service's: `endpoint` and `service` (optional: any) are exact or globs with `*`.
+ */
+export interface EndpointOverride {
+  service?: string | null;
+  endpoint: string;
+  thresholds: Partial<Thresholds>;
+}
+
 export interface DetectorSettings extends Thresholds {
   /** Thresholds per service name, over the ones above (e.g. a batch service allowed more repeats). */
   serviceOverrides?: Readonly<Record<string, Partial<Thresholds>>>;
+  /**
+   * Thresholds per endpoint, over the service's. When several match a request, the most specific wins: the
+   * one whose patterns spell out the most characters (`GET /admin/users` over `GET /admin/*` over `*`); on a
+   * tie, the later one in the list.
+   */
+  endpointOverrides?: readonly EndpointOverride[];
   /** Loops a team means to keep; a finding matching any rule is dropped. */
   ignore?: readonly IgnoreRule[];
 }
@@ -48,21 +64,52 @@ export const defaultDetectorSettings: DetectorSettings = {
 
 const merged = new WeakMap<DetectorSettings, Map<string, DetectorSettings>>();
 
-/** The settings that apply to one service: its overrides over the base. Memoized per settings object. */
-export function settingsFor(settings: DetectorSettings, service: string): DetectorSettings {
-  const override = settings.serviceOverrides?.[service];
-  if (!override) return settings;
-  let byService = merged.get(settings);
-  if (!byService) {
-    byService = new Map();
-    merged.set(settings, byService);
+const definedOnly = (o: Partial<Thresholds>): Partial<Thresholds> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+/** How much of a value an override's patterns pin down: the characters that are not wildcards. */
+const specificity = (o: EndpointOverride) =>
+  o.endpoint.replaceAll("*", "").length + (o.service ?? "").replaceAll("*", "").length;
+
+/** The endpoint override that applies to a request, or null (most specific wins; see DetectorSettings). */
+export function endpointOverrideFor(
+  settings: DetectorSettings,
+  service: string,
+  endpoint: string,
+): EndpointOverride | null {
+  let best: EndpointOverride | null = null;
+  for (const o of settings.endpointOverrides ?? []) {
+    if (!globMatches(o.endpoint, endpoint)) continue;
+    if (o.service && !globMatches(o.service, service)) continue;
+    if (best === null || specificity(o) >= specificity(best)) best = o;
   }
-  let out = byService.get(service);
+  return best;
+}
+
+/**
+ * The settings that apply to one request: its service's overrides over the base, then its endpoint's.
+ * Memoized per settings object.
+ */
+export function settingsFor(
+  settings: DetectorSettings,
+  service: string,
+  endpoint?: string,
+): DetectorSettings {
+  const override = settings.serviceOverrides?.[service];
+  const byEndpoint = endpoint === undefined ? null : endpointOverrideFor(settings, service, endpoint);
+  if (!override && !byEndpoint) return settings;
+  let cache = merged.get(settings);
+  if (!cache) {
+    cache = new Map();
+    merged.set(settings, cache);
+  }
+  const key = byEndpoint ? `${service}\u0000${settings.endpointOverrides?.indexOf(byEndpoint)}` : service;
+  let out = cache.get(key);
   if (!out) {
     // Undefined entries (from a partial JSON object) must not erase a base threshold.
-    const defined = Object.fromEntries(Object.entries(override).filter(([, v]) => v !== undefined));
-    out = { ...settings, ...defined };
-    byService.set(service, out);
+    out = { ...settings, ...definedOnly(override ?? {}), ...definedOnly(byEndpoint?.thresholds ?? {}) };
+    if (cache.size > 10_000) cache.clear(); // services x overrides is small; this only bounds a pathological case
+    cache.set(key, out);
   }
   return out;
 }

@@ -48,7 +48,9 @@ export async function loadSettings(values: Values): Promise<DetectorSettings> {
     if (!parsed.success) throw new InputError(`config ${path} is invalid:\n${describeIssues(parsed.error)}`);
     file = parsed.data;
   }
-  const { serviceOverrides, ignore, ...thresholds } = file as z.infer<typeof detectorFileSchema>;
+  const { serviceOverrides, endpointOverrides, ignore, ...thresholds } = file as z.infer<
+    typeof detectorFileSchema
+  >;
   return detectorSettings(
     {
       ...thresholds,
@@ -57,6 +59,7 @@ export async function loadSettings(values: Values): Promise<DetectorSettings> {
     },
     serviceOverrides,
     ignore,
+    endpointOverrides,
   );
 }
 

@@ -43,7 +43,8 @@ Options:
   --json               same as --format json
   --min-repeats N      repeats of one query that make an N+1 (default ${defaultDetectorSettings.minRepeats})
   --min-wasted-ms N    ignore loops whose repeats cost less than N ms beyond one query (default ${defaultDetectorSettings.minWastedMs})
-  --config FILE        JSON detector settings: thresholds, "serviceOverrides", "ignore" rules
+  --config FILE        the rules file (as N1_RULES_FILE): thresholds, "serviceOverrides",
+                       "endpointOverrides", "ignore" rules
   --baseline FILE      only offenders not in the baseline, or worse than it, fail the gate
   --worse-margin R     extra repeats per request a known offender may show, as a share (default ${DEFAULT_WORSE_MARGIN})
   --write-baseline F   record today's offenders as the baseline
