@@ -188,7 +188,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
  * overrides win; its ignore rules are added to N1_IGNORE's).
  */
 export function detectorSettingsOf(config: Config) {
-  const { serviceOverrides, endpointOverrides, ignore, ...thresholds } = config.rules ?? {};
+  // Acknowledgements are the CI gate's (n1radar ci); the server's workflow has its own statuses.
+  const {
+    serviceOverrides,
+    endpointOverrides,
+    ignore,
+    acknowledgements: _,
+    ...thresholds
+  } = config.rules ?? {};
   return detectorSettings(
     {
       minRepeats: config.N1_MIN_REPEATS,

@@ -43,6 +43,26 @@ export const endpointOverrideSchema = thresholdsSchema.extend({
   endpoint: z.string().min(1),
 });
 export const endpointOverridesSchema = z.array(endpointOverrideSchema);
+
+/**
+ * A loop the team knows about and accepts for now, with who said so and why: it no longer fails the CI gate,
+ * until `expires` (a date, inclusive), after which it fails again. Chosen by the offender's stable `id`, or by
+ * `service` / `endpoint` (exact or glob) / `statement` (compared normalized), like an ignore rule.
+ */
+export const acknowledgementSchema = z
+  .strictObject({
+    id: z.string().min(1).optional(),
+    service: pattern,
+    endpoint: pattern,
+    statement: pattern,
+    reason: z.string().min(1),
+    author: z.string().min(1),
+    expires: z.iso.date().optional(),
+  })
+  .refine((a) => [a.id, a.service, a.endpoint, a.statement].some((v) => typeof v === "string"), {
+    message: "an acknowledgement needs at least one of id, service, endpoint, statement",
+  });
+export type Acknowledgement = z.infer<typeof acknowledgementSchema>;
 export const ignoreRulesSchema = z.array(ignoreRuleSchema);
 
 /**
@@ -53,6 +73,7 @@ export const detectorFileSchema = thresholdsSchema.extend({
   serviceOverrides: serviceOverridesSchema.optional(),
   endpointOverrides: endpointOverridesSchema.optional(),
   ignore: ignoreRulesSchema.optional(),
+  acknowledgements: z.array(acknowledgementSchema).optional(),
 });
 
 export type DetectorFile = z.infer<typeof detectorFileSchema>;

@@ -4,7 +4,7 @@
  * show test reports). Span text is untrusted: escaped for each format.
  */
 import type { AnalyzedOffender } from "./analyze.js";
-import type { GatedFinding } from "./gate.js";
+import { type GatedFinding, passes } from "./gate.js";
 import { repoPath } from "./paths.js";
 
 const KIND = { n_plus_one: "N+1 query", repeated_write: "Repeated write" } as const;
@@ -23,6 +23,13 @@ function details(f: AnalyzedOffender, g: GatedFinding): string {
     `${f.traces} trace(s), ${f.wastedMs} ms wasted${g.status === "worse" ? `; the baseline had ${g.baselineRepeats} per request` : ""}.`,
     `Fix (${f.guidance.ormName}): ${f.guidance.summary}`,
   ];
+  const a = g.acknowledgement;
+  if (a)
+    lines.push(
+      a.expired
+        ? `Acknowledgement by ${a.author} expired on ${a.expires}: ${a.reason}`
+        : `Acknowledged by ${a.author}${a.expires ? ` until ${a.expires}` : ""}: ${a.reason}`,
+    );
   if (f.guidance.after) lines.push("", f.guidance.after);
   return lines.join("\n");
 }
@@ -31,11 +38,11 @@ export function toGithubCommands(gated: readonly GatedFinding[], srcRoot: string
   const out: string[] = [];
   for (const g of gated) {
     const f = g.finding;
-    const level = g.status === "known" ? "notice" : "error";
+    const level = passes(g) ? "notice" : "error";
     const props = [
       ...(f.code?.file ? [`file=${ghProp(repoPath(f.code.file, srcRoot))}`] : []),
       ...(f.code?.file && f.code.line ? [`line=${f.code.line}`] : []),
-      `title=${ghProp(`${g.status === "known" ? "Known " : g.status === "worse" ? "Worse " : ""}${headline(f)}`)}`,
+      `title=${ghProp(`${g.status === "known" ? "Known " : g.status === "acknowledged" ? "Acknowledged " : g.status === "worse" ? "Worse " : ""}${headline(f)}`)}`,
     ];
     out.push(`::${level} ${props.join(",")}::${ghData(details(f, g))}`);
   }
@@ -59,17 +66,20 @@ export function toJunit(gated: readonly GatedFinding[], traces: number): string 
     list.push(g);
     byService.set(g.finding.service, list);
   }
-  const failures = gated.filter((g) => g.status !== "known").length;
+  const failures = gated.filter((g) => !passes(g)).length;
   const suites: string[] = [];
   for (const [service, list] of byService) {
     const cases = list.map((g) => {
       const f = g.finding;
       const name = xml(`${f.endpoint}: ${f.statement.slice(0, 200)}`);
-      if (g.status === "known")
-        return `    <testcase classname="${xml(service)}" name="${name}"><skipped message="known in the baseline"/></testcase>`;
+      if (passes(g)) {
+        const why =
+          g.status === "known" ? "known in the baseline" : `acknowledged: ${g.acknowledgement?.reason}`;
+        return `    <testcase classname="${xml(service)}" name="${name}"><skipped message="${xml(why)}"/></testcase>`;
+      }
       return `    <testcase classname="${xml(service)}" name="${name}">\n      <failure type="${f.kind}" message="${xml(headline(f))}">${xml(details(f, g))}</failure>\n    </testcase>`;
     });
-    const fails = list.filter((g) => g.status !== "known").length;
+    const fails = list.filter((g) => !passes(g)).length;
     const skipped = list.length - fails;
     suites.push(
       `  <testsuite name="n1radar ${xml(service)}" tests="${list.length}" failures="${fails}" skipped="${skipped}">\n${cases.join("\n")}\n  </testsuite>`,

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -198,6 +198,71 @@ describe("n1radar ci", () => {
     expect(result.ruleId).toBe("n1radar/n-plus-one");
     expect(result.message.text).toContain("Fix (");
     expect(result.partialFingerprints["n1radarOffender/v1"]).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it("passes an N+1 acknowledged in the rules file, fails it again once the acknowledgement expires, and marks it suppressed in SARIF", async () => {
+    const rules = (expires: string) => {
+      const path = join(dir, `rules-${expires}.json`);
+      writeFileSync(
+        path,
+        JSON.stringify({
+          acknowledgements: [
+            {
+              endpoint: "GET /posts",
+              statement: "SELECT id, name FROM authors WHERE id = ?",
+              reason: "the author cache lands in PR 412",
+              author: "alice",
+              expires,
+            },
+          ],
+        }),
+      );
+      return path;
+    };
+    const fails = await cli("ci", "--drain-ms", "100", "--", ...command("http/protobuf", 7));
+    expect(fails.code).toBe(1);
+    const sarifPath = join(dir, "acknowledged.sarif");
+    const acked = await cli(
+      "ci",
+      "--config",
+      rules("2999-12-31"),
+      "--format",
+      "sarif",
+      "--output",
+      sarifPath,
+      "--drain-ms",
+      "100",
+      "--",
+      ...command("http/protobuf", 7),
+    );
+    expect(acked.code).toBe(0);
+    expect(acked.stderr).toContain("acknowledged by alice until 2999-12-31: blog-tests GET /posts");
+    const sarif = JSON.parse(readFileSync(sarifPath, "utf8"));
+    expect(sarif.runs[0].results[0]).toMatchObject({
+      level: "note",
+      suppressions: [
+        { kind: "external", status: "accepted", justification: expect.stringContaining("PR 412") },
+      ],
+    });
+    const require = createRequire(import.meta.url);
+    const schema = JSON.parse(
+      readFileSync(require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8"),
+    );
+    const validate = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false }).compile(
+      schema,
+    );
+    expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
+    const expired = await cli(
+      "ci",
+      "--config",
+      rules("2020-01-31"),
+      "--drain-ms",
+      "100",
+      "--",
+      ...command("http/protobuf", 7),
+    );
+    expect(expired.code).toBe(1);
+    expect(expired.stderr).toContain("acknowledgement by alice expired on 2020-01-31, fails again");
   });
 
   it("refuses a bad format before running the command, and a command that does not exist", async () => {

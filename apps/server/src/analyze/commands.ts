@@ -5,8 +5,8 @@ import { explain } from "@n1radar/detector";
 import { analyzeSpans } from "./analyze.js";
 import { runUnderCapture } from "./ci.js";
 import { filterExplanations, formatExplanations } from "./explain-format.js";
-import { DEFAULT_WORSE_MARGIN, failing, gate, toBaseline } from "./gate.js";
-import { loadBaseline, loadSettings, number, UsageError, type Values } from "./options.js";
+import { acknowledgementNotes, DEFAULT_WORSE_MARGIN, failing, gate, toBaseline } from "./gate.js";
+import { loadBaseline, loadRules, loadSettings, number, UsageError, type Values } from "./options.js";
 import { readTraceFile } from "./read-traces.js";
 import {
   FORMATS,
@@ -28,12 +28,12 @@ function formatOf(values: Values): Format {
 
 /** Judges the spans, writes every output asked for, and returns whether the gate failed. */
 async function judge(spans: SpanRecord[], source: string, values: Values, io: Io): Promise<boolean> {
-  const settings = await loadSettings(values);
+  const { settings, acknowledgements } = await loadRules(values);
   const baseline = await loadBaseline(values.baseline as string | undefined);
   const margin = number("--worse-margin", values["worse-margin"], 0, false) ?? DEFAULT_WORSE_MARGIN;
   const format = formatOf(values);
   const analysis = analyzeSpans(spans, settings);
-  const gated = gate(analysis.findings, baseline, margin);
+  const gated = gate(analysis.findings, baseline, margin, acknowledgements);
   const srcRoot = io.cwd ?? process.cwd();
   const output = values.output as string | undefined;
   const report = render(format, analysis, gated, source, srcRoot, io.columns);
@@ -44,6 +44,7 @@ async function judge(spans: SpanRecord[], source: string, values: Values, io: Io
   }
   if (values["write-baseline"] !== undefined)
     await writeBaseline(values["write-baseline"] as string, analysis);
+  for (const note of acknowledgementNotes(gated)) io.stderr(`n1radar: ${note}\n`);
   const failed = failing(gated);
   if (baseline !== null)
     io.stderr(`n1radar: ${failed.length} of ${gated.length} offender(s) new or worse than the baseline\n`);

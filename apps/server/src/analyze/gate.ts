@@ -1,19 +1,46 @@
 /**
  * The CI gate's verdict. Without a baseline every finding fails the gate. With one (`--baseline`), an offender
  * the baseline already holds passes unless it got worse: more repeats per request than the baseline recorded,
- * beyond a margin (test data changes a little between runs; a loop over twice the rows is a regression).
+ * beyond a margin (test data changes a little between runs; a loop over twice the rows is a regression). An
+ * offender acknowledged in the rules file passes, with who acknowledged it and why, until its expiry date.
  */
+import { matchesIgnoreRule } from "@n1radar/detector";
 import { z } from "zod";
+import type { Acknowledgement } from "../detector-settings.js";
 import type { AnalyzedOffender } from "./analyze.js";
 
-export type GateStatus = "new" | "worse" | "known";
+export type GateStatus = "new" | "worse" | "known" | "acknowledged";
 
 export interface GatedFinding {
   finding: AnalyzedOffender;
   status: GateStatus;
   /** Repeats per request the baseline recorded, for "worse" and "known". */
   baselineRepeats: number | null;
+  /** The acknowledgement that passes it ("acknowledged"), or the expired one that no longer does. */
+  acknowledgement?: Acknowledgement & { expired: boolean };
 }
+
+/** Whether the offender passes the gate: known in the baseline and no worse, or acknowledged. */
+export const passes = (g: GatedFinding) => g.status === "known" || g.status === "acknowledged";
+
+/** The first acknowledgement that names the offender: by id, or by service / endpoint / statement. */
+export function acknowledgementFor(
+  finding: AnalyzedOffender,
+  acknowledgements: readonly Acknowledgement[],
+): Acknowledgement | null {
+  for (const a of acknowledgements) {
+    if (a.id !== undefined && a.id !== finding.id) continue;
+    const { service, endpoint, statement } = a;
+    if ((service || endpoint || statement) && !matchesIgnoreRule(finding, { service, endpoint, statement }))
+      continue;
+    return a;
+  }
+  return null;
+}
+
+/** Valid through its expiry date, in UTC: `expires: "2027-01-31"` still passes on that day. */
+export const isExpired = (a: Acknowledgement, now: Date) =>
+  a.expires !== undefined && now.toISOString().slice(0, 10) > a.expires;
 
 /** The file `--write-baseline` writes and `--baseline` reads; the types come from it. */
 export const baselineSchema = z.object({
@@ -55,14 +82,39 @@ export function gate(
   findings: readonly AnalyzedOffender[],
   baseline: Baseline | null,
   worseMargin = DEFAULT_WORSE_MARGIN,
+  acknowledgements: readonly Acknowledgement[] = [],
+  now = new Date(),
 ): GatedFinding[] {
   const known = new Map((baseline?.offenders ?? []).map((o) => [o.id, o]));
-  return findings.map((finding) => {
+  return findings.map((finding): GatedFinding => {
     const entry = known.get(finding.id);
-    if (!entry) return { finding, status: "new", baselineRepeats: null };
-    const worse = finding.repeats > Math.floor(entry.repeats * (1 + worseMargin));
-    return { finding, status: worse ? "worse" : "known", baselineRepeats: entry.repeats };
+    const byBaseline: GatedFinding = !entry
+      ? { finding, status: "new", baselineRepeats: null }
+      : {
+          finding,
+          status: finding.repeats > Math.floor(entry.repeats * (1 + worseMargin)) ? "worse" : "known",
+          baselineRepeats: entry.repeats,
+        };
+    const ack = acknowledgementFor(finding, acknowledgements);
+    if (!ack) return byBaseline;
+    const expired = isExpired(ack, now);
+    const acknowledgement = { ...ack, expired };
+    return expired
+      ? { ...byBaseline, acknowledgement }
+      : { ...byBaseline, status: "acknowledged", acknowledgement };
   });
 }
 
-export const failing = (gated: readonly GatedFinding[]) => gated.filter((g) => g.status !== "known");
+export const failing = (gated: readonly GatedFinding[]) => gated.filter((g) => !passes(g));
+
+/** One line per acknowledgement that applied: what passed and on whose word, or what fails again, and why. */
+export function acknowledgementNotes(gated: readonly GatedFinding[]): string[] {
+  return gated.flatMap((g) => {
+    const a = g.acknowledgement;
+    if (!a) return [];
+    const what = `${g.finding.service} ${g.finding.endpoint}: ${g.finding.statement.slice(0, 100)}`;
+    return a.expired
+      ? [`acknowledgement by ${a.author} expired on ${a.expires}, fails again: ${what} (${a.reason})`]
+      : [`acknowledged by ${a.author}${a.expires ? ` until ${a.expires}` : ""}: ${what} (${a.reason})`];
+  });
+}

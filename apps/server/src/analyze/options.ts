@@ -2,7 +2,12 @@
 import { readFile } from "node:fs/promises";
 import type { DetectorSettings } from "@n1radar/detector";
 import type { z } from "zod";
-import { describeIssues, detectorFileSchema, detectorSettings } from "../detector-settings.js";
+import {
+  type Acknowledgement,
+  describeIssues,
+  detectorFileSchema,
+  detectorSettings,
+} from "../detector-settings.js";
 import { type Baseline, baselineSchema } from "./gate.js";
 import { InputError } from "./read-traces.js";
 
@@ -40,7 +45,10 @@ async function readJson(path: string, what: string): Promise<unknown> {
   }
 }
 
-export async function loadSettings(values: Values): Promise<DetectorSettings> {
+/** The rules file (--config) as the gate uses it: the detector's settings and the acknowledgements. */
+export async function loadRules(
+  values: Values,
+): Promise<{ settings: DetectorSettings; acknowledgements: Acknowledgement[] }> {
   let file = {};
   const path = values.config as string | undefined;
   if (path !== undefined) {
@@ -48,10 +56,10 @@ export async function loadSettings(values: Values): Promise<DetectorSettings> {
     if (!parsed.success) throw new InputError(`config ${path} is invalid:\n${describeIssues(parsed.error)}`);
     file = parsed.data;
   }
-  const { serviceOverrides, endpointOverrides, ignore, ...thresholds } = file as z.infer<
+  const { serviceOverrides, endpointOverrides, ignore, acknowledgements, ...thresholds } = file as z.infer<
     typeof detectorFileSchema
   >;
-  return detectorSettings(
+  const settings = detectorSettings(
     {
       ...thresholds,
       minRepeats: number("--min-repeats", values["min-repeats"], 2, true) ?? thresholds.minRepeats,
@@ -61,6 +69,11 @@ export async function loadSettings(values: Values): Promise<DetectorSettings> {
     ignore,
     endpointOverrides,
   );
+  return { settings, acknowledgements: acknowledgements ?? [] };
+}
+
+export async function loadSettings(values: Values): Promise<DetectorSettings> {
+  return (await loadRules(values)).settings;
 }
 
 export async function loadBaseline(path: string | undefined): Promise<Baseline | null> {

@@ -37,7 +37,12 @@ export function render(
     case "json":
       return `${JSON.stringify(
         {
-          findings: gated.map((g) => ({ ...g.finding, gate: g.status, baselineRepeats: g.baselineRepeats })),
+          findings: gated.map((g) => ({
+            ...g.finding,
+            gate: g.status,
+            baselineRepeats: g.baselineRepeats,
+            acknowledgement: g.acknowledgement ?? null,
+          })),
         },
         null,
         2,

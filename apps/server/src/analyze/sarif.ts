@@ -5,7 +5,7 @@
  * tracks the same N+1 across runs.
  */
 import type { AnalyzedOffender } from "./analyze.js";
-import type { GatedFinding } from "./gate.js";
+import { type GatedFinding, passes } from "./gate.js";
 import { repoPath } from "./paths.js";
 
 const RULES = [
@@ -77,7 +77,19 @@ export function toSarif(gated: readonly GatedFinding[], version: string, srcRoot
           return {
             ruleId: RULES[ruleIndex]?.id ?? RULES[0].id,
             ruleIndex: Math.max(0, ruleIndex),
-            level: g.status === "known" ? "note" : "error",
+            level: passes(g) ? "note" : "error",
+            // Code scanning shows an acknowledged alert as dismissed, with the reason (SARIF 2.1.0 §3.35).
+            ...(g.status === "acknowledged" && g.acknowledgement
+              ? {
+                  suppressions: [
+                    {
+                      kind: "external",
+                      status: "accepted",
+                      justification: `${g.acknowledgement.reason} (${g.acknowledgement.author}${g.acknowledgement.expires ? `, until ${g.acknowledgement.expires}` : ""})`,
+                    },
+                  ],
+                }
+              : {}),
             message: { text: message(f, g) },
             locations: [location(f, srcRoot)],
             partialFingerprints: { "n1radarOffender/v1": f.id },
