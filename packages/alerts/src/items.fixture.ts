@@ -23,6 +23,12 @@ export function makeOffender(fields: Partial<Offender> = {}): Offender {
     lastSeen: "2026-01-01T01:00:00.000Z",
     status: "open",
     code: null,
+    savings: {
+      requestsPerDay: 1440,
+      dbCallsPerDay: 56_160,
+      dbTimeMsPerDay: 4_896_000,
+      requestTimeMsPerDay: 4_896_000,
+    },
     guidance: {
       orm: "sqlalchemy",
       ormName: "SQLAlchemy",

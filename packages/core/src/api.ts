@@ -28,6 +28,8 @@ export interface OverviewCounts {
   wastedMs: number;
   /** The part of wastedMs still to fix: open, acknowledged and regressed offenders. */
   unresolvedWastedMs: number;
+  /** What fixing the offenders still to fix would save per day at the traffic seen (savings.ts). */
+  savingsPerDay: { dbCalls: number; dbTimeMs: number };
   /** Traces affected, summed over offenders (a trace with two offenders counts twice). */
   traces: number;
   /** Newest lastSeen (ISO 8601). */

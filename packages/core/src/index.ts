@@ -4,4 +4,5 @@ export * from "./finding.js";
 export * from "./guidance.js";
 export * from "./label.js";
 export * from "./offender.js";
+export * from "./savings.js";
 export * from "./span.js";

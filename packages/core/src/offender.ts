@@ -1,5 +1,6 @@
 import type { FindingKind, SampleSpan } from "./finding.js";
 import type { Guidance } from "./guidance.js";
+import type { Savings } from "./savings.js";
 import type { CodeLocation } from "./span.js";
 
 export type OffenderStatus = "open" | "acknowledged" | "resolved" | "ignored" | "regressed";
@@ -31,6 +32,8 @@ export interface Offender {
   status: OffenderStatus;
   guidance: Guidance;
   code: CodeLocation | null;
+  /** What the fix would save per day at the traffic seen (savings.ts). */
+  savings: Savings;
 }
 
 /** Occurrences of an offender in one hour. */

@@ -1,4 +1,11 @@
-import type { Facets, Overview, OverviewCounts, OverviewService } from "@n1radar/core";
+import {
+  DAY_MS,
+  type Facets,
+  type Overview,
+  type OverviewCounts,
+  type OverviewService,
+  SAVINGS_MIN_WINDOW_MS,
+} from "@n1radar/core";
 import { and, count, desc, eq, isNotNull, isNull, max, ne, type SQL, sql, sum } from "drizzle-orm";
 import { filterWhere, HOUR_MS, type OffenderFilter } from "./list.js";
 import type { Db } from "./open.js";
@@ -40,6 +47,15 @@ export function overview(db: Db, filter: Omit<OffenderFilter, "status"> = {}): O
         ),
       traces: sum(offenders.traces).mapWith(Number),
       lastSeen: max(offenders.lastSeen),
+      // projectedSavings (core savings.ts) summed in SQL: the rate over the time seen, an hour at least.
+      savedCalls:
+        sql<number>`sum(case when ${offenders.status} in ('open', 'acknowledged', 'regressed') then ${offenders.occurrences} * 1.0 * ${DAY_MS} / max(${offenders.lastSeen} - ${offenders.firstSeen}, ${SAVINGS_MIN_WINDOW_MS}) * max(${offenders.repeatsMedian} - 1, 0) else 0 end)`.mapWith(
+          Number,
+        ),
+      savedTimeMs:
+        sql<number>`sum(case when ${offenders.status} in ('open', 'acknowledged', 'regressed') then ${offenders.wastedMs} * 1.0 * ${DAY_MS} / max(${offenders.lastSeen} - ${offenders.firstSeen}, ${SAVINGS_MIN_WINDOW_MS}) else 0 end)`.mapWith(
+          Number,
+        ),
     })
     .from(offenders)
     .where(and(scope, ne(offenders.status, "ignored")))
@@ -64,6 +80,7 @@ export function overview(db: Db, filter: Omit<OffenderFilter, "status"> = {}): O
       unresolvedWastedMs: roundMs(row.unresolvedWastedMs),
       traces: row.traces,
       lastSeen: new Date(row.lastSeen ?? 0).toISOString(),
+      savingsPerDay: { dbCalls: Math.round(row.savedCalls), dbTimeMs: Math.round(row.savedTimeMs) },
     };
     let service = services.get(row.service);
     if (!service) {
@@ -98,6 +115,7 @@ function emptyCounts(): OverviewCounts {
     unresolvedWastedMs: 0,
     traces: 0,
     lastSeen: new Date(0).toISOString(),
+    savingsPerDay: { dbCalls: 0, dbTimeMs: 0 },
   };
 }
 
@@ -108,6 +126,10 @@ function add(into: OverviewCounts, counts: OverviewCounts): void {
   into.wastedMs += counts.wastedMs;
   into.unresolvedWastedMs += counts.unresolvedWastedMs;
   into.traces += counts.traces;
+  into.savingsPerDay = {
+    dbCalls: into.savingsPerDay.dbCalls + counts.savingsPerDay.dbCalls,
+    dbTimeMs: into.savingsPerDay.dbTimeMs + counts.savingsPerDay.dbTimeMs,
+  };
   if (counts.lastSeen > into.lastSeen) into.lastSeen = counts.lastSeen;
 }
 

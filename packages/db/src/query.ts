@@ -1,4 +1,11 @@
-import type { Guidance, Offender, OffenderDetail, OffenderStatus, SampleSpan } from "@n1radar/core";
+import {
+  type Guidance,
+  type Offender,
+  type OffenderDetail,
+  type OffenderStatus,
+  projectedSavings,
+  type SampleSpan,
+} from "@n1radar/core";
 import { asc, desc, eq } from "drizzle-orm";
 import type { Db } from "./open.js";
 import { offenderHours, offenders } from "./schema.js";
@@ -57,6 +64,14 @@ export function toOffender(row: OffenderRow): Offender {
     status: row.status as OffenderStatus,
     guidance: row.guidance as Guidance,
     code: hasCode ? { function: row.codeFunction, file: row.codeFile, line: row.codeLine } : null,
+    savings: projectedSavings({
+      occurrences: row.occurrences,
+      repeatsMedian: row.repeatsMedian,
+      wastedMs: row.wastedMs,
+      firstSeenMs: row.firstSeen,
+      lastSeenMs: row.lastSeen,
+      parallel: row.parallel,
+    }),
   };
 }
 

@@ -3,7 +3,7 @@
  * at once (no assembly timing: the file holds everything there is), then folded per offender exactly as the
  * server folds them, so a finding here is the offender the dashboard would show.
  */
-import type { DbKind, Offender, SpanRecord } from "@n1radar/core";
+import { type DbKind, type Offender, projectedSavings, type SpanRecord } from "@n1radar/core";
 import { type DetectorSettings, detect, FindingAccumulator, histogramMedian } from "@n1radar/detector";
 import { guidanceFor, ServiceOrms } from "@n1radar/guidance";
 
@@ -37,6 +37,7 @@ export function analyzeSpans(spans: readonly SpanRecord[], settings: DetectorSet
   const findings = deltas.map((delta): AnalyzedOffender => {
     const { latest, sample } = delta;
     const guidance = guidanceFor(sample, serviceOrms);
+    const repeatsMedian = histogramMedian(delta.repeatsHistogram);
     return {
       id: delta.id,
       kind: latest.kind,
@@ -50,7 +51,7 @@ export function analyzeSpans(spans: readonly SpanRecord[], settings: DetectorSet
       dbKind: latest.dbKind ?? "sql",
       orm: guidance.orm,
       repeats: delta.repeatsMax,
-      repeatsMedian: histogramMedian(delta.repeatsHistogram),
+      repeatsMedian,
       traces: delta.traces,
       occurrences: delta.occurrences,
       wastedMs: round(delta.wastedMs),
@@ -59,6 +60,15 @@ export function analyzeSpans(spans: readonly SpanRecord[], settings: DetectorSet
       guidance,
       code: latest.code ?? sample.code,
       exampleTraceIds: delta.exampleTraceIds,
+      // At the rate of the traces analyzed (a test run's rate says little about production: see savings.ts).
+      savings: projectedSavings({
+        occurrences: delta.occurrences,
+        repeatsMedian,
+        wastedMs: delta.wastedMs,
+        firstSeenMs: delta.firstSeenMs,
+        lastSeenMs: delta.lastSeenMs,
+        parallel: sample.parallel,
+      }),
     };
   });
   findings.sort((a, b) => b.wastedMs - a.wastedMs || b.repeats - a.repeats || a.id.localeCompare(b.id));

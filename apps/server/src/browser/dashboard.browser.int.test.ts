@@ -92,9 +92,16 @@ describe("the dashboard", () => {
     await page.waitForURL(/\/findings\/[0-9a-f]+$/);
     const id = new URL(page.url()).pathname.split("/").pop() as string;
     const { finding } = (await (await fetch(url(`/api/findings/${id}`))).json()) as {
-      finding: { guidance: { summary: string; after: string | null } };
+      finding: {
+        guidance: { summary: string; after: string | null };
+        savings: { dbCallsPerDay: number; dbTimeMsPerDay: number; requestsPerDay: number };
+      };
     };
     await page.getByRole("heading", { name: "GET /posts", level: 1 }).waitFor();
+    // What the fix saves a day at the traffic seen: one request in the last hour, 7 calls too many each.
+    expect(finding.savings).toMatchObject({ requestsPerDay: 24, dbCallsPerDay: 168 });
+    const saves = page.locator("dl.stats div", { hasText: "The fix saves a day" });
+    await expect(saves.locator("dd").textContent()).resolves.toMatch(/^\s*168 calls\s/);
     await expect(
       page.locator("figure", { hasText: "Normalized SQL" }).first().textContent(),
     ).resolves.toContain("authors");
