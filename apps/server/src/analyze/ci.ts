@@ -28,7 +28,9 @@ const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGK
 /**
  * The command's environment: the standard variables every OpenTelemetry SDK reads, pointed at the capture.
  * Signal-specific endpoints would win over the generic one, so they are removed; the sampler is forced to keep
- * every trace (a gate that samples misses loops) and the batch delay shortened so spans leave before exit.
+ * every trace (a gate that samples misses loops) and the batch delay shortened so spans leave before exit. The
+ * protocol is the user's when set; else http/protobuf, the specification's default and the exporter every SDK
+ * ships (Python's distro defaults to gRPC, whose exporter is a separate package many apps do not install).
  */
 export function ciEnvironment(base: NodeJS.ProcessEnv, endpoint: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
@@ -38,6 +40,8 @@ export function ciEnvironment(base: NodeJS.ProcessEnv, endpoint: string): NodeJS
   env.OTEL_TRACES_EXPORTER = "otlp";
   env.OTEL_TRACES_SAMPLER = "always_on";
   env.OTEL_BSP_SCHEDULE_DELAY ??= "200";
+  if (!env.OTEL_EXPORTER_OTLP_PROTOCOL && !env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL)
+    env.OTEL_EXPORTER_OTLP_PROTOCOL = "http/protobuf";
   return env;
 }
 
