@@ -21,11 +21,12 @@ afterEach(async () => {
   receivers = undefined;
 });
 
-const hostOf = (url: string) => new URL(url);
-
-/** An upload from `from` that declares `declared` bytes, sends `sent` of them and stalls; resolves its status. */
-function stalledUpload(from: string, declared: number, sent: number): Promise<number> {
-  const url = hostOf(receivers!.httpUrl);
+/**
+ * An OTLP/HTTP upload from the loopback address `from` that declares `declared` bytes and sends `body`; unless
+ * `complete`, it stalls there. Resolves the response's status (-1 if the connection failed).
+ */
+function upload(from: string, declared: number, body: Uint8Array, complete: boolean): Promise<number> {
+  const url = new URL(receivers!.httpUrl);
   return new Promise((resolve) => {
     const req = httpRequest({
       host: url.hostname,
@@ -40,30 +41,17 @@ function stalledUpload(from: string, declared: number, sent: number): Promise<nu
       resolve(res.statusCode ?? 0);
     });
     req.on("error", () => resolve(-1));
-    req.write(Buffer.alloc(sent));
-    cleanups.push(() => req.destroy());
+    if (complete) req.end(body);
+    else {
+      req.write(body);
+      cleanups.push(() => req.destroy());
+    }
   });
 }
 
-function postFrom(from: string, body: Uint8Array): Promise<number> {
-  const url = hostOf(receivers!.httpUrl);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({
-      host: url.hostname,
-      port: url.port,
-      localAddress: from,
-      method: "POST",
-      path: "/v1/traces",
-      headers: { "content-type": "application/x-protobuf", "content-length": body.length },
-    });
-    req.on("response", (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
+const stalledUpload = (from: string, declared: number, sent: number) =>
+  upload(from, declared, Buffer.alloc(sent), false);
+const postFrom = (from: string, body: Uint8Array) => upload(from, body.length, body, true);
 
 const settled = () => new Promise((r) => setTimeout(r, 200));
 

@@ -3,55 +3,25 @@
  * opens the same SQLite file cleanly, keeps every occurrence that was already stored, and has every request
  * acknowledged before the loss window (FLUSH_INTERVAL_MS plus one tick: judged findings not yet written).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { freePorts, type MainPorts, startMain } from "./test-main.js";
 import { jsonOf, nPlusOneSpans } from "./test-payloads.js";
-import { eventually } from "./test-server.js";
 
-const mainJs = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 /** What a kill may lose of acknowledged requests, by age: FLUSH_INTERVAL_MS (100) + one tick (50), with slack for a busy CI machine. */
 const WINDOW_MS = 500;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once("error", reject);
-  });
-}
-
 let dir: string;
-let ports: { api: number; http: number; grpc: number };
+let ports: MainPorts;
 const children: ChildProcess[] = [];
 
-function startServer(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [mainJs], {
-    env: {
-      ...process.env,
-      HOST: "127.0.0.1",
-      PORT: String(ports.api),
-      OTLP_HTTP_PORT: String(ports.http),
-      OTLP_GRPC_PORT: String(ports.grpc),
-      DATABASE_URL: join(dir, "n1radar.db"),
-    },
-    stdio: "ignore",
-  });
-  children.push(child);
-  return eventually(
-    () =>
-      fetch(`http://127.0.0.1:${ports.api}/api/health`).then(
-        (r) => (r.ok ? child : undefined),
-        () => undefined,
-      ),
-    20_000,
-  );
+async function startServer(): Promise<ChildProcess> {
+  const main = await startMain(ports, { DATABASE_URL: join(dir, "n1radar.db") });
+  children.push(main.child);
+  return main.child;
 }
 
 async function occurrences(): Promise<number> {
@@ -63,7 +33,7 @@ async function occurrences(): Promise<number> {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "n1-kill9-"));
-  ports = { api: await freePort(), http: await freePort(), grpc: await freePort() };
+  ports = await freePorts();
 });
 
 afterAll(() => {
