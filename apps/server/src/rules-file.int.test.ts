@@ -28,7 +28,12 @@ function rulesFile(rules: unknown): string {
 
 it("files loops by the rules file's per-endpoint thresholds: GET /admin/* may loop 50 times, GET /orders may not", async () => {
   const config = parseConfig({
-    N1_RULES_FILE: rulesFile({ endpointOverrides: [{ endpoint: "GET /admin/*", minRepeats: 50 }] }),
+    N1_RULES_FILE: rulesFile({
+      endpointOverrides: [
+        { endpoint: "GET /admin/*", minRepeats: 50 },
+        { endpoint: "GET /orders", minRepeats: 3 },
+      ],
+    }),
   });
   server = await startTestServer({ detector: detectorSettingsOf(config) });
   for (const route of ["/admin/users", "/orders"]) {
@@ -51,6 +56,16 @@ it("files loops by the rules file's per-endpoint thresholds: GET /admin/* may lo
   };
   expect(endpoints).toEqual(["GET /orders"]);
   expect(after.findings.map((f) => f.endpoint)).toEqual(["GET /orders"]);
+  // The finding's page (its explain panel) names the threshold that decided it, from the rules file.
+  const list = (await (await fetch(`${server.apiUrl}/api/findings`)).json()) as {
+    findings: { id: string }[];
+  };
+  const orders = list.findings[0];
+  const explained = (await (await fetch(`${server.apiUrl}/api/findings/${orders!.id}/explain`)).json()) as {
+    explanation: { groups: { verdict: string; reason: string }[] };
+  };
+  const reported = explained.explanation.groups.find((g) => g.verdict === "reported");
+  expect(reported?.reason).toContain(">= minRepeats 3 (endpoint threshold for GET /orders)");
 });
 
 it("adds the file's ignore rules to N1_IGNORE's and lets its thresholds win over the variables", () => {

@@ -38,6 +38,12 @@ describe("explain", () => {
       serviceOverrides: { shop: { minRepeats: 40 } },
     })[0]?.groups[0];
     expect(byService?.reason).toContain("< minRepeats 40 (service threshold for shop)");
+    const reported = explain(t.spans, {
+      ...defaultDetectorSettings,
+      endpointOverrides: [{ endpoint: "GET /admin/users", thresholds: { minRepeats: 10 } }],
+    })[0]?.groups[0];
+    expect(reported).toMatchObject({ verdict: "reported" });
+    expect(reported?.reason).toContain(">= minRepeats 10 (endpoint threshold for GET /admin/users)");
   });
 
   it("names the rule for each repeated group: N+1, pagination, short loop, retries, cache hits", () => {

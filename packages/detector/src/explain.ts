@@ -71,6 +71,8 @@ function reportedVerdict(
   view: TraceView,
   finding: Finding,
   settings: DetectorSettings,
+  /** Where minRepeats came from, e.g. " (endpoint threshold for GET /admin/*)"; empty for the base setting. */
+  source = "",
 ): Omit<GroupExplanation, "statement" | "calls" | "failed" | "parallel" | "wastedMs"> {
   const mark = intentFor(view, finding);
   if (mark) {
@@ -100,8 +102,8 @@ function reportedVerdict(
   const chain = finding.chain.length > 1 ? `, nested ${finding.chain.length} levels deep` : "";
   return {
     verdict: "reported",
-    reason: `${finding.repeats} calls under one parent >= minRepeats ${settings.minRepeats}${chain}${finding.parallel ? ", concurrent" : ""}: reported as ${finding.kind}`,
-    change: `raise minRepeats above ${finding.repeats} for this service (serviceOverrides), or add an ignore rule, to stop it`,
+    reason: `${finding.repeats} calls under one parent >= minRepeats ${settings.minRepeats}${source}${chain}${finding.parallel ? ", concurrent" : ""}: reported as ${finding.kind}`,
+    change: `raise minRepeats above ${finding.repeats} for this endpoint (endpointOverrides) or service (serviceOverrides), or add an ignore rule, to stop it`,
   };
 }
 
@@ -142,7 +144,10 @@ export function explain(
       };
       const finding = byLeaf.get(first.key.display);
       if (finding)
-        explained.push({ ...base, ...reportedVerdict(view, finding, { ...own, ignore: settings.ignore }) });
+        explained.push({
+          ...base,
+          ...reportedVerdict(view, finding, { ...own, ignore: settings.ignore }, source),
+        });
       else if (inChain.has(first.key.display))
         explained.push({
           ...base,
