@@ -4,6 +4,7 @@
  * the dashboard names them before the rule is created and the rules page counts them after.
  */
 import { and, desc, eq, isNull, ne, or, type SQL, sql } from "drizzle-orm";
+import { globPattern, matchesGlob } from "./glob.js";
 import type { Db } from "./open.js";
 import { ignoreRules, offenders } from "./schema.js";
 import type { IgnoreScope } from "./workflow.js";
@@ -25,11 +26,11 @@ export function ruleFieldsFor(
     : { service: row.service, endpoint: row.endpoint, statement: null };
 }
 
-/** Offenders a rule covers. */
+/** Offenders a rule covers: service and endpoint as globs, as the pipeline reads them (glob.ts). */
 export function coveredBy(rule: RuleFields): SQL | undefined {
   return and(
-    rule.service === null ? undefined : eq(offenders.service, rule.service),
-    rule.endpoint === null ? undefined : eq(offenders.endpoint, rule.endpoint),
+    rule.service === null ? undefined : sql`${offenders.service} GLOB ${globPattern(rule.service)}`,
+    rule.endpoint === null ? undefined : sql`${offenders.endpoint} GLOB ${globPattern(rule.endpoint)}`,
     rule.statement === null ? undefined : eq(offenders.statement, rule.statement),
   );
 }
@@ -37,8 +38,8 @@ export function coveredBy(rule: RuleFields): SQL | undefined {
 /** Rules that cover a given offender (the reverse of `coveredBy`). */
 export function coveringRules(target: { service: string; endpoint: string; statement: string }) {
   return and(
-    or(isNull(ignoreRules.service), eq(ignoreRules.service, target.service)),
-    or(isNull(ignoreRules.endpoint), eq(ignoreRules.endpoint, target.endpoint)),
+    or(isNull(ignoreRules.service), matchesGlob(target.service, ignoreRules.service)),
+    or(isNull(ignoreRules.endpoint), matchesGlob(target.endpoint, ignoreRules.endpoint)),
     or(isNull(ignoreRules.statement), eq(ignoreRules.statement, target.statement)),
   );
 }
@@ -95,8 +96,8 @@ export function ruleCoverage(db: Db): Map<number, number> {
     .leftJoin(
       offenders,
       and(
-        or(isNull(ignoreRules.service), eq(ignoreRules.service, offenders.service)),
-        or(isNull(ignoreRules.endpoint), eq(ignoreRules.endpoint, offenders.endpoint)),
+        or(isNull(ignoreRules.service), matchesGlob(offenders.service, ignoreRules.service)),
+        or(isNull(ignoreRules.endpoint), matchesGlob(offenders.endpoint, ignoreRules.endpoint)),
         or(isNull(ignoreRules.statement), eq(ignoreRules.statement, offenders.statement)),
       ),
     )

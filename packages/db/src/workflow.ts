@@ -38,9 +38,10 @@ function reopenUncovered(tx: Tx, nowMs: number, by: string | null): number {
       and(
         eq(offenders.status, "ignored"),
         // Spelled out: inside UPDATE, drizzle renders columns unqualified, which the subquery would misread.
+        // Service and endpoint as globs, as the pipeline reads them (glob.ts).
         sql`not exists (select 1 from ignore_rules r where
-          (r.service is null or r.service = offenders.service) and
-          (r.endpoint is null or r.endpoint = offenders.endpoint) and
+          (r.service is null or offenders.service GLOB replace(replace(r.service, '[', '[[]'), '?', '[?]')) and
+          (r.endpoint is null or offenders.endpoint GLOB replace(replace(r.endpoint, '[', '[[]'), '?', '[?]')) and
           (r.statement is null or r.statement = offenders.statement))`,
       ),
     )
