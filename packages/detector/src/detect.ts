@@ -49,6 +49,3 @@ export function detect(spans: readonly SpanRecord[], settings: DetectorSettings)
   }
   return findings;
 }
-
-/** The name the first release exported; the same function. */
-export const detectNPlusOne = detect;

@@ -11,7 +11,7 @@ export {
   defaultAssemblerSettings,
   TraceAssembler,
 } from "./assembler.js";
-export { DETECTORS, detect, detectNPlusOne } from "./detect.js";
+export { DETECTORS, detect } from "./detect.js";
 export { explain, type GroupExplanation, type RequestExplanation, type Verdict } from "./explain.js";
 export { type NormalizedStatement, normalizeSql } from "./fingerprint.js";
 export { type IgnoreRule, type IgnoreTarget, isIgnored, matchesIgnoreRule } from "./ignore.js";

@@ -32,6 +32,7 @@ describe("n1radar ci", () => {
       expect(stdout).toContain("1 finding in 2 traces");
       expect(stdout).toMatch(/blog-tests GET \/posts\s+7x N\+1/);
       expect(stdout).toContain("fix: ");
+      expect(stdout).toMatch(/\n\s+id: {2}[0-9a-f]{16}\n/); // what an acknowledgement or a baseline names
     });
   }
 

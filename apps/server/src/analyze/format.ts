@@ -1,4 +1,4 @@
-/** The human-readable report of `n1radar analyze`: one row per offender, its fix on the line below. */
+/** The human-readable report of `n1radar analyze`: one row per offender, its fix and its id on the lines below. */
 import { offenderLabel } from "@n1radar/core";
 import type { Analysis, AnalyzedOffender } from "./analyze.js";
 
@@ -28,6 +28,7 @@ export function formatTable(analysis: Analysis, source: string, width = 120): st
     // The SQL cut at a width stops inside the column list; the label says what tells rows apart.
     query: offenderLabel({ statement: f.statement, chain: f.chain, relationship: f.guidance.relationship }),
     fix: f.guidance.summary,
+    id: f.id,
   }));
   const col = (key: "endpoint" | "repeats" | "traces" | "wasted", title: string, cap: number) =>
     Math.min(cap, Math.max(title.length, ...rows.map((r) => r[key].length)));
@@ -46,6 +47,8 @@ export function formatTable(analysis: Analysis, source: string, width = 120): st
   for (const r of rows) {
     out.push(line(r.endpoint, r.repeats, r.traces, r.wasted, r.query));
     out.push(`${indent}fix: ${shorten(r.fix, Math.max(30, width - indent.length - 5))}`);
+    // The stable id is what a baseline records and an acknowledgement in the rules file can name.
+    out.push(`${indent}id:  ${r.id}`);
   }
   return `${out.join("\n")}\n`;
 }
