@@ -35,6 +35,13 @@ describe("redactSpanName", () => {
     expect(redactSpanName("POST /sessions")).toBe("POST /sessions");
   });
 
+  it("cuts a megabyte name to a label, SQL or not", () => {
+    const huge = "x".repeat(1_000_000);
+    expect(redactSpanName(huge)).toHaveLength(300);
+    expect(redactSpanName(huge).endsWith("\u2026")).toBe(true);
+    expect(redactSpanName(`SELECT ${"a, ".repeat(200_000)}b FROM t`).length).toBeLessThanOrEqual(300);
+  });
+
   it("leaves names that are neither SQL nor URLs as they are", () => {
     expect(redactSpanName("prisma:client:operation")).toBe("prisma:client:operation");
     expect(redactSpanName("render_post")).toBe("render_post");

@@ -50,16 +50,26 @@ function templateUrlOrPath(token: string): string {
   return templatePath(token);
 }
 
+/** Longest span name kept: a name is a label; a megabyte of text in one is cut, never stored whole. */
+export const MAX_SPAN_NAME_CHARS = 300;
+
+function bounded(text: string): string {
+  return text.length <= MAX_SPAN_NAME_CHARS ? text : `${text.slice(0, MAX_SPAN_NAME_CHARS - 1)}…`;
+}
+
 /**
  * A span name as n1radar keeps it: SQL normalized, every URL or path in it templated (`GET /users/:id`,
- * `GET https://api.example.com/v1/users/:id`), anything else as given.
+ * `GET https://api.example.com/v1/users/:id`), anything else as given; at most MAX_SPAN_NAME_CHARS long.
  */
 export function redactSpanName(name: string): string {
-  if (SQL_START.test(name)) return normalizeSql(name).display;
-  return name
-    .split(/(\s+)/)
-    .map((part) =>
-      part.startsWith("/") || /^[a-z][a-z0-9+.-]*:\/\//i.test(part) ? templateUrlOrPath(part) : part,
-    )
-    .join("");
+  if (SQL_START.test(name)) return bounded(normalizeSql(name).display);
+  return bounded(
+    name
+      .slice(0, 4 * MAX_SPAN_NAME_CHARS) // templating reads no further than what is kept
+      .split(/(\s+)/)
+      .map((part) =>
+        part.startsWith("/") || /^[a-z][a-z0-9+.-]*:\/\//i.test(part) ? templateUrlOrPath(part) : part,
+      )
+      .join(""),
+  );
 }
