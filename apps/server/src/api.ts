@@ -17,6 +17,7 @@ import { LiveHub } from "./api/events.js";
 import { explainRoutes } from "./api/explain.js";
 import { findingRoutes } from "./api/findings.js";
 import { overviewRoutes } from "./api/overview.js";
+import type { Acknowledgement } from "./detector-settings.js";
 import { IgnoreRuleCache } from "./ignore-rules.js";
 import { IngestStats } from "./ingest-stats.js";
 import { log } from "./log.js";
@@ -42,6 +43,8 @@ export interface ApiOptions {
   alertPolicy?: TargetPolicy;
   /** Access settings, for what /api/config tells the dashboard (sign-in mode); checks happen in app.ts. */
   access?: AccessSettings;
+  /** The rules file's acknowledgements (N1_RULES_FILE): shown on the offenders they name. */
+  acknowledgements?: readonly Acknowledgement[];
   now?: () => number;
 }
 
@@ -79,6 +82,7 @@ export function createApiApp(options: ApiOptions): Hono {
     traceUrlTemplate: options.traceUrlTemplate ?? null,
     otlpHttpPort: options.otlpHttpPort ?? 4318,
     access: options.access ?? openAccess,
+    acknowledgements: options.acknowledgements ?? [],
     now,
   };
   findingRoutes(app, context);

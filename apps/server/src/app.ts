@@ -15,6 +15,7 @@ import { type AlertConfig, defaultAlertConfig } from "./alerts/settings.js";
 import { AlertWorker } from "./alerts/worker.js";
 import { LiveHub } from "./api/events.js";
 import { createApiApp } from "./api.js";
+import type { Acknowledgement } from "./detector-settings.js";
 import { IgnoreRuleCache } from "./ignore-rules.js";
 import { createIngestKeyCheck } from "./ingest-keys.js";
 import { IngestQueue } from "./ingest-queue.js";
@@ -51,6 +52,8 @@ export interface AppDeps {
   otlpHttpPort?: number;
   /** Who may use the dashboard and API (N1_AUTH_*); open (but CSRF-protected) when absent. */
   access?: AccessSettings;
+  /** The rules file's acknowledgements (N1_RULES_FILE), shown on the offenders they name. */
+  acknowledgements?: readonly Acknowledgement[];
   /** Alert destinations and delivery settings (ALERT_*, PUBLIC_URL); the defaults when absent. */
   alerts?: AlertConfig;
   now?: () => number;
@@ -173,6 +176,7 @@ export function createApp(deps: AppDeps): App {
         alerts,
         alertPolicy: alertConfig.policy,
         access,
+        acknowledgements: deps.acknowledgements,
         now: deps.now,
       }),
     );

@@ -238,6 +238,7 @@ export function serviceSettings(config: Config): ServiceSettings {
     otlpHttpPort: config.OTLP_HTTP_PORT,
     alerts: config.alerts,
     access: config.access,
+    acknowledgements: config.rules?.acknowledgements ?? [],
     retention: {
       historyDays: config.RETAIN_HISTORY_DAYS,
       closedOffenderDays: config.RETAIN_CLOSED_DAYS,

@@ -5,10 +5,12 @@
  */
 
 import { readFileSync } from "node:fs";
+import type { RulesAcknowledgement } from "@n1radar/core";
 import {
   type DetectorSettings,
   defaultDetectorSettings,
   type IgnoreRule,
+  matchesIgnoreRule,
   type Thresholds,
 } from "@n1radar/detector";
 import { z } from "zod";
@@ -63,6 +65,36 @@ export const acknowledgementSchema = z
     message: "an acknowledgement needs at least one of id, service, endpoint, statement",
   });
 export type Acknowledgement = z.infer<typeof acknowledgementSchema>;
+
+/** The first acknowledgement that names the offender: by id, or by service / endpoint / statement. */
+export function acknowledgementFor(
+  offender: { id: string; service: string; endpoint: string; statement: string },
+  acknowledgements: readonly Acknowledgement[],
+): Acknowledgement | null {
+  for (const a of acknowledgements) {
+    if (a.id !== undefined && a.id !== offender.id) continue;
+    const { service, endpoint, statement } = a;
+    if ((service || endpoint || statement) && !matchesIgnoreRule(offender, { service, endpoint, statement }))
+      continue;
+    return a;
+  }
+  return null;
+}
+
+/** Valid through its expiry date, in UTC: `expires: "2027-01-31"` still holds on that day. */
+export const isExpired = (a: Acknowledgement, now: Date) =>
+  a.expires !== undefined && now.toISOString().slice(0, 10) > a.expires;
+
+/** An offender's acknowledgement in the rules file, as the API shows it; null when none names it. */
+export function rulesAcknowledgement(
+  offender: { id: string; service: string; endpoint: string; statement: string },
+  acknowledgements: readonly Acknowledgement[],
+  now: Date,
+): RulesAcknowledgement | null {
+  const a = acknowledgementFor(offender, acknowledgements);
+  if (!a) return null;
+  return { reason: a.reason, author: a.author, expires: a.expires ?? null, expired: isExpired(a, now) };
+}
 export const ignoreRulesSchema = z.array(ignoreRuleSchema);
 
 /**

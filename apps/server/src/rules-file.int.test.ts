@@ -33,9 +33,20 @@ it("files loops by the rules file's per-endpoint thresholds: GET /admin/* may lo
         { endpoint: "GET /admin/*", minRepeats: 50 },
         { endpoint: "GET /orders", minRepeats: 3 },
       ],
+      acknowledgements: [
+        {
+          endpoint: "GET /orders",
+          reason: "batching lands in PR 12",
+          author: "alice",
+          expires: "2999-01-31",
+        },
+      ],
     }),
   });
-  server = await startTestServer({ detector: detectorSettingsOf(config) });
+  server = await startTestServer({
+    detector: detectorSettingsOf(config),
+    acknowledgements: config.rules?.acknowledgements ?? [],
+  });
   for (const route of ["/admin/users", "/orders"]) {
     const res = await fetch(`${server.otlpUrl}/v1/traces`, {
       method: "POST",
@@ -66,6 +77,18 @@ it("files loops by the rules file's per-endpoint thresholds: GET /admin/* may lo
   };
   const reported = explained.explanation.groups.find((g) => g.verdict === "reported");
   expect(reported?.reason).toContain(">= minRepeats 3 (endpoint threshold for GET /orders)");
+  // The rules file's acknowledgement shows on the offender it names, in the list and on its page.
+  const acknowledgement = {
+    reason: "batching lands in PR 12",
+    author: "alice",
+    expires: "2999-01-31",
+    expired: false,
+  };
+  expect(list.findings[0]).toMatchObject({ acknowledgement });
+  const detail = (await (await fetch(`${server.apiUrl}/api/findings/${orders!.id}`)).json()) as {
+    finding: { acknowledgement: unknown };
+  };
+  expect(detail.finding.acknowledgement).toEqual(acknowledgement);
 });
 
 it("adds the file's ignore rules to N1_IGNORE's and lets its thresholds win over the variables", () => {

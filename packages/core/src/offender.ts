@@ -34,6 +34,18 @@ export interface Offender {
   code: CodeLocation | null;
   /** What the fix would save per day at the traffic seen (savings.ts). */
   savings: Savings;
+  /** The acknowledgement of it in the server's rules file (N1_RULES_FILE), when one names it; API answers only. */
+  acknowledgement?: RulesAcknowledgement | null;
+}
+
+/** A known N+1 the team accepts for now, on someone's word, from the rules file the CI gate reads too. */
+export interface RulesAcknowledgement {
+  reason: string;
+  author: string;
+  /** Last day it holds (YYYY-MM-DD), or null. */
+  expires: string | null;
+  /** Past its expiry: the CI gate fails it again. */
+  expired: boolean;
 }
 
 /** Occurrences of an offender in one hour. */

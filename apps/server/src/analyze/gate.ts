@@ -4,9 +4,8 @@
  * beyond a margin (test data changes a little between runs; a loop over twice the rows is a regression). An
  * offender acknowledged in the rules file passes, with who acknowledged it and why, until its expiry date.
  */
-import { matchesIgnoreRule } from "@n1radar/detector";
 import { z } from "zod";
-import type { Acknowledgement } from "../detector-settings.js";
+import { type Acknowledgement, acknowledgementFor, isExpired } from "../detector-settings.js";
 import type { AnalyzedOffender } from "./analyze.js";
 
 export type GateStatus = "new" | "worse" | "known" | "acknowledged";
@@ -22,25 +21,6 @@ export interface GatedFinding {
 
 /** Whether the offender passes the gate: known in the baseline and no worse, or acknowledged. */
 export const passes = (g: GatedFinding) => g.status === "known" || g.status === "acknowledged";
-
-/** The first acknowledgement that names the offender: by id, or by service / endpoint / statement. */
-export function acknowledgementFor(
-  finding: AnalyzedOffender,
-  acknowledgements: readonly Acknowledgement[],
-): Acknowledgement | null {
-  for (const a of acknowledgements) {
-    if (a.id !== undefined && a.id !== finding.id) continue;
-    const { service, endpoint, statement } = a;
-    if ((service || endpoint || statement) && !matchesIgnoreRule(finding, { service, endpoint, statement }))
-      continue;
-    return a;
-  }
-  return null;
-}
-
-/** Valid through its expiry date, in UTC: `expires: "2027-01-31"` still passes on that day. */
-export const isExpired = (a: Acknowledgement, now: Date) =>
-  a.expires !== undefined && now.toISOString().slice(0, 10) > a.expires;
 
 /** The file `--write-baseline` writes and `--baseline` reads; the types come from it. */
 export const baselineSchema = z.object({

@@ -1,6 +1,7 @@
 import type { Db } from "@n1radar/db";
 import type { DetectorSettings } from "@n1radar/detector";
 import type { AccessSettings } from "../access/access.js";
+import type { Acknowledgement } from "../detector-settings.js";
 import type { IgnoreRuleCache } from "../ignore-rules.js";
 import type { IngestStats } from "../ingest-stats.js";
 import type { LiveHub } from "./events.js";
@@ -16,5 +17,7 @@ export interface ApiContext {
   traceUrlTemplate: string | null;
   otlpHttpPort: number;
   access: AccessSettings;
+  /** The rules file's acknowledgements, shown on the offenders they name. */
+  acknowledgements: readonly Acknowledgement[];
   now: () => number;
 }

@@ -1,7 +1,8 @@
 /** Findings: the ranked, filtered list; one finding; and the triage workflow (status, ignore). */
-import { N1Error } from "@n1radar/core";
+import { N1Error, type Offender } from "@n1radar/core";
 import { findOffenders, getOffender, ignoreOffender, previewIgnore, setOffenderStatus } from "@n1radar/db";
 import type { Hono } from "hono";
+import { rulesAcknowledgement } from "../detector-settings.js";
 import type { ApiContext } from "./context.js";
 import {
   ignoreBody,
@@ -19,6 +20,15 @@ function found<T>(value: T | null | undefined | false, id: string): T {
   if (value === null || value === undefined || value === false)
     throw new N1Error("not_found", `no finding with id ${id}`);
   return value;
+}
+
+/** The offender with its acknowledgement in the rules file, if one names it. */
+function withAcknowledgement<T extends Offender>(offender: T, ctx: ApiContext): T {
+  if (ctx.acknowledgements.length === 0) return offender;
+  return {
+    ...offender,
+    acknowledgement: rulesAcknowledgement(offender, ctx.acknowledgements, new Date(ctx.now())),
+  };
 }
 
 export function findingRoutes(app: Hono, ctx: ApiContext): void {
@@ -41,13 +51,13 @@ export function findingRoutes(app: Hono, ctx: ApiContext): void {
       },
       now,
     );
-    return c.json(page);
+    return c.json({ ...page, findings: page.findings.map((f) => withAcknowledgement(f, ctx)) });
   });
 
   app.get("/api/findings/:id", (c) => {
     noQuery(c.req);
     const id = c.req.param("id");
-    return c.json({ finding: found(getOffender(ctx.db, id), id) });
+    return c.json({ finding: withAcknowledgement(found(getOffender(ctx.db, id), id), ctx) });
   });
 
   app.post("/api/findings/:id/status", async (c) => {
