@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defaultRetention, listOffenders, openStore, pruneBatch, setOffenderStatus } from "@n1radar/db";
+import { defaultRetention, openSqliteStore } from "@n1radar/db";
 import { defaultAssemblerSettings, defaultDetectorSettings } from "@n1radar/detector";
 import { Pipeline } from "../apps/server/dist/pipeline.js";
 
@@ -82,10 +82,10 @@ function databaseBytes(path) {
 async function soak(label, policy, totalTraces) {
   const dir = mkdtempSync(join(tmpdir(), "n1-soak-"));
   const path = join(dir, "n1radar.db");
-  const store = openStore(path);
+  const store = openSqliteStore(path);
   let now = Date.UTC(2026, 0, 1);
   const pipeline = new Pipeline({
-    db: store.db,
+    db: store,
     detector: defaultDetectorSettings,
     assembler: defaultAssemblerSettings,
     flushIntervalMs: 100,
@@ -98,9 +98,9 @@ async function soak(label, policy, totalTraces) {
   const began = performance.now();
   for (let day = 0; day < DAYS; day++) {
     // The team fixes what appeared two days ago: resolved, and it stops happening.
-    for (const o of listOffenders(store.db, { limit: 100_000, offset: 0 }))
+    for (const o of await store.listOffenders({ limit: 100_000, offset: 0 }))
       if (o.endpoint.startsWith(`GET /new/${day - 2}/`) && o.status !== "resolved")
-        setOffenderStatus(store.db, o.id, "resolved", now);
+        await store.setOffenderStatus(o.id, "resolved", now);
     for (let hour = 0; hour < 24; hour++) {
       // An hour's traffic arrives as one batch and is written as one flush: the clock is simulated, so a flush
       // per request (what 0.1 s flushes would give at this simulated rate) would measure only transactions.
@@ -110,10 +110,10 @@ async function soak(label, policy, totalTraces) {
         for (const span of requestSpans(route, now)) batch.push(span);
       }
       pipeline.accept(batch);
-      pipeline.flush();
+      await pipeline.flush();
       now += HOUR;
       const start = performance.now();
-      for (let done = false; !done; ) done = pruneBatch(store.db, policy, now, 500).done;
+      for (let done = false; !done; ) done = (await store.pruneBatch(policy, now, 500)).done;
       pruneMs += performance.now() - start;
     }
     if ((day + 1) % 15 === 0) {
@@ -122,7 +122,7 @@ async function soak(label, policy, totalTraces) {
     }
   }
   const seconds = (performance.now() - began) / 1000;
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
   console.log(
     `  ${label.padEnd(34)} ${samples.map((s) => `day ${s.day}: ${mb(s.bytes)}`).join(", ")}` +

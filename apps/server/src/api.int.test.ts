@@ -4,7 +4,7 @@
  */
 import type { Finding, Guidance } from "@n1radar/core";
 import { makeFinding } from "@n1radar/core/testing";
-import { openStore, recordDeltas, type Store } from "@n1radar/db";
+import { openStore, type Store } from "@n1radar/db";
 import { FindingAccumulator } from "@n1radar/detector";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LiveHub } from "./api/events.js";
@@ -44,13 +44,10 @@ let rules: IgnoreRuleCache;
 let api: ReturnType<typeof createApiApp>;
 let now = NOW;
 
-function record(findings: Finding[]): void {
+async function record(findings: Finding[]): Promise<void> {
   const acc = new FindingAccumulator();
   for (const f of findings) acc.addTrace([f]);
-  recordDeltas(
-    store.db,
-    acc.drain().map((delta) => ({ delta, guidance })),
-  );
+  await store.recordDeltas(acc.drain().map((delta) => ({ delta, guidance })));
 }
 
 async function call(method: string, path: string, body?: unknown) {
@@ -63,27 +60,27 @@ async function call(method: string, path: string, body?: unknown) {
   return { status: response.status, body: (await response.json()) as any };
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   now = NOW;
-  store = openStore(":memory:");
+  store = await openStore(":memory:");
   live = new LiveHub(() => now);
-  rules = new IgnoreRuleCache(store.db, () => now);
+  rules = new IgnoreRuleCache(store, () => now);
   api = createApiApp({
-    db: store.db,
+    db: store,
     live,
     ignoreRules: rules,
     traceUrlTemplate: "http://j/{traceId}",
     now: () => now,
   });
-  record([
+  await record([
     finding("GET /posts", "SELECT * FROM authors WHERE id = ?", 20, NOW - 30 * 60_000),
     finding("GET /posts", "SELECT * FROM tags WHERE post_id = ?", 6, NOW - 3 * HOUR),
     finding("GET /feed", "SELECT * FROM authors WHERE id = ?", 8, NOW - 10 * 86_400_000),
   ]);
 });
-afterEach(() => {
+afterEach(async () => {
   live.close();
-  store.close();
+  await store.close();
 });
 
 describe("GET /api/findings", () => {
@@ -146,7 +143,7 @@ describe("workflow", () => {
     expect(
       (await call("POST", `/api/findings/${id}/status`, { status: "resolved" })).body.finding.status,
     ).toBe("resolved");
-    record([finding("GET /posts", "SELECT * FROM authors WHERE id = ?", 20, NOW + 120_000)]);
+    await record([finding("GET /posts", "SELECT * FROM authors WHERE id = ?", 20, NOW + 120_000)]);
     expect((await call("GET", `/api/findings/${id}`)).body.finding.status).toBe("regressed");
     expect((await call("POST", `/api/findings/${id}/status`, { status: "ignored" })).status).toBe(400);
     expect((await call("POST", `/api/findings/${id}/status`, "{not json")).status).toBe(400);

@@ -7,7 +7,7 @@ import { join, relative } from "node:path";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { TargetPolicy } from "@n1radar/alerts";
 import { N1Error } from "@n1radar/core";
-import type { Db } from "@n1radar/db";
+import type { Store } from "@n1radar/db";
 import { type DetectorSettings, defaultDetectorSettings } from "@n1radar/detector";
 import { Hono } from "hono";
 import { type AccessSettings, openAccess } from "./access/access.js";
@@ -23,7 +23,7 @@ import { IngestStats } from "./ingest-stats.js";
 import { log } from "./log.js";
 
 export interface ApiOptions {
-  db: Db;
+  db: Store;
   /** Directory of the built dashboard; absent in API-only tests. */
   dashboardDir?: string;
   /** Live-update stream; pass the one the pipeline publishes to. A private one still reports API changes. */

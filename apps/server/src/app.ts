@@ -1,11 +1,4 @@
-import {
-  type Db,
-  defaultRetention,
-  ping,
-  type RetentionPolicy,
-  storedOrms,
-  syncEnvDestinations,
-} from "@n1radar/db";
+import { defaultRetention, type RetentionPolicy, type Store } from "@n1radar/db";
 import type { AssemblerSettings, DetectorSettings } from "@n1radar/detector";
 import { ServiceOrms } from "@n1radar/guidance";
 import { Hono } from "hono";
@@ -20,6 +13,7 @@ import { IgnoreRuleCache } from "./ignore-rules.js";
 import { createIngestKeyCheck } from "./ingest-keys.js";
 import { IngestQueue } from "./ingest-queue.js";
 import { IngestStats } from "./ingest-stats.js";
+import { log } from "./log.js";
 import { Metrics, PROMETHEUS_CONTENT_TYPE } from "./metrics.js";
 import { type CorsOrigins, createOtlpHttpHandler, type RequestListener } from "./otlp-http.js";
 import { Pipeline } from "./pipeline.js";
@@ -28,7 +22,7 @@ import { observePipeline, Receiver } from "./receiver.js";
 import { newUploadBudget, type UploadBudget } from "./upload-budget.js";
 
 export interface AppDeps {
-  db: Db;
+  db: Store;
   detector: DetectorSettings;
   assembler: AssemblerSettings;
   maxBodyBytes: number;
@@ -82,19 +76,22 @@ export interface App {
   pruner: Pruner;
 }
 
-/** Builds the whole service from its dependencies; no sockets, so tests can drive it with `app.request()`. */
-export function createApp(deps: AppDeps): App {
+/**
+ * Builds the whole service from its dependencies; no sockets, so tests can drive it with `app.request()`. Reads
+ * what the pipeline needs from the store first (ignore rules, each service's ORM) and mirrors ALERT_DESTINATIONS.
+ */
+export async function createApp(deps: AppDeps): Promise<App> {
   const live = new LiveHub(deps.now);
   const ignoreRules = new IgnoreRuleCache(deps.db, deps.now);
+  await ignoreRules.reload();
   // Each service's ORM, remembered across restarts from the ORMs stored offenders were given.
   const serviceOrms = new ServiceOrms();
-  for (const stored of storedOrms(deps.db))
+  for (const stored of await deps.db.storedOrms())
     serviceOrms.rememberStored(stored.service, stored.statement, stored.guidance);
   const metrics = new Metrics();
   const alertConfig = deps.alerts ?? defaultAlertConfig();
   // ALERT_DESTINATIONS is the truth for env destinations: mirrored at start-up, secrets and all.
-  syncEnvDestinations(
-    deps.db,
+  await deps.db.syncEnvDestinations(
     alertConfig.destinations.map(({ name, type, url, secret, ...filter }) => ({
       name,
       type,
@@ -111,6 +108,8 @@ export function createApp(deps: AppDeps): App {
   );
   const pipeline = new Pipeline({
     onWrite: (seconds) => storeWrites.observe(seconds),
+    onWriteError: (error) =>
+      log.error({ err: error }, "writing findings failed; they are kept for the next write"),
     serviceOrms,
     db: deps.db,
     detector: deps.detector,
@@ -153,11 +152,13 @@ export function createApp(deps: AppDeps): App {
   installAccess(api, access, deps.now);
   // /metrics is routed before the API app, whose dashboard catch-all would otherwise answer it.
   api
-    .get("/metrics", (c) => c.body(metrics.render(), 200, { "content-type": PROMETHEUS_CONTENT_TYPE }))
+    .get("/metrics", async (c) =>
+      c.body(await metrics.scrape(), 200, { "content-type": PROMETHEUS_CONTENT_TYPE }),
+    )
     // Readiness for a load balancer or Kubernetes: 503 while this replica should get no traffic. Liveness is
     // /api/health, which stays 200 while the process runs.
-    .get("/api/ready", (c) => {
-      const problems = readiness(deps.db, queue, receiver);
+    .get("/api/ready", async (c) => {
+      const problems = await readiness(deps.db, queue, receiver);
       return problems.length === 0
         ? c.json({ status: "ready" })
         : c.json({ status: "not_ready", problems }, 503);
@@ -202,12 +203,12 @@ export function createApp(deps: AppDeps): App {
 }
 
 /** Why this replica should not get traffic now; empty when ready. */
-export function readiness(db: Db, queue: IngestQueue, receiver: Receiver): string[] {
+export async function readiness(db: Store, queue: IngestQueue, receiver: Receiver): Promise<string[]> {
   const problems: string[] = [];
   if (receiver.stopping) problems.push("shutting down");
   if (queue.full) problems.push(`ingest queue full (${queue.depth} of ${queue.capacity} spans)`);
   try {
-    ping(db);
+    await db.ping();
   } catch (error) {
     problems.push(`database unreachable: ${(error as Error).message}`);
   }

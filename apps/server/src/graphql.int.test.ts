@@ -79,7 +79,7 @@ async function send(
     const stats = server.app.pipeline.stats();
     return stats.tracesJudged >= judgedBefore + operations.length ? true : undefined;
   });
-  server.app.pipeline.flush();
+  await server.app.pipeline.flush();
 }
 
 async function findings(): Promise<Offender[]> {

@@ -1,43 +1,61 @@
 /**
  * The ignore rules people create from the dashboard, held in memory for the pipeline: it asks about every
- * finding, so it must not query SQLite each time. The API invalidates the copy whenever it changes a rule
- * (same process), and the copy also expires after a while in case another process edited the file.
+ * finding, so it must not query the database each time, and it asks synchronously. The API reloads the copy
+ * whenever it changes a rule (same process), and the copy is read again in the background once it is older than
+ * MAX_AGE_MS, for rules another replica (or process) changed.
  */
 import type { Finding, IgnoreRule } from "@n1radar/core";
-import { type Db, listIgnoreRules } from "@n1radar/db";
+import type { Store } from "@n1radar/db";
 import { isIgnored } from "@n1radar/detector";
+import { log } from "./log.js";
 
 const MAX_AGE_MS = 30_000;
 
 export class IgnoreRuleCache {
-  private rules: IgnoreRule[] | null = null;
-  private loadedAt = 0;
+  private rules: IgnoreRule[] = [];
+  private loadedAt = Number.NEGATIVE_INFINITY;
+  /** Reads started and the newest one applied: an older read that finishes late never overwrites a newer one. */
+  private started = 0;
+  private applied = 0;
+  private refreshing = false;
 
   constructor(
-    private readonly db: Db,
+    private readonly db: Store,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** True when a stored rule covers the finding's (service, endpoint, statement). */
+  /** True when a stored rule covers the finding's (service, endpoint, statement); never waits on the store. */
   covers(finding: Pick<Finding, "service" | "endpoint" | "statement">): boolean {
-    return isIgnored(finding, this.current());
-  }
-
-  /** The stored rules, as the detector matches them. */
-  list(): IgnoreRule[] {
-    return this.current();
-  }
-
-  invalidate(): void {
-    this.rules = null;
-  }
-
-  private current(): IgnoreRule[] {
-    const now = this.now();
-    if (this.rules === null || now - this.loadedAt > MAX_AGE_MS) {
-      this.rules = listIgnoreRules(this.db);
-      this.loadedAt = now;
+    if (this.stale() && !this.refreshing) {
+      this.refreshing = true;
+      this.reload()
+        .catch((error: unknown) => log.error({ err: error }, "reading the ignore rules failed"))
+        .finally(() => {
+          this.refreshing = false;
+        });
     }
+    return isIgnored(finding, this.rules);
+  }
+
+  /** The stored rules, as the detector matches them, read again first when the copy is old. */
+  async list(): Promise<IgnoreRule[]> {
+    if (this.stale()) await this.reload();
     return this.rules;
+  }
+
+  /** Reads the rules now: after a change through the API, and before the pipeline starts. */
+  async reload(): Promise<void> {
+    const read = ++this.started;
+    const startedAt = this.now();
+    const rules = await this.db.listIgnoreRules();
+    if (read > this.applied) {
+      this.applied = read;
+      this.rules = rules;
+      this.loadedAt = startedAt;
+    }
+  }
+
+  private stale(): boolean {
+    return this.now() - this.loadedAt > MAX_AGE_MS;
   }
 }

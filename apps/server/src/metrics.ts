@@ -111,6 +111,7 @@ export class Histogram {
 
 export class Metrics {
   private readonly families = new Map<string, Family>();
+  private readonly refreshers: (() => Promise<void>)[] = [];
 
   private add(family: Family): void {
     if (!NAME.test(family.name)) throw new Error(`invalid metric name ${family.name}`);
@@ -148,6 +149,20 @@ export class Metrics {
     const series = () =>
       Object.entries(read()).map(([value, n]): [Labels, number] => [{ [label]: value }, n]);
     this.add({ name, help, type, series });
+  }
+
+  /**
+   * Runs `read` before each scrape (`scrape()`), for values that take a database round trip: `observe` readers
+   * are synchronous, so such a value is read here and kept for them.
+   */
+  beforeScrape(read: () => Promise<void>): void {
+    this.refreshers.push(read);
+  }
+
+  /** The exposition after refreshing the values read before each scrape (what GET /metrics serves). */
+  async scrape(): Promise<string> {
+    await Promise.all(this.refreshers.map((read) => read()));
+    return this.render();
   }
 
   render(): string {

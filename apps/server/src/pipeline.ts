@@ -1,5 +1,5 @@
 import type { Finding, SpanRecord } from "@n1radar/core";
-import { type AlertThreshold, type Db, recordDeltas } from "@n1radar/db";
+import type { AlertThreshold, OffenderWrite, Store } from "@n1radar/db";
 import {
   type AssemblerSettings,
   type DetectorSettings,
@@ -16,9 +16,14 @@ import { guidanceFor, type ServiceOrms } from "@n1radar/guidance";
  * for a flush interval, and otherwise with the next flush, so writes batch under load while a request's finding
  * reaches the API well within a second. A crash can lose at most one flush interval of findings; a clean stop
  * loses nothing (`drain`).
+ *
+ * Writes are asynchronous (the store may be a network round trip away) and go one at a time: a flush that comes
+ * due while a write is in flight waits for the next tick, and findings keep folding in memory meanwhile. A write
+ * that fails is logged through `onWriteError` and kept, to be written first by the next flush: nothing judged is
+ * dropped because the database was briefly unavailable.
  */
 export interface PipelineOptions {
-  db: Db;
+  db: Store;
   detector: DetectorSettings;
   assembler: AssemblerSettings;
   /** Shortest time between two writes, and so the longest a finding waits in memory (plus one tick). */
@@ -31,9 +36,11 @@ export interface PipelineOptions {
   /** Told after each flush that wrote offenders, with how many: the dashboard's live updates. */
   onFlush?: (offenders: number) => void;
   /** The alert destinations' bars, read once per flush: crossing one writes a threshold alert event. */
-  alertThresholds?: () => AlertThreshold[];
+  alertThresholds?: () => Promise<AlertThreshold[]>;
   /** Told how long each write to the store took, in seconds (n1radar_store_write_seconds). */
   onWrite?: (seconds: number) => void;
+  /** Told when a write failed; its findings are kept and written by the next flush. */
+  onWriteError?: (error: unknown) => void;
 }
 
 export interface PipelineStats {
@@ -50,6 +57,10 @@ export class Pipeline {
   /** When findings were last written; only writes count, so the first finding after a quiet spell goes at once. */
   private lastWrite = Number.NEGATIVE_INFINITY;
   private readonly counters: PipelineStats = { spansAccepted: 0, tracesJudged: 0, findings: 0, flushes: 0 };
+  /** The write in flight, if any: writes never overlap. */
+  private writing: Promise<void> | undefined;
+  /** Batches not yet stored (a failed write's stay here), written oldest first by the next flush. */
+  private readonly unwritten: OffenderWrite[][] = [];
 
   constructor(private readonly options: PipelineOptions) {
     this.assembler = new TraceAssembler(options.assembler);
@@ -70,36 +81,69 @@ export class Pipeline {
     this.flushIfDue(now);
   }
 
-  /** Judges everything still open and writes it: called on shutdown so nothing accepted is lost. */
-  drain(): void {
+  /**
+   * Judges everything still open and writes it: called on shutdown so nothing accepted is lost. Rejects when the
+   * last write fails (the findings are then still held, and a later drain tries again).
+   */
+  async drain(): Promise<void> {
     this.judge(this.assembler.takeAll());
-    this.flush();
+    await this.flush();
+    if (this.unwritten.length > 0) throw new Error("findings could not be written to the store");
   }
 
-  flush(): void {
-    if (this.accumulator.size === 0) return;
+  /** Writes everything folded so far, after any write in flight; resolves when it is stored. */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+    if (this.accumulator.size === 0 && this.unwritten.length === 0) return;
+    const run = this.write();
+    this.writing = run;
+    try {
+      await run;
+    } finally {
+      this.writing = undefined;
+    }
+  }
+
+  private async write(): Promise<void> {
     this.lastWrite = this.now();
     const deltas = this.accumulator.drain();
     const orms = this.options.serviceOrms;
     // Learn from the whole batch first, so an INSERT loop is read in the light of a read flushed with it.
     if (orms) for (const delta of deltas) orms.observe(delta.sample);
-    const writes = deltas.map((delta) => ({ delta, guidance: guidanceFor(delta.sample, orms) }));
-    const began = performance.now();
-    recordDeltas(this.options.db, writes, {
-      alertThresholds: this.options.alertThresholds?.(),
-      nowMs: this.now(),
-    });
-    this.options.onWrite?.((performance.now() - began) / 1000);
-    this.options.onFlush?.(writes.length);
-    this.counters.flushes++;
+    if (deltas.length > 0)
+      this.unwritten.push(deltas.map((delta) => ({ delta, guidance: guidanceFor(delta.sample, orms) })));
+    let written = 0;
+    try {
+      const alertThresholds = await this.options.alertThresholds?.();
+      // Oldest first, each batch in its own transaction (an offender appears at most once in a batch).
+      for (let batch = this.unwritten[0]; batch; batch = this.unwritten[0]) {
+        const began = performance.now();
+        await this.options.db.recordDeltas(batch, { alertThresholds, nowMs: this.now() });
+        this.options.onWrite?.((performance.now() - began) / 1000);
+        this.unwritten.shift();
+        written += batch.length;
+      }
+    } catch (error) {
+      this.options.onWriteError?.(error);
+      return;
+    } finally {
+      if (written > 0) {
+        this.options.onFlush?.(written);
+        this.counters.flushes++;
+      }
+    }
   }
 
   stats(): PipelineStats & ReturnType<TraceAssembler["stats"]> {
     return { ...this.counters, ...this.assembler.stats() };
   }
 
+  /** Starts a write when one is due and none is in flight; its outcome goes to onWrite / onWriteError. */
   private flushIfDue(now: number): void {
-    if (this.accumulator.size > 0 && now - this.lastWrite >= this.options.flushIntervalMs) this.flush();
+    if (this.writing) return;
+    const pending = this.accumulator.size > 0 || this.unwritten.length > 0;
+    if (pending && now - this.lastWrite >= this.options.flushIntervalMs)
+      this.flush().catch((error: unknown) => this.options.onWriteError?.(error));
   }
 
   private judge(traces: SpanRecord[][]): void {

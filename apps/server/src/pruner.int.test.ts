@@ -39,7 +39,7 @@ it("deletes old history and long-closed offenders in batches, yielding between t
   // Forty days later, with the defaults (history 30 days, closed offenders 30 days), one row per batch.
   const metrics = new Metrics();
   const pruner = new Pruner({
-    db: server.store.db,
+    db: server.store,
     policy: { historyDays: 30, closedOffenderDays: 30, deliveryDays: 7 },
     metrics,
     batch: 1,

@@ -3,12 +3,12 @@
  * `batch` rows, yielding to the event loop between batches so receivers and the API are served throughout, and
  * counts what it deleted (/metrics).
  */
-import { type Db, PRUNE_KINDS, pruneBatch, type RetentionPolicy } from "@n1radar/db";
+import { PRUNE_KINDS, type RetentionPolicy, type Store } from "@n1radar/db";
 import { log } from "./log.js";
 import type { CounterChild, Metrics } from "./metrics.js";
 
 export interface PrunerOptions {
-  db: Db;
+  db: Store;
   policy: RetentionPolicy;
   metrics: Metrics;
   intervalMs?: number;
@@ -62,8 +62,7 @@ export class Pruner {
     this.running ??= (async () => {
       try {
         for (;;) {
-          const result = pruneBatch(
-            this.options.db,
+          const result = await this.options.db.pruneBatch(
             this.options.policy,
             this.now(),
             this.options.batch ?? 500,

@@ -29,8 +29,8 @@ it("answers 200 when ready, and 503 naming the reason once the service is stoppi
   server.app.receiver.stopping = false;
 });
 
-it("is not ready while the ingest queue is full or the database does not answer", () => {
-  const store = openStore(":memory:");
+it("is not ready while the ingest queue is full or the database does not answer", async () => {
+  const store = await openStore(":memory:");
   const queue = new IngestQueue(() => {}, { maxSpans: 2, schedule: () => {} }); // never drains
   const receiver = new Receiver({
     queue,
@@ -38,10 +38,10 @@ it("is not ready while the ingest queue is full or the database does not answer"
     retryAfterSeconds: 1,
     keys: createIngestKeyCheck({ keys: [], header: "authorization" }),
   });
-  expect(readiness(store.db, queue, receiver)).toEqual([]);
+  expect(await readiness(store, queue, receiver)).toEqual([]);
   queue.offer([{} as never, {} as never]);
-  store.close();
-  const problems = readiness(store.db, queue, receiver);
+  await store.close();
+  const problems = await readiness(store, queue, receiver);
   expect(problems[0]).toBe("ingest queue full (2 of 2 spans)");
   expect(problems[1]).toMatch(/^database unreachable: /);
 });

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SpanKind, type SpanRecord } from "@n1radar/core";
-import { listOffenders, openStore } from "@n1radar/db";
+import { openStore } from "@n1radar/db";
 import { defaultAssemblerSettings, defaultDetectorSettings } from "@n1radar/detector";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "./app.js";
@@ -80,20 +80,22 @@ afterEach(() => {
 });
 
 /** Runs an app over `dbPath` that receives `requests`, and returns the ORM of each stored offender by statement. */
-function run(dbPath: string, requests: SpanRecord[][]): Map<string, string | null> {
-  const store = openStore(dbPath);
-  const app = createApp({
-    db: store.db,
+async function run(dbPath: string, requests: SpanRecord[][]): Promise<Map<string, string | null>> {
+  const store = await openStore(dbPath);
+  const app = await createApp({
+    db: store,
     detector: defaultDetectorSettings,
     assembler: defaultAssemblerSettings,
     maxBodyBytes: 1 << 20,
     flushIntervalMs: 100,
   });
   for (const spans of requests) app.pipeline.accept(spans);
-  app.pipeline.drain();
+  await app.pipeline.drain();
   app.live.close();
-  const orms = new Map(listOffenders(store.db, { limit: 100, offset: 0 }).map((o) => [o.statement, o.orm]));
-  store.close();
+  const orms = new Map(
+    (await store.listOffenders({ limit: 100, offset: 0 })).map((o) => [o.statement, o.orm]),
+  );
+  await store.close();
   return orms;
 }
 
@@ -106,20 +108,22 @@ const INSERT_SHAPE =
   'INSERT INTO "post_tags" ("id", "post_id", "tag_id") VALUES (DEFAULT, ?, ?) RETURNING "id"';
 
 describe("the ORM of a service in the server", () => {
-  it("names the INSERT loop Drizzle alone, and Sequelize next to the service's reads", () => {
-    const alone = run(dbFile(), [request("/tags/:id/posts", "POST", INSERTS)]);
+  it("names the INSERT loop Drizzle alone, and Sequelize next to the service's reads", async () => {
+    const alone = await run(dbFile(), [request("/tags/:id/posts", "POST", INSERTS)]);
     expect(alone.get(INSERT_SHAPE)).toBe("drizzle"); // the statement alone: the weak, wrong guess
 
-    const together = run(dbFile(), [
+    const together = await run(dbFile(), [
       request("/posts", "GET", READS),
       request("/tags/:id/posts", "POST", INSERTS),
     ]);
     expect(together.get(INSERT_SHAPE)).toBe("sequelize");
   });
 
-  it("remembers the service's ORM across a restart from the stored offenders", () => {
+  it("remembers the service's ORM across a restart from the stored offenders", async () => {
     const path = dbFile();
-    expect([...run(path, [request("/posts", "GET", READS)]).values()]).toEqual(["sequelize"]);
-    expect(run(path, [request("/tags/:id/posts", "POST", INSERTS)]).get(INSERT_SHAPE)).toBe("sequelize");
+    expect([...(await run(path, [request("/posts", "GET", READS)])).values()]).toEqual(["sequelize"]);
+    expect((await run(path, [request("/tags/:id/posts", "POST", INSERTS)])).get(INSERT_SHAPE)).toBe(
+      "sequelize",
+    );
   });
 });

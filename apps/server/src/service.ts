@@ -93,8 +93,14 @@ export function createService(settings: ServiceSettings): Service {
     },
 
     async start() {
-      const store = openStore(settings.databaseUrl);
-      const app = createApp({ ...settings, db: store.db });
+      const store = await openStore(settings.databaseUrl);
+      let app: App;
+      try {
+        app = await createApp({ ...settings, db: store });
+      } catch (error) {
+        await store.close();
+        throw error;
+      }
       const r: NonNullable<typeof running> = { app, store, servers: [], grpc: undefined };
       running = r;
       try {
@@ -114,7 +120,7 @@ export function createService(settings: ServiceSettings): Service {
         r.servers.push(await listenHttp(getRequestListener(app.api.fetch), host, ports.api, "dashboard/API"));
       } catch (error) {
         await closeListeners(r);
-        store.close();
+        await store.close();
         running = undefined;
         throw error;
       }
@@ -138,10 +144,13 @@ export function createService(settings: ServiceSettings): Service {
         await closeListeners(r);
         // A 200 (or OK) promised that these spans will be judged.
         r.app.queue.drainAll();
-        r.app.pipeline.drain();
-        await r.app.alerts.idle();
-        await r.app.pruner.stop();
-        r.store.close();
+        try {
+          await r.app.pipeline.drain();
+        } finally {
+          await r.app.alerts.idle();
+          await r.app.pruner.stop();
+          await r.store.close();
+        }
       })();
       return stopped;
     },

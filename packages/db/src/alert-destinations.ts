@@ -64,15 +64,22 @@ function editable(db: Db, id: string): DestinationRow | null {
 }
 
 /** Replaces an API destination's settings; null when there is none. Re-enables it (the URL may be fixed). */
-export function updateDestination(db: Db, id: string, fields: DestinationFields, nowMs: number) {
+export function updateDestination(
+  db: Db,
+  id: string,
+  fields: DestinationFields,
+  nowMs: number,
+): DestinationRow | null {
   if (!editable(db, id)) return null;
   assertNameFree(db, fields.name, id);
-  return db
-    .update(alertDestinations)
-    .set({ ...fields, enabled: true, disabledReason: null, updatedAt: nowMs })
-    .where(eq(alertDestinations.id, id))
-    .returning()
-    .get();
+  return (
+    db
+      .update(alertDestinations)
+      .set({ ...fields, enabled: true, disabledReason: null, updatedAt: nowMs })
+      .where(eq(alertDestinations.id, id))
+      .returning()
+      .get() ?? null
+  );
 }
 
 /** Turns delivery on or off; `reason` says why n1radar turned it off by itself (a deleted webhook). */

@@ -12,15 +12,15 @@ import {
   recordAttempt,
   resendDelivery,
 } from "./alert-outbox.js";
-import { openStore, type Store } from "./open.js";
+import { openSqliteStore, type SqliteStore } from "./open.js";
 import { type RecordOptions, recordDeltas } from "./record.js";
 import { alertEvents } from "./schema.js";
 import { guidance } from "./testing/seed.js";
 import { setOffenderStatus } from "./workflow.js";
 
-let store: Store;
+let store: SqliteStore;
 beforeEach(() => {
-  store = openStore(":memory:");
+  store = openSqliteStore(":memory:");
 });
 afterEach(() => store.close());
 

@@ -4,13 +4,13 @@ import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { matchesGlob } from "./glob.js";
 import { previewIgnore, ruleCoverage } from "./ignore-coverage.js";
-import { openStore, type Store } from "./open.js";
+import { openSqliteStore, type SqliteStore } from "./open.js";
 import { seedOffenders } from "./testing/seed.js";
 import { ignoreOffender } from "./workflow.js";
 
-let store: Store;
+let store: SqliteStore;
 beforeEach(() => {
-  store = openStore(":memory:");
+  store = openSqliteStore(":memory:");
 });
 afterEach(() => store.close());
 

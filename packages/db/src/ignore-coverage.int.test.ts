@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { previewIgnore, ruleCoverage } from "./ignore-coverage.js";
-import { openStore, type Store } from "./open.js";
+import { openSqliteStore, type SqliteStore } from "./open.js";
 import { getOffender } from "./query.js";
 import { seedOffenders } from "./testing/seed.js";
 import { ignoreOffender, listIgnoreRules } from "./workflow.js";
 
-let store: Store;
+let store: SqliteStore;
 beforeEach(() => {
-  store = openStore(":memory:");
+  store = openSqliteStore(":memory:");
   // "c" shares "a"'s statement on another endpoint and wastes the most: the offender a statement rule on "a"
   // silently took along before the dialog said so.
   seedOffenders(store.db, [

@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { findOffenders, HOUR_MS } from "./list.js";
-import { openStore, type Store } from "./open.js";
+import { openSqliteStore, type SqliteStore } from "./open.js";
 import { facets, overview } from "./overview.js";
 import { seedHours, seedOffenders } from "./testing/seed.js";
 
-let store: Store;
+let store: SqliteStore;
 const NOW = Date.UTC(2026, 0, 10, 12, 30);
 
 beforeEach(() => {
-  store = openStore(":memory:");
+  store = openSqliteStore(":memory:");
   seedOffenders(store.db, [
     { id: "a", service: "blog", endpoint: "GET /posts", orm: "sqlalchemy", wastedMs: 900, traces: 3 },
     { id: "b", service: "blog", endpoint: "GET /posts/:id", repeatsMax: 50, wastedMs: 500, traces: 9 },

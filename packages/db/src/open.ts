@@ -5,13 +5,15 @@ import Database from "better-sqlite3";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import * as schema from "./schema.js";
+import { bindSqlite } from "./sqlite-store.js";
+import type { Store } from "./store.js";
 
+/** The SQLite database handle the query functions take. */
 export type Db = BetterSQLite3Database<typeof schema>;
 
-export interface Store {
-  db: Db;
-  /** Checkpoints the WAL and closes the file; safe to call twice. */
-  close(): void;
+/** A Store on SQLite, with the drizzle handle for tests and seeding. */
+export interface SqliteStore extends Store {
+  readonly db: Db;
 }
 
 const migrationsFolder = fileURLToPath(new URL("../drizzle", import.meta.url));
@@ -22,7 +24,7 @@ export function sqlitePath(databaseUrl: string): string {
 }
 
 /** Opens (creating if needed) the SQLite file and applies pending migrations. */
-export function openStore(databaseUrl: string): Store {
+export function openSqliteStore(databaseUrl: string): SqliteStore {
   const path = sqlitePath(databaseUrl);
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
@@ -35,12 +37,18 @@ export function openStore(databaseUrl: string): Store {
   migrate(db, { migrationsFolder });
   let open = true;
   return {
+    ...bindSqlite(db),
     db,
-    close() {
+    async close() {
       if (!open) return;
       open = false;
       sqlite.pragma("wal_checkpoint(TRUNCATE)");
       sqlite.close();
     },
   };
+}
+
+/** Opens the store DATABASE_URL names, applying pending migrations. */
+export async function openStore(databaseUrl: string): Promise<Store> {
+  return openSqliteStore(databaseUrl);
 }

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openStore, type Store } from "./open.js";
+import { openSqliteStore, type SqliteStore } from "./open.js";
 import { getOffender } from "./query.js";
 import { pruneBatch, type RetentionPolicy } from "./retention.js";
 import { offenderHours } from "./schema.js";
@@ -10,9 +10,9 @@ const DAY = 86_400_000;
 const NOW = 100 * DAY;
 const policy: RetentionPolicy = { historyDays: 30, closedOffenderDays: 10, deliveryDays: 7 };
 
-let store: Store;
+let store: SqliteStore;
 beforeEach(() => {
-  store = openStore(":memory:");
+  store = openSqliteStore(":memory:");
 });
 afterEach(() => store.close());
 

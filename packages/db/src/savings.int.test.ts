@@ -1,14 +1,14 @@
 import { projectedSavings } from "@n1radar/core";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { openStore, type Store } from "./open.js";
+import { openSqliteStore, type SqliteStore } from "./open.js";
 import { overview } from "./overview.js";
 import { getOffender } from "./query.js";
 import { seedOffenders } from "./testing/seed.js";
 
 const HOUR = 3_600_000;
-let store: Store;
+let store: SqliteStore;
 beforeEach(() => {
-  store = openStore(":memory:");
+  store = openSqliteStore(":memory:");
 });
 afterEach(() => store.close());
 

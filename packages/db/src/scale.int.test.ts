@@ -10,7 +10,7 @@ import { cpuMs } from "@n1radar/core/testing";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findOffenders, HOUR_MS, type OffenderQuery } from "./list.js";
-import { openStore, type Store } from "./open.js";
+import { openSqliteStore, type SqliteStore } from "./open.js";
 import { facets, overview } from "./overview.js";
 import { guidance } from "./testing/seed.js";
 
@@ -18,11 +18,11 @@ const N = 10_000;
 const NOW = Date.UTC(2026, 0, 10, 12, 0);
 const STATUSES = ["open", "open", "open", "acknowledged", "resolved", "ignored", "regressed"];
 let dir: string;
-let store: Store;
+let store: SqliteStore;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "n1radar-scale-"));
-  store = openStore(join(dir, "scale.db"));
+  store = openSqliteStore(join(dir, "scale.db"));
   // Raw prepared statements: seeding 250k rows through the query builder would dominate the run.
   const sqlite = new Database(join(dir, "scale.db"));
   const insert = sqlite.prepare(

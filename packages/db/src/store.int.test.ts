@@ -6,7 +6,7 @@ import { makeFinding } from "@n1radar/core/testing";
 import { FindingAccumulator } from "@n1radar/detector";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { openStore } from "./open.js";
+import { openSqliteStore } from "./open.js";
 import { getOffender, listOffenders } from "./query.js";
 import { recordDeltas } from "./record.js";
 import { offenders } from "./schema.js";
@@ -26,7 +26,7 @@ function finding(traceId: string, repeats: number, seenAtMs: number, endpoint = 
 }
 
 /** Runs findings (one array per trace) through the accumulator and the store, as the server does per flush. */
-function flush(store: ReturnType<typeof openStore>, traces: Finding[][]): void {
+function flush(store: ReturnType<typeof openSqliteStore>, traces: Finding[][]): void {
   const acc = new FindingAccumulator();
   for (const t of traces) acc.addTrace(t);
   recordDeltas(
@@ -47,12 +47,12 @@ describe("store", () => {
     const dir = mkdtempSync(join(tmpdir(), "n1radar-db-"));
     dirs.push(dir);
     const url = join(dir, "sub", "n1radar.db");
-    const store = openStore(url);
+    const store = openSqliteStore(url);
     flush(store, [[finding("t1", 5, 1000)], [finding("t2", 9, HOUR + 3000)]]);
     flush(store, [[finding("t3", 7, 2000)], [finding("t1", 20, 1500, "GET /other")]]);
     store.close();
 
-    const reopened = openStore(url);
+    const reopened = openSqliteStore(url);
     const list = listOffenders(reopened.db, { limit: 10, offset: 0 });
     expect(list.map((o) => o.endpoint)).toEqual(["GET /other", "GET /posts"]); // ranked by time wasted
     const id = list[1]?.id as string;
@@ -78,7 +78,7 @@ describe("store", () => {
   });
 
   it("counts a trace once even when it shows the offender twice", () => {
-    const store = openStore(":memory:");
+    const store = openSqliteStore(":memory:");
     flush(store, [[finding("t1", 5, 1000), finding("t1", 6, 1001)]]);
     expect(listOffenders(store.db, { limit: 1, offset: 0 })[0]).toMatchObject({
       traces: 1,
@@ -89,7 +89,7 @@ describe("store", () => {
   });
 
   it("marks a resolved offender seen again as regressed", () => {
-    const store = openStore(":memory:");
+    const store = openSqliteStore(":memory:");
     flush(store, [[finding("t1", 5, 1000)]]);
     const id = listOffenders(store.db, { limit: 1, offset: 0 })[0]?.id as string;
     store.db

@@ -1,13 +1,13 @@
 import { matchesIgnoreRule } from "@n1radar/detector";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openStore, type Store } from "./open.js";
+import { openSqliteStore, type SqliteStore } from "./open.js";
 import { getOffender } from "./query.js";
 import { seedOffenders } from "./testing/seed.js";
 import { deleteIgnoreRule, ignoreOffender, listIgnoreRules, setOffenderStatus } from "./workflow.js";
 
-let store: Store;
+let store: SqliteStore;
 beforeEach(() => {
-  store = openStore(":memory:");
+  store = openSqliteStore(":memory:");
   seedOffenders(store.db, [
     { id: "a", endpoint: "GET /posts", statement: "SELECT a" },
     { id: "b", endpoint: "GET /posts", statement: "SELECT b" },

@@ -2,7 +2,6 @@
  * Signing in with N1_AUTH_TOKEN, in process: the probes stay open, the form's session cookie (flags, expiry,
  * signature, sign-out, token rotation), Secure behind https, the per-address rate limit, and the open default.
  */
-import { getOffender } from "@n1radar/db";
 import { describe, expect, it } from "vitest";
 import { SESSION_COOKIE } from "./access.js";
 import { parseTrustedProxies } from "./proxies.js";
@@ -10,14 +9,14 @@ import { BEARER, build, clock, firstOffender, HOUR, json, send, TOKEN } from "./
 
 describe("with N1_AUTH_TOKEN set", () => {
   it("keeps /metrics open for scrapers unless N1_AUTH_METRICS is set", async () => {
-    const { app } = build({ token: TOKEN, protectMetrics: true });
+    const { app } = await build({ token: TOKEN, protectMetrics: true });
     expect((await send(app, "/metrics")).status).toBe(401);
     expect((await send(app, "/metrics", { headers: BEARER })).status).toBe(200);
     expect((await send(app, "/api/health")).status).toBe(200);
   });
 
   it("signs in through the form: an HttpOnly, SameSite=Strict cookie that expires and that sign-out ends", async () => {
-    const { app } = build({ token: TOKEN, sessionMs: HOUR });
+    const { app } = await build({ token: TOKEN, sessionMs: HOUR });
     const form = (token: string) => ({
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin" },
@@ -59,7 +58,7 @@ describe("with N1_AUTH_TOKEN set", () => {
     expect((await send(app, "/api/findings", { headers: cookie2 })).status).toBe(401);
 
     // A new token ends every session.
-    const rotated = build({ token: `${TOKEN}-new`, sessionMs: HOUR });
+    const rotated = await build({ token: `${TOKEN}-new`, sessionMs: HOUR });
     const third = await send(app, "/login", form(TOKEN));
     const cookie3 = { cookie: (third.headers.get("set-cookie") as string).split(";")[0] as string };
     expect((await send(rotated.app, "/api/findings", { headers: cookie3 })).status).toBe(401);
@@ -68,7 +67,7 @@ describe("with N1_AUTH_TOKEN set", () => {
   it("sets Secure on the cookie when the browser used https (per a trusted proxy's X-Forwarded-Proto)", async () => {
     const proxies = parseTrustedProxies("10.0.0.0/8");
     if ("error" in proxies) throw new Error(proxies.error);
-    const { app } = build({ token: TOKEN, trustedProxies: proxies.proxies });
+    const { app } = await build({ token: TOKEN, trustedProxies: proxies.proxies });
     const login = (peer: string) =>
       send(
         app,
@@ -85,7 +84,7 @@ describe("with N1_AUTH_TOKEN set", () => {
   });
 
   it("rate-limits failed sign-ins per client address, by form and by bearer token alike", async () => {
-    const { app } = build({ token: TOKEN, loginMaxFailures: 3, loginWindowMs: 60_000 });
+    const { app } = await build({ token: TOKEN, loginMaxFailures: 3, loginWindowMs: 60_000 });
     const bearer = (token: string, peer: string) =>
       send(app, "/api/findings", { headers: { authorization: `Bearer ${token}` } }, peer);
     const form = (token: string, peer: string) =>
@@ -118,12 +117,12 @@ describe("with N1_AUTH_TOKEN set", () => {
 
 describe("without a token", () => {
   it("stays open for reading, records no user, and the sign-in page sends people on", async () => {
-    const { app, store } = build({});
+    const { app, store } = await build({});
     const id = await firstOffender(app);
     expect((await send(app, `/api/findings/${id}/status`, json({ status: "acknowledged" }))).status).toBe(
       200,
     );
-    expect(getOffender(store.db, id)?.statusChange).toEqual({
+    expect((await store.getOffender(id))?.statusChange).toEqual({
       at: new Date(clock.now).toISOString(),
       by: null,
     });

@@ -1,5 +1,4 @@
 /** Forged cross-site state changes are refused, with and without a token, and change nothing. */
-import { getOffender } from "@n1radar/db";
 import { describe, expect, it } from "vitest";
 import { BEARER, build, firstOffender, json, send, TOKEN } from "./test-access.js";
 
@@ -41,7 +40,7 @@ describe("cross-site state changes", () => {
 
   for (const token of [null, TOKEN]) {
     it(`are refused ${token ? "with" : "without"} a token set, and change nothing`, async () => {
-      const { app, store } = build({ token });
+      const { app, store } = await build({ token });
       const id = await firstOffender(app);
       const auth = token ? BEARER : {};
       for (const [what, headers, body] of forgeries) {
@@ -61,7 +60,7 @@ describe("cross-site state changes", () => {
       expect(del.status).toBe(403);
       const out = await send(app, "/logout", { method: "POST", headers: { "sec-fetch-site": "cross-site" } });
       expect(out.status).toBe(403);
-      expect(getOffender(store.db, id)?.status).toBe("open");
+      expect((await store.getOffender(id))?.status).toBe("open");
 
       // The dashboard's own request, and a script's (no browser headers, JSON), go through.
       const own = await send(
@@ -83,7 +82,7 @@ describe("cross-site state changes", () => {
         body: '{"status":"acknowledged"}',
       });
       expect(sameOrigin.status).toBe(200);
-      expect(getOffender(store.db, id)?.status).toBe("acknowledged");
+      expect((await store.getOffender(id))?.status).toBe("acknowledged");
     });
   }
 });

@@ -12,10 +12,10 @@ import { contentSecurityPolicy, inlineScriptHashes } from "./headers.js";
 let store: Store;
 let app: App;
 
-beforeEach(() => {
-  store = openStore(":memory:");
-  app = createApp({
-    db: store.db,
+beforeEach(async () => {
+  store = await openStore(":memory:");
+  app = await createApp({
+    db: store,
     detector: defaultDetectorSettings,
     assembler: defaultAssemblerSettings,
     maxBodyBytes: 1024,

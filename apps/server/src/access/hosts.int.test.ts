@@ -10,7 +10,7 @@ const as = (host: string, headers: Record<string, string> = {}) => ({ headers: {
 
 describe("the Host a request names", () => {
   it("without sign-in: outside names are refused except by the probes; local ones answered", async () => {
-    const { app } = build({});
+    const { app } = await build({});
     for (const path of ["/api/findings", "/", "/api/config"]) {
       const res = await send(app, path, as("attacker.example:3000"));
       expect(res.status, path).toBe(403);
@@ -25,12 +25,12 @@ describe("the Host a request names", () => {
   });
 
   it("with a token: any name, since a rebound page has no session; N1_ALLOWED_HOSTS narrows it", async () => {
-    const { app } = build({ token: TOKEN });
+    const { app } = await build({ token: TOKEN });
     expect((await send(app, "/api/findings", as("n1radar.example.com", BEARER))).status).toBe(200);
-    const narrowed = build({ token: TOKEN, allowedHosts: ["n1radar.example.com"] });
+    const narrowed = await build({ token: TOKEN, allowedHosts: ["n1radar.example.com"] });
     expect((await send(narrowed.app, "/api/findings", as("n1radar.example.com", BEARER))).status).toBe(200);
     expect((await send(narrowed.app, "/api/findings", as("other.example.com", BEARER))).status).toBe(403);
-    const open = build({ allowedHosts: ["n1radar.example.com"] });
+    const open = await build({ allowedHosts: ["n1radar.example.com"] });
     expect((await send(open.app, "/api/findings", as("n1radar.example.com"))).status).toBe(200);
     expect((await send(open.app, "/api/findings", as("localhost"))).status).toBe(403);
   });

@@ -1,5 +1,4 @@
 /** The sign-in proxy's header: believed only from N1_TRUSTED_PROXIES, and its user recorded on changes. */
-import { getOffender } from "@n1radar/db";
 import { describe, expect, it } from "vitest";
 import { parseTrustedProxies } from "./proxies.js";
 import { BEARER, build, clock, firstOffender, json, send, TOKEN } from "./test-access.js";
@@ -9,7 +8,7 @@ describe("the sign-in proxy header", () => {
   if ("error" in proxies) throw new Error(proxies.error);
 
   it("names the user only when the request comes from a trusted proxy", async () => {
-    const { app } = build({ proxyHeader: "x-forwarded-user", trustedProxies: proxies.proxies });
+    const { app } = await build({ proxyHeader: "x-forwarded-user", trustedProxies: proxies.proxies });
     const user = { "x-forwarded-user": "ada@example.com" };
     const who = async (peer: string) => {
       const res = await send(app, "/api/config", { headers: user }, peer);
@@ -32,7 +31,7 @@ describe("the sign-in proxy header", () => {
   });
 
   it("records who changed a status, created an ignore rule and deleted it: the proxy's user, or token", async () => {
-    const { app, store } = build({
+    const { app, store } = await build({
       token: TOKEN,
       proxyHeader: "x-forwarded-user",
       trustedProxies: proxies.proxies,
@@ -58,11 +57,11 @@ describe("the sign-in proxy header", () => {
       "203.0.113.9",
     );
     expect(spoof.status).toBe(401);
-    expect(getOffender(store.db, id)?.statusChange?.by).toBe("ada@example.com");
+    expect((await store.getOffender(id))?.statusChange?.by).toBe("ada@example.com");
 
     const ignored = await send(app, `/api/findings/${id}/ignore`, json({ scope: "statement" }, BEARER));
     expect(((await ignored.json()) as { rule: { createdBy: string } }).rule.createdBy).toBe("token");
-    expect(getOffender(store.db, id)?.statusChange?.by).toBe("token");
+    expect((await store.getOffender(id))?.statusChange?.by).toBe("token");
     const rules = (await (await send(app, "/api/ignore-rules", { headers: BEARER })).json()) as {
       rules: { id: number; createdBy: string }[];
     };
@@ -75,14 +74,18 @@ describe("the sign-in proxy header", () => {
       "10.0.0.9",
     );
     expect(deleted.status).toBe(200);
-    expect(getOffender(store.db, id)).toMatchObject({
+    expect(await store.getOffender(id)).toMatchObject({
       status: "open",
       statusChange: { by: "ada@example.com" },
     });
   });
 
   it("works beside the token: the token still opens the API from anywhere", async () => {
-    const { app } = build({ token: TOKEN, proxyHeader: "x-forwarded-user", trustedProxies: proxies.proxies });
+    const { app } = await build({
+      token: TOKEN,
+      proxyHeader: "x-forwarded-user",
+      trustedProxies: proxies.proxies,
+    });
     expect((await send(app, "/api/findings", { headers: BEARER }, "203.0.113.9")).status).toBe(200);
     expect(
       (await send(app, "/api/findings", { headers: { "x-forwarded-user": "mallory" } }, "203.0.113.9"))

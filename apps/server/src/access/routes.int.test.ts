@@ -30,7 +30,7 @@ function registeredRoutes(app: App): { method: string; path: string }[] {
 
 describe("with N1_AUTH_TOKEN set", () => {
   it("walks every registered route: anonymous gets 401 (API) or the sign-in page (pages); the token opens all", async () => {
-    const { app } = build({ token: TOKEN });
+    const { app } = await build({ token: TOKEN });
     const offender = await firstOffender(app);
     // Fixtures for the routes that take an id: a destination and an ignore rule made through the API itself.
     const dest = await send(

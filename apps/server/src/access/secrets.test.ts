@@ -35,9 +35,9 @@ describe("sameSecret", () => {
   });
 
   it("is what the Bearer check and the sign-in form use", async () => {
-    const store = openStore(":memory:");
-    const app = createApp({
-      db: store.db,
+    const store = await openStore(":memory:");
+    const app = await createApp({
+      db: store,
       detector: defaultDetectorSettings,
       assembler: defaultAssemblerSettings,
       maxBodyBytes: 1024,
@@ -56,6 +56,6 @@ describe("sameSecret", () => {
     });
     expect(form.status).toBe(303);
     expect(timingSafeEqual).toHaveBeenCalledTimes(2);
-    store.close();
+    await store.close();
   });
 });

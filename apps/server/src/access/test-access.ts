@@ -2,7 +2,7 @@
 import type { Finding, Guidance } from "@n1radar/core";
 import { makeFinding } from "@n1radar/core/testing";
 import { dashboardDir } from "@n1radar/dashboard";
-import { openStore, recordDeltas, type Store } from "@n1radar/db";
+import { openStore, type Store } from "@n1radar/db";
 import { defaultAssemblerSettings, defaultDetectorSettings, FindingAccumulator } from "@n1radar/detector";
 import { afterEach } from "vitest";
 import { type App, createApp } from "../app.js";
@@ -24,19 +24,19 @@ const guidance: Guidance = {
 };
 
 const stores: Store[] = [];
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
 });
 
 /** The apps' clock; tests move it forward. */
 export const clock = { now: Date.UTC(2026, 0, 10, 12) };
 
-export function build(access: Partial<AccessSettings>): { app: App; store: Store } {
-  const store = openStore(":memory:");
+export async function build(access: Partial<AccessSettings>): Promise<{ app: App; store: Store }> {
+  const store = await openStore(":memory:");
   stores.push(store);
   const config = parseConfig({ ALERT_ALLOW_PRIVATE_URLS: "true" });
-  const app = createApp({
-    db: store.db,
+  const app = await createApp({
+    db: store,
     detector: defaultDetectorSettings,
     assembler: defaultAssemblerSettings,
     maxBodyBytes: 1024,
@@ -57,10 +57,7 @@ export function build(access: Partial<AccessSettings>): { app: App; store: Store
   });
   const acc = new FindingAccumulator();
   acc.addTrace([finding]);
-  recordDeltas(
-    store.db,
-    acc.drain().map((delta) => ({ delta, guidance })),
-  );
+  await store.recordDeltas(acc.drain().map((delta) => ({ delta, guidance })));
   return { app, store };
 }
 

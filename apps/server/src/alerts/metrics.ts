@@ -1,5 +1,5 @@
 import { DESTINATION_TYPES } from "@n1radar/alerts";
-import { type Db, deliveryCounts } from "@n1radar/db";
+import type { DeliveryStatus, Store } from "@n1radar/db";
 import type { Counter, Metrics } from "../metrics.js";
 
 /** Alert counters by destination type, and the outbox's pending and dead-letter counts read at scrape time. */
@@ -7,8 +7,9 @@ export class AlertMetrics {
   private readonly sentTotal: Counter;
   private readonly retriedTotal: Counter;
   private readonly deadTotal: Counter;
+  private outbox: Record<DeliveryStatus, number> = { pending: 0, sent: 0, dead: 0 };
 
-  constructor(metrics: Metrics, db: Db) {
+  constructor(metrics: Metrics, db: Store) {
     this.sentTotal = metrics.counter("n1radar_alerts_sent_total", "Alerts the platform accepted", [
       "destination_type",
     ]);
@@ -26,17 +27,20 @@ export class AlertMetrics {
       for (const c of [this.sentTotal, this.retriedTotal, this.deadTotal])
         c.labels({ destination_type: type });
     }
+    metrics.beforeScrape(async () => {
+      this.outbox = await db.deliveryCounts();
+    });
     metrics.observe(
       "n1radar_alerts_pending",
       "Alerts waiting to be sent",
       "gauge",
-      () => deliveryCounts(db).pending,
+      () => this.outbox.pending,
     );
     metrics.observe(
       "n1radar_alerts_dead_letters",
       "Dead-lettered alerts kept",
       "gauge",
-      () => deliveryCounts(db).dead,
+      () => this.outbox.dead,
     );
   }
 

@@ -14,17 +14,7 @@ import {
   type TargetPolicy,
   wantsEvent,
 } from "@n1radar/alerts";
-import {
-  type AlertThreshold,
-  type Db,
-  type DestinationRow,
-  type DueDelivery,
-  dueDeliveries,
-  fanOutAlertEvents,
-  listDestinations,
-  recordAttempt,
-  setDestinationEnabled,
-} from "@n1radar/db";
+import type { AlertThreshold, DestinationRow, DueDelivery, Store } from "@n1radar/db";
 import { log } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import { composeDeliveries, filterOf, messageId, notifierOf } from "./compose.js";
@@ -42,7 +32,7 @@ export interface AlertWorkerSettings {
 }
 
 export interface AlertWorkerOptions {
-  db: Db;
+  db: Store;
   settings: AlertWorkerSettings;
   metrics: Metrics;
   now?: () => number;
@@ -63,6 +53,8 @@ export class AlertWorker {
   private readonly pacers = new Map<string, Pacer>();
   /** Destinations with a send in flight: each destination's messages go one at a time, in order. */
   private readonly busy = new Map<string, Promise<void>>();
+  /** The tick reading and planning the outbox, if one is running. */
+  private stepping: Promise<void> | undefined;
   private readonly now: () => number;
   readonly metrics: AlertMetrics;
 
@@ -72,8 +64,8 @@ export class AlertWorker {
   }
 
   /** The bars of enabled destinations that want threshold alerts, for the pipeline's recordDeltas. */
-  thresholds(): AlertThreshold[] {
-    return listDestinations(this.options.db)
+  async thresholds(): Promise<AlertThreshold[]> {
+    return (await this.options.db.listDestinations())
       .filter((d) => d.enabled && hasThresholds(filterOf(d)) && wantsEvent(filterOf(d), "threshold"))
       .map((d) => ({
         minRepeats: filterOf(d).minRepeats,
@@ -81,19 +73,23 @@ export class AlertWorker {
       }));
   }
 
-  /** Called on a timer: plans new alerts and starts sending what is due. Never throws: ingest goes on. */
+  /**
+   * Called on a timer: plans new alerts and starts sending what is due. Never throws: ingest goes on. A tick
+   * while the previous one still reads the outbox does nothing, so steps never overlap.
+   */
   tick(): void {
-    try {
-      this.step();
-    } catch (error) {
-      log.error({ err: error }, "alert delivery step failed");
-    }
+    if (this.stepping) return;
+    this.stepping = this.step()
+      .catch((error: unknown) => log.error({ err: error }, "alert delivery step failed"))
+      .finally(() => {
+        this.stepping = undefined;
+      });
   }
 
-  private step(): void {
+  private async step(): Promise<void> {
     const s = this.options.settings;
     const nowMs = this.now();
-    fanOutAlertEvents(this.options.db, { nowMs, groupWaitMs: s.groupWaitMs }, (input) =>
+    await this.options.db.fanOutAlertEvents({ nowMs, groupWaitMs: s.groupWaitMs }, (input) =>
       composeDeliveries(input, {
         nowMs,
         cooldownMs: s.cooldownMs,
@@ -101,10 +97,13 @@ export class AlertWorker {
         publicUrl: s.publicUrl,
       }),
     );
-    const due = dueDeliveries(this.options.db, nowMs, BATCH);
+    // Destinations busy when the read began are skipped even if their send ends meanwhile: the read may predate
+    // that send's recorded outcome, and would send its delivery again.
+    const busy = new Set(this.busy.keys());
+    const due = await this.options.db.dueDeliveries(nowMs, BATCH);
     const byDestination = new Map<string, DueDelivery[]>();
     for (const d of due) {
-      if (this.busy.has(d.destination.id)) continue;
+      if (busy.has(d.destination.id) || this.busy.has(d.destination.id)) continue;
       byDestination.set(d.destination.id, [...(byDestination.get(d.destination.id) ?? []), d]);
     }
     for (const [id, list] of byDestination) {
@@ -113,9 +112,9 @@ export class AlertWorker {
     }
   }
 
-  /** Resolves when no send is in flight (tests, shutdown). */
+  /** Resolves when no step or send is in flight (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.busy.size > 0) await Promise.all(this.busy.values());
+    while (this.stepping || this.busy.size > 0) await Promise.all([this.stepping, ...this.busy.values()]);
   }
 
   /** Sends a test message now, by the same path as deliveries, and reports the platform's answer. */
@@ -166,12 +165,17 @@ export class AlertWorker {
       if (pacer.waitMs(this.now()) > 0) return;
       pacer.record(this.now());
       const result = await this.post(destination, delivery.id, delivery.body);
-      if (!this.settle(delivery.id, delivery.attempts + 1, destination, result)) return;
+      if (!(await this.settle(delivery.id, delivery.attempts + 1, destination, result))) return;
     }
   }
 
   /** Records one attempt; false when the destination should get nothing more this round. */
-  private settle(id: string, attempt: number, destination: DestinationRow, result: AttemptResult): boolean {
+  private async settle(
+    id: string,
+    attempt: number,
+    destination: DestinationRow,
+    result: AttemptResult,
+  ): Promise<boolean> {
     const db = this.options.db;
     const nowMs = this.now();
     const decision = decide(result, attempt, this.options.settings.retry, nowMs, this.options.random);
@@ -185,12 +189,15 @@ export class AlertWorker {
     }
     switch (decision.action) {
       case "sent":
-        recordAttempt(db, id, { status: "sent", nextAttemptAt: nowMs, lastError: null, lastStatus }, nowMs);
+        await db.recordAttempt(
+          id,
+          { status: "sent", nextAttemptAt: nowMs, lastError: null, lastStatus },
+          nowMs,
+        );
         this.metrics.sent(type);
         return true;
       case "retry":
-        recordAttempt(
-          db,
+        await db.recordAttempt(
           id,
           {
             status: "pending",
@@ -205,9 +212,13 @@ export class AlertWorker {
         // Later messages wait behind this one, so the channel reads in order.
         return false;
       case "disable":
-        setDestinationEnabled(db, destination.id, false, `the platform answered ${decision.reason}`, nowMs);
-        recordAttempt(
-          db,
+        await db.setDestinationEnabled(
+          destination.id,
+          false,
+          `the platform answered ${decision.reason}`,
+          nowMs,
+        );
+        await db.recordAttempt(
           id,
           { status: "dead", nextAttemptAt: nowMs, lastError: decision.reason, lastStatus },
           nowMs,
@@ -216,8 +227,7 @@ export class AlertWorker {
         log.warn({ destination: destination.name, reason: decision.reason }, "alert destination disabled");
         return false;
       default:
-        recordAttempt(
-          db,
+        await db.recordAttempt(
           id,
           { status: "dead", nextAttemptAt: nowMs, lastError: decision.reason, lastStatus },
           nowMs,

@@ -5,17 +5,7 @@
  */
 import { type DestinationFilter, destinationSchema, type TargetPolicy } from "@n1radar/alerts";
 import { N1Error } from "@n1radar/core";
-import {
-  createDestination,
-  type DestinationRow,
-  deleteDestination,
-  getDestination,
-  listDeliveries,
-  listDestinations,
-  resendDelivery,
-  setDestinationEnabled,
-  updateDestination,
-} from "@n1radar/db";
+import type { DestinationRow } from "@n1radar/db";
 import type { Hono } from "hono";
 import { z } from "zod";
 import { destinationProblem } from "../alerts/settings.js";
@@ -78,32 +68,31 @@ const deliveriesQuery = z.object({
 });
 
 export function alertRoutes(app: Hono, ctx: AlertApiContext): void {
-  app.get("/api/alerts/destinations", (c) => {
+  app.get("/api/alerts/destinations", async (c) => {
     noQuery(c.req);
-    return c.json({ destinations: listDestinations(ctx.db).map(destinationView) });
+    return c.json({ destinations: (await ctx.db.listDestinations()).map(destinationView) });
   });
 
   app.post("/api/alerts/destinations", async (c) => {
     const settings = settingsFrom(await jsonBody(c.req), ctx.alertPolicy, null);
-    return c.json({ destination: destinationView(createDestination(ctx.db, settings, ctx.now())) }, 201);
+    return c.json({ destination: destinationView(await ctx.db.createDestination(settings, ctx.now())) }, 201);
   });
 
   app.put("/api/alerts/destinations/:id", async (c) => {
     const id = c.req.param("id");
-    const existing = found(getDestination(ctx.db, id), id);
+    const existing = found(await ctx.db.getDestination(id), id);
     const settings = settingsFrom(await jsonBody(c.req), ctx.alertPolicy, existing);
     return c.json({
-      destination: destinationView(found(updateDestination(ctx.db, id, settings, ctx.now()), id)),
+      destination: destinationView(found(await ctx.db.updateDestination(id, settings, ctx.now()), id)),
     });
   });
 
   app.post("/api/alerts/destinations/:id/enabled", async (c) => {
     const id = c.req.param("id");
     const { enabled } = parseValue(z.object({ enabled: z.boolean() }), await jsonBody(c.req));
-    if (found(getDestination(ctx.db, id), id).source === "env")
+    if (found(await ctx.db.getDestination(id), id).source === "env")
       throw new N1Error("bad_request", "this destination is set by ALERT_DESTINATIONS; change it there");
-    const row = setDestinationEnabled(
-      ctx.db,
+    const row = await ctx.db.setDestinationEnabled(
       id,
       enabled,
       enabled ? null : "disabled in the dashboard",
@@ -112,21 +101,21 @@ export function alertRoutes(app: Hono, ctx: AlertApiContext): void {
     return c.json({ destination: destinationView(found(row, id)) });
   });
 
-  app.delete("/api/alerts/destinations/:id", (c) => {
+  app.delete("/api/alerts/destinations/:id", async (c) => {
     const id = c.req.param("id");
-    found(getDestination(ctx.db, id), id);
-    deleteDestination(ctx.db, id);
+    found(await ctx.db.getDestination(id), id);
+    await ctx.db.deleteDestination(id);
     return c.json({ deleted: true });
   });
 
   app.post("/api/alerts/destinations/:id/test", async (c) => {
     const id = c.req.param("id");
-    return c.json({ result: await ctx.alerts.sendTest(found(getDestination(ctx.db, id), id)) });
+    return c.json({ result: await ctx.alerts.sendTest(found(await ctx.db.getDestination(id), id)) });
   });
 
-  app.get("/api/alerts/deliveries", (c) => {
+  app.get("/api/alerts/deliveries", async (c) => {
     const query = parseQuery(deliveriesQuery, c.req.queries());
-    const rows = listDeliveries(ctx.db, {
+    const rows = await ctx.db.listDeliveries({
       statuses: query.status ? [query.status] : undefined,
       limit: query.limit,
     });
@@ -150,9 +139,9 @@ export function alertRoutes(app: Hono, ctx: AlertApiContext): void {
     });
   });
 
-  app.post("/api/alerts/deliveries/:id/resend", (c) => {
+  app.post("/api/alerts/deliveries/:id/resend", async (c) => {
     const id = c.req.param("id");
-    const row = resendDelivery(ctx.db, id, ctx.now());
+    const row = await ctx.db.resendDelivery(id, ctx.now());
     if (!row) throw new N1Error("not_found", `no dead-lettered alert with id ${id}`);
     return c.json({ resent: true });
   });

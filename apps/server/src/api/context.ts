@@ -1,4 +1,4 @@
-import type { Db } from "@n1radar/db";
+import type { Store } from "@n1radar/db";
 import type { DetectorSettings } from "@n1radar/detector";
 import type { AccessSettings } from "../access/access.js";
 import type { Acknowledgement } from "../detector-settings.js";
@@ -8,7 +8,7 @@ import type { LiveHub } from "./events.js";
 
 /** What every route module shares. */
 export interface ApiContext {
-  db: Db;
+  db: Store;
   live: LiveHub;
   ignoreRules: IgnoreRuleCache;
   /** The pipeline's detector settings (thresholds, N1_IGNORE), so explanations match what the server decides. */

@@ -4,20 +4,19 @@
  * rules), every group of repeated database calls with the rule that decided it and what would change it.
  */
 import { N1Error } from "@n1radar/core";
-import { getOffender } from "@n1radar/db";
 import { explainSample } from "@n1radar/detector";
 import type { Hono } from "hono";
 import type { ApiContext } from "./context.js";
 import { noQuery } from "./params.js";
 
 export function explainRoutes(app: Hono, ctx: ApiContext): void {
-  app.get("/api/findings/:id/explain", (c) => {
+  app.get("/api/findings/:id/explain", async (c) => {
     noQuery(c.req);
     const id = c.req.param("id");
-    const offender = getOffender(ctx.db, id);
+    const offender = await ctx.db.getOffender(id);
     if (!offender) throw new N1Error("not_found", `no finding with id ${id}`);
     // The stored rules are matched by their fields only; their reason and date are not part of the match.
-    const stored = ctx.ignoreRules.list().map(({ service, endpoint, statement }) => ({
+    const stored = (await ctx.ignoreRules.list()).map(({ service, endpoint, statement }) => ({
       service,
       endpoint,
       statement,

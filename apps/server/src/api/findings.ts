@@ -1,6 +1,5 @@
 /** Findings: the ranked, filtered list; one finding; and the triage workflow (status, ignore). */
 import { N1Error, type Offender } from "@n1radar/core";
-import { findOffenders, getOffender, ignoreOffender, previewIgnore, setOffenderStatus } from "@n1radar/db";
 import type { Hono } from "hono";
 import { rulesAcknowledgement } from "../detector-settings.js";
 import type { ApiContext } from "./context.js";
@@ -32,11 +31,10 @@ function withAcknowledgement<T extends Offender>(offender: T, ctx: ApiContext): 
 }
 
 export function findingRoutes(app: Hono, ctx: ApiContext): void {
-  app.get("/api/findings", (c) => {
+  app.get("/api/findings", async (c) => {
     const query = parseQuery(listQuery, c.req.queries());
     const now = ctx.now();
-    const page = findOffenders(
-      ctx.db,
+    const page = await ctx.db.findOffenders(
       {
         limit: query.limit,
         offset: query.offset,
@@ -54,42 +52,42 @@ export function findingRoutes(app: Hono, ctx: ApiContext): void {
     return c.json({ ...page, findings: page.findings.map((f) => withAcknowledgement(f, ctx)) });
   });
 
-  app.get("/api/findings/:id", (c) => {
+  app.get("/api/findings/:id", async (c) => {
     noQuery(c.req);
     const id = c.req.param("id");
-    return c.json({ finding: withAcknowledgement(found(getOffender(ctx.db, id), id), ctx) });
+    return c.json({ finding: withAcknowledgement(found(await ctx.db.getOffender(id), id), ctx) });
   });
 
   app.post("/api/findings/:id/status", async (c) => {
     const id = c.req.param("id");
     const { status } = parseValue(statusBody, await jsonBody(c.req));
-    const wasIgnored = getOffender(ctx.db, id)?.status === "ignored";
-    found(setOffenderStatus(ctx.db, id, status, ctx.now(), c.get("user") ?? null), id);
+    const wasIgnored = (await ctx.db.getOffender(id))?.status === "ignored";
+    found(await ctx.db.setOffenderStatus(id, status, ctx.now(), c.get("user") ?? null), id);
     // Reopening an ignored finding deletes the rules that covered it.
-    if (wasIgnored) ctx.ignoreRules.invalidate();
+    if (wasIgnored) await ctx.ignoreRules.reload();
     ctx.live.publish(wasIgnored ? "rules" : "status");
-    return c.json({ finding: found(getOffender(ctx.db, id), id) });
+    return c.json({ finding: found(await ctx.db.getOffender(id), id) });
   });
 
   // What an ignore would cover, before it is created: a statement rule also takes every other endpoint that
   // runs the statement along, often the worst offender.
-  app.get("/api/findings/:id/ignore-preview", (c) => {
+  app.get("/api/findings/:id/ignore-preview", async (c) => {
     const id = c.req.param("id");
     const { scope } = parseQuery(ignorePreviewQuery, c.req.queries());
-    return c.json(found(previewIgnore(ctx.db, id, scope), id));
+    return c.json(found(await ctx.db.previewIgnore(id, scope), id));
   });
 
   app.post("/api/findings/:id/ignore", async (c) => {
     const id = c.req.param("id");
     const body = parseValue(ignoreBody, await jsonBody(c.req));
     const result = found(
-      ignoreOffender(ctx.db, id, body.scope, body.reason || null, ctx.now(), c.get("user") ?? null),
+      await ctx.db.ignoreOffender(id, body.scope, body.reason || null, ctx.now(), c.get("user") ?? null),
       id,
     );
-    ctx.ignoreRules.invalidate();
+    await ctx.ignoreRules.reload();
     ctx.live.publish("rules");
     return c.json({
-      finding: found(getOffender(ctx.db, id), id),
+      finding: found(await ctx.db.getOffender(id), id),
       rule: result.rule,
       ignored: result.ignored,
     });

@@ -1,20 +1,19 @@
 /** The overview, the list's filter values, ignore rules, dashboard settings and the live-update stream. */
 import { N1Error } from "@n1radar/core";
-import { deleteIgnoreRule, facets, listIgnoreRules, overview, ruleCoverage } from "@n1radar/db";
 import type { Hono } from "hono";
 import { accessView } from "../access/access.js";
 import type { ApiContext } from "./context.js";
 import { noQuery, parseQuery, parseValue, rangeQuery, ruleId, timeRange } from "./params.js";
 
 export function overviewRoutes(app: Hono, ctx: ApiContext): void {
-  app.get("/api/overview", (c) => {
+  app.get("/api/overview", async (c) => {
     const query = parseQuery(rangeQuery, c.req.queries());
-    return c.json(overview(ctx.db, { service: query.service, ...timeRange(query, ctx.now()) }));
+    return c.json(await ctx.db.overview({ service: query.service, ...timeRange(query, ctx.now()) }));
   });
 
-  app.get("/api/facets", (c) => {
+  app.get("/api/facets", async (c) => {
     noQuery(c.req);
-    return c.json(facets(ctx.db));
+    return c.json(await ctx.db.facets());
   });
 
   // Spans accepted per service since start-up: "is anything arriving?" before any N+1 is found.
@@ -32,19 +31,19 @@ export function overviewRoutes(app: Hono, ctx: ApiContext): void {
     });
   });
 
-  app.get("/api/ignore-rules", (c) => {
+  app.get("/api/ignore-rules", async (c) => {
     noQuery(c.req);
-    const covers = ruleCoverage(ctx.db);
+    const covers = await ctx.db.ruleCoverage();
     return c.json({
-      rules: listIgnoreRules(ctx.db).map((rule) => ({ ...rule, covers: covers.get(rule.id) ?? 0 })),
+      rules: (await ctx.db.listIgnoreRules()).map((rule) => ({ ...rule, covers: covers.get(rule.id) ?? 0 })),
     });
   });
 
-  app.delete("/api/ignore-rules/:id", (c) => {
+  app.delete("/api/ignore-rules/:id", async (c) => {
     const id = parseValue(ruleId, c.req.param("id"));
-    const result = deleteIgnoreRule(ctx.db, id, ctx.now(), c.get("user") ?? null);
+    const result = await ctx.db.deleteIgnoreRule(id, ctx.now(), c.get("user") ?? null);
     if (!result) throw new N1Error("not_found", `no ignore rule with id ${id}`);
-    ctx.ignoreRules.invalidate();
+    await ctx.ignoreRules.reload();
     ctx.live.publish("rules");
     return c.json({ deleted: true, reopened: result.reopened });
   });

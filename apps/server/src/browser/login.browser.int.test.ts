@@ -5,7 +5,6 @@
  */
 import { createServer, type Server } from "node:http";
 import { dashboardDir } from "@n1radar/dashboard";
-import { getOffender } from "@n1radar/db";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openAccess } from "../access/access.js";
@@ -198,7 +197,7 @@ describe("a page on another site", () => {
       await page.waitForFunction("document.title === 'sent'");
       await expect.poll(() => posted.length, { timeout: 15_000 }).toBe(2);
       expect(posted).toEqual([403, 403]);
-      expect(getOffender(server.store.db, id)?.status).toBe("open");
+      expect((await server.store.getOffender(id))?.status).toBe("open");
       await context.close();
     });
   }

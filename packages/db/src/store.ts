@@ -1,0 +1,100 @@
+/**
+ * The one interface the server uses to reach the database, whatever the dialect behind it: every call returns
+ * a Promise, so SQLite (better-sqlite3, synchronous underneath) and PostgreSQL (pg, a network round trip) fit
+ * the same shape. Each method is one unit of work: a method that writes more than one row does so in one
+ * transaction, so a caller never sees half of it.
+ */
+import type { Facets, IgnoreRule, Offender, OffenderDetail, OffenderPage, Overview } from "@n1radar/core";
+import type { DestinationFields, DestinationRow } from "./alert-destinations.js";
+import type {
+  DeliveryRow,
+  DeliveryStatus,
+  DueDelivery,
+  FanOutInput,
+  FanOutOptions,
+  FanOutResult,
+} from "./alert-outbox.js";
+import type { IgnorePreview } from "./ignore-coverage.js";
+import type { OffenderFilter, OffenderQuery } from "./list.js";
+import type { ListOptions } from "./query.js";
+import type { OffenderWrite, RecordOptions } from "./record.js";
+import type { PruneResult, RetentionPolicy } from "./retention.js";
+import type { StoredOrm } from "./stored-orms.js";
+import type { IgnoreResult, IgnoreScope, WorkflowStatus } from "./workflow.js";
+
+export type Dialect = "sqlite" | "postgres";
+
+/** A delivery with its destination's name and type (the dashboard's outbox list). */
+export interface ListedDelivery {
+  delivery: DeliveryRow;
+  destinationName: string;
+  destinationType: string;
+}
+
+export interface Store {
+  readonly dialect: Dialect;
+
+  // Ingest (record.ts): one flush worth of offender deltas, with their alert events.
+  recordDeltas(writes: readonly OffenderWrite[], options?: RecordOptions): Promise<void>;
+
+  // Reading offenders (list.ts, query.ts, overview.ts, stored-orms.ts).
+  findOffenders(query: OffenderQuery, nowMs: number): Promise<OffenderPage>;
+  listOffenders(options: ListOptions): Promise<Offender[]>;
+  getOffender(id: string): Promise<OffenderDetail | null>;
+  overview(filter?: Omit<OffenderFilter, "status">): Promise<Overview>;
+  facets(): Promise<Facets>;
+  storedOrms(): Promise<StoredOrm[]>;
+
+  // Triage (workflow.ts, ignore-coverage.ts).
+  setOffenderStatus(id: string, status: WorkflowStatus, nowMs: number, by?: string | null): Promise<boolean>;
+  ignoreOffender(
+    id: string,
+    scope: IgnoreScope,
+    reason: string | null,
+    nowMs: number,
+    by?: string | null,
+  ): Promise<IgnoreResult | null>;
+  listIgnoreRules(): Promise<IgnoreRule[]>;
+  deleteIgnoreRule(id: number, nowMs: number, by?: string | null): Promise<{ reopened: number } | null>;
+  previewIgnore(id: string, scope: IgnoreScope, limit?: number): Promise<IgnorePreview | null>;
+  ruleCoverage(): Promise<Map<number, number>>;
+
+  // Alert destinations (alert-destinations.ts).
+  listDestinations(): Promise<DestinationRow[]>;
+  getDestination(id: string): Promise<DestinationRow | undefined>;
+  createDestination(fields: DestinationFields, nowMs: number): Promise<DestinationRow>;
+  updateDestination(id: string, fields: DestinationFields, nowMs: number): Promise<DestinationRow | null>;
+  setDestinationEnabled(
+    id: string,
+    enabled: boolean,
+    reason: string | null,
+    nowMs: number,
+  ): Promise<DestinationRow | undefined>;
+  deleteDestination(id: string): Promise<boolean>;
+  syncEnvDestinations(list: readonly DestinationFields[], nowMs: number): Promise<void>;
+
+  // The alert outbox (alert-outbox.ts).
+  fanOutAlertEvents(options: FanOutOptions, plan: (input: FanOutInput) => FanOutResult): Promise<number>;
+  dueDeliveries(nowMs: number, limit: number): Promise<DueDelivery[]>;
+  recordAttempt(
+    id: string,
+    outcome: {
+      status: DeliveryStatus;
+      nextAttemptAt: number;
+      lastError: string | null;
+      lastStatus: number | null;
+    },
+    nowMs: number,
+  ): Promise<void>;
+  listDeliveries(options: { statuses?: DeliveryStatus[]; limit: number }): Promise<ListedDelivery[]>;
+  resendDelivery(id: string, nowMs: number): Promise<DeliveryRow | null>;
+  deliveryCounts(): Promise<Record<DeliveryStatus, number>>;
+
+  // Retention (retention.ts).
+  pruneBatch(policy: RetentionPolicy, nowMs: number, batch?: number): Promise<PruneResult>;
+
+  /** Rejects when the database does not answer (readiness probes); migrations ran when the store opened. */
+  ping(): Promise<void>;
+  /** Releases the database (SQLite: checkpoints the WAL and closes the file); safe to call twice. */
+  close(): Promise<void>;
+}
