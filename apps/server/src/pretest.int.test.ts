@@ -1,7 +1,8 @@
 /**
- * The root `pretest` step (scripts/test-prerequisites.js), run as npm runs it: a child process. Chromium cannot be
- * uninstalled here (others use it), so CHROMIUM_PATH points at a missing file and PATH holds only a fake apt-get
- * (and sudo) that record their arguments: what runs when Chromium is missing is the real script's apt path.
+ * The root `pretest` step (scripts/test-prerequisites.js), run as npm runs it: a child process. Chromium and
+ * PostgreSQL cannot be uninstalled here (others use them), so CHROMIUM_PATH and POSTGRES_ROOT point at files of
+ * the test's own, present or missing, and PATH holds only a fake apt-get (and sudo) that record their arguments:
+ * what runs when one is missing is the real script's apt path.
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -13,8 +14,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 const script = fileURLToPath(new URL("../../../scripts/test-prerequisites.js", import.meta.url));
 
 type Plan = { action: string; commands?: string[][]; message?: string };
-type Facts = { chromiumPath: string; exists: boolean; isRoot: boolean; hasSudo: boolean; hasAptGet: boolean };
-const { planChromium } = (await import(script)) as { planChromium: (facts: Facts) => Plan };
+type Machine = { exists: boolean; isRoot: boolean; hasSudo: boolean; hasAptGet: boolean };
+type Facts = Machine & { chromiumPath: string };
+const { planChromium, planPostgres } = (await import(script)) as {
+  planChromium: (facts: Facts) => Plan;
+  planPostgres: (facts: Machine & { postgresRoot: string }) => Plan;
+};
 
 let dir: string;
 let bin: string;
@@ -30,9 +35,16 @@ function fake(name: string, body: string) {
   chmodSync(join(bin, name), 0o755);
 }
 
-function run(chromiumPath: string) {
+/** A PostgreSQL install the script accepts: <root>/15/bin/initdb. */
+function postgresAt(root: string): string {
+  mkdirSync(join(root, "15", "bin"), { recursive: true });
+  writeFileSync(join(root, "15", "bin", "initdb"), "");
+  return root;
+}
+
+function run(chromiumPath: string, postgresRoot = postgresAt(join(dir, "postgresql"))) {
   const child = spawnSync(process.execPath, [script], {
-    env: { PATH: bin, CHROMIUM_PATH: chromiumPath },
+    env: { PATH: bin, CHROMIUM_PATH: chromiumPath, POSTGRES_ROOT: postgresRoot },
     encoding: "utf8",
   });
   return { status: child.status, out: child.stdout, err: child.stderr };
@@ -77,6 +89,50 @@ describe("pretest: Chromium", () => {
     expect(result.status).toBe(1);
     expect(result.err).toContain(`need Chromium at ${join(dir, "chromium")}, which is missing`);
     expect(result.err).toContain("apt-get install chromium), or set CHROMIUM_PATH");
+  });
+});
+
+describe("pretest: PostgreSQL", () => {
+  it("installs Debian's postgresql with apt-get when its server binaries are missing, saying so", () => {
+    const chromium = join(dir, "chromium");
+    writeFileSync(chromium, "");
+    const root = join(dir, "missing-postgresql");
+    // The fake apt-get installs initdb where the script looks.
+    fake(
+      "apt-get",
+      `echo "$@" >> ${dir}/apt.log\ncase "$1" in install) /bin/mkdir -p "$POSTGRES_ROOT/15/bin" && : > "$POSTGRES_ROOT/15/bin/initdb";; esac`,
+    );
+    fake("sudo", `shift\nexec "$@"`);
+    const result = run(chromium, root);
+    expect(result.status).toBe(0);
+    expect(readFileSync(join(dir, "apt.log"), "utf8").trim().split("\n")).toEqual([
+      "update -qq",
+      "install -y -qq --no-install-recommends postgresql",
+    ]);
+    expect(result.out).toContain(`PostgreSQL not found at ${root}; installing Debian's postgresql package`);
+    expect(result.out).toContain(`PostgreSQL installed at ${root}`);
+  });
+
+  it("fails with what to install when the machine has no apt-get", () => {
+    const chromium = join(dir, "chromium");
+    writeFileSync(chromium, "");
+    const result = run(chromium, join(dir, "missing-postgresql"));
+    expect(result.status).toBe(1);
+    expect(result.err).toContain("need its server binaries");
+    expect(result.err).toContain("apt-get install postgresql");
+  });
+
+  it("plans the same apt path as for Chromium, and nothing when initdb is there", () => {
+    const machine = {
+      postgresRoot: "/usr/lib/postgresql",
+      exists: false,
+      isRoot: true,
+      hasSudo: false,
+      hasAptGet: true,
+    };
+    expect(planPostgres(machine).commands?.[1]?.at(-1)).toBe("postgresql");
+    expect(planPostgres({ ...machine, isRoot: false, hasSudo: true }).commands?.[0]?.[0]).toBe("sudo");
+    expect(planPostgres({ ...machine, exists: true })).toEqual({ action: "none" });
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "./config.js";
-import { displayHost, startupBanner } from "./startup-banner.js";
+import { displayDatabaseUrl, displayHost, startupBanner } from "./startup-banner.js";
 
 describe("startupBanner", () => {
   it("prints the base endpoint to paste, never with /v1/traces, and the gRPC alternative", () => {
@@ -31,5 +31,15 @@ describe("startupBanner", () => {
     expect(displayHost("::")).toBe("localhost");
     expect(displayHost("::1")).toBe("[::1]");
     expect(displayHost("10.0.0.5")).toBe("10.0.0.5");
+  });
+
+  it("never prints a PostgreSQL password", () => {
+    const banner = startupBanner(
+      parseConfig({ DATABASE_URL: "postgres://n1radar:s3cret-pw@db.internal:5432/n1radar" }),
+    );
+    expect(banner).toContain("Database           postgres://n1radar:***@db.internal:5432/n1radar");
+    expect(banner).not.toContain("s3cret-pw");
+    expect(displayDatabaseUrl("./data/n1radar.db")).toBe("./data/n1radar.db");
+    expect(displayDatabaseUrl("postgresql://ci@localhost/n1")).toBe("postgresql://ci@localhost/n1");
   });
 });

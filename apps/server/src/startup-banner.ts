@@ -13,6 +13,11 @@ export function displayHost(host: string): string {
   return host.includes(":") ? `[${host}]` : host;
 }
 
+/** A database URL fit to print: a PostgreSQL URL's password is replaced by `***`. */
+export function displayDatabaseUrl(url: string): string {
+  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:)[^@]*@/i, "$1***@");
+}
+
 export function startupBanner(config: Ports): string {
   const host = displayHost(config.HOST);
   return [
@@ -20,7 +25,7 @@ export function startupBanner(config: Ports): string {
     `  Dashboard and API  http://${host}:${config.PORT}`,
     `  OTLP/HTTP          http://${host}:${config.OTLP_HTTP_PORT}  (POST /v1/traces)`,
     `  OTLP/gRPC          ${host}:${config.OTLP_GRPC_PORT}`,
-    `  Database           ${config.DATABASE_URL}`,
+    `  Database           ${displayDatabaseUrl(config.DATABASE_URL)}`,
     "",
     "Point an OpenTelemetry-instrumented app at it with these lines in its environment:",
     `  export OTEL_EXPORTER_OTLP_ENDPOINT=http://${host}:${config.OTLP_HTTP_PORT}`,

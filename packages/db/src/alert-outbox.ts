@@ -153,22 +153,52 @@ export interface DueDelivery {
   destination: DestinationRow;
 }
 
-/** Pending deliveries whose time has come, to enabled destinations, oldest first. */
-export function dueDeliveries(db: Db, nowMs: number, limit: number): DueDelivery[] {
-  return db
-    .select({ delivery: alertDeliveries, destination: alertDestinations })
-    .from(alertDeliveries)
-    .innerJoin(alertDestinations, eq(alertDeliveries.destinationId, alertDestinations.id))
-    .where(
-      and(
-        eq(alertDeliveries.status, "pending"),
-        lte(alertDeliveries.nextAttemptAt, nowMs),
-        eq(alertDestinations.enabled, true),
-      ),
-    )
-    .orderBy(asc(alertDeliveries.nextAttemptAt), asc(alertDeliveries.createdAt))
-    .limit(limit)
-    .all();
+/**
+ * Claims pending deliveries whose time has come, to enabled destinations, oldest first: each is leased to the
+ * caller until `nowMs + leaseMs`, and no other caller claims it meanwhile. A destination with a delivery under a
+ * live lease is skipped whole, so its messages go out one sender at a time, in order. `recordAttempt` and
+ * `releaseDeliveries` end a lease; a sender that dies leaves it to expire (SQLite: cleared when the store opens).
+ */
+export function claimDueDeliveries(db: Db, nowMs: number, limit: number, leaseMs: number): DueDelivery[] {
+  return db.transaction((tx) => {
+    const due = tx
+      .select({ delivery: alertDeliveries, destination: alertDestinations })
+      .from(alertDeliveries)
+      .innerJoin(alertDestinations, eq(alertDeliveries.destinationId, alertDestinations.id))
+      .where(
+        and(
+          eq(alertDeliveries.status, "pending"),
+          lte(alertDeliveries.nextAttemptAt, nowMs),
+          eq(alertDestinations.enabled, true),
+          sql`not exists (select 1 from alert_deliveries o where o.destination_id = ${alertDeliveries.destinationId}
+            and o.status = 'pending' and o.lease_until > ${nowMs})`,
+        ),
+      )
+      .orderBy(asc(alertDeliveries.nextAttemptAt), asc(alertDeliveries.createdAt))
+      .limit(limit)
+      .all();
+    if (due.length === 0) return due;
+    const leaseUntil = nowMs + leaseMs;
+    tx.update(alertDeliveries)
+      .set({ leaseUntil })
+      .where(
+        inArray(
+          alertDeliveries.id,
+          due.map((d) => d.delivery.id),
+        ),
+      )
+      .run();
+    return due.map((d) => ({ ...d, delivery: { ...d.delivery, leaseUntil } }));
+  });
+}
+
+/** Gives back claimed deliveries not attempted (a paced or blocked destination): claimable again at once. */
+export function releaseDeliveries(db: Db, ids: readonly string[]): void {
+  if (ids.length === 0) return;
+  db.update(alertDeliveries)
+    .set({ leaseUntil: null })
+    .where(inArray(alertDeliveries.id, [...ids]))
+    .run();
 }
 
 /** Records one attempt's outcome. */
@@ -184,7 +214,7 @@ export function recordAttempt(
   nowMs: number,
 ): void {
   db.update(alertDeliveries)
-    .set({ ...outcome, attempts: sql`${alertDeliveries.attempts} + 1`, updatedAt: nowMs })
+    .set({ ...outcome, attempts: sql`${alertDeliveries.attempts} + 1`, leaseUntil: null, updatedAt: nowMs })
     .where(eq(alertDeliveries.id, id))
     .run();
 }
@@ -210,7 +240,7 @@ export function resendDelivery(db: Db, id: string, nowMs: number): DeliveryRow |
   return (
     db
       .update(alertDeliveries)
-      .set({ status: "pending", attempts: 0, nextAttemptAt: nowMs, updatedAt: nowMs })
+      .set({ status: "pending", attempts: 0, nextAttemptAt: nowMs, leaseUntil: null, updatedAt: nowMs })
       .where(and(eq(alertDeliveries.id, id), eq(alertDeliveries.status, "dead")))
       .returning()
       .get() ?? null

@@ -33,7 +33,7 @@ export const HOUR_MS = 3_600_000;
 export const DEFAULT_TREND_HOURS = 24;
 
 /** `%` and `_` in a search are literal characters, not LIKE wildcards. */
-function likePattern(text: string): string {
+export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { isPostgresUrl, openPgStore } from "./pg/store.js";
 import * as schema from "./schema.js";
 import { bindSqlite } from "./sqlite-store.js";
 import type { Store } from "./store.js";
@@ -35,6 +36,9 @@ export function openSqliteStore(databaseUrl: string): SqliteStore {
   sqlite.pragma("busy_timeout = 5000");
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
+  // One process owns a SQLite file: a delivery still leased was claimed by a process that is gone (a crash), so
+  // it is claimable again at once rather than after its lease.
+  sqlite.prepare("UPDATE alert_deliveries SET lease_until = NULL WHERE lease_until IS NOT NULL").run();
   let open = true;
   return {
     ...bindSqlite(db),
@@ -48,7 +52,10 @@ export function openSqliteStore(databaseUrl: string): SqliteStore {
   };
 }
 
-/** Opens the store DATABASE_URL names, applying pending migrations. */
+/**
+ * Opens the store DATABASE_URL names, applying pending migrations: PostgreSQL for a `postgres://` or
+ * `postgresql://` URL, otherwise a SQLite file (a path, `file:` or `sqlite:`; `:memory:` for tests).
+ */
 export async function openStore(databaseUrl: string): Promise<Store> {
-  return openSqliteStore(databaseUrl);
+  return isPostgresUrl(databaseUrl) ? openPgStore(databaseUrl) : openSqliteStore(databaseUrl);
 }

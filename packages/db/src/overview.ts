@@ -68,7 +68,26 @@ export function overview(db: Db, filter: Omit<OffenderFilter, "status"> = {}): O
       .from(offenders)
       .where(and(scope, sql`${offenders.status} = 'ignored'`))
       .get()?.n ?? 0;
+  return foldOverview(rows, ignored);
+}
 
+/** One (service, endpoint) group of the overview query, as both dialects return it. */
+export interface OverviewRow {
+  service: string;
+  endpoint: string;
+  offenders: number;
+  unresolved: number;
+  regressed: number;
+  wastedMs: number;
+  unresolvedWastedMs: number;
+  traces: number;
+  lastSeen: number | null;
+  savedCalls: number;
+  savedTimeMs: number;
+}
+
+/** Folds the groups (most wasteful first) into services with their endpoints and the totals. */
+export function foldOverview(rows: readonly OverviewRow[], ignored: number): Overview {
   const services = new Map<string, OverviewService>();
   const totals = { ...emptyCounts(), services: 0, endpoints: 0, ignored };
   for (const row of rows) {

@@ -23,14 +23,14 @@ export interface RecordOptions {
 
 const HOUR_MS = 3_600_000;
 
-function meets(t: AlertThreshold, repeats: number, wastedMsPerHour: number): boolean {
+export function meets(t: AlertThreshold, repeats: number, wastedMsPerHour: number): boolean {
   return repeats >= (t.minRepeats ?? 0) && wastedMsPerHour >= (t.minWastedMsPerHour ?? 0);
 }
 
 /** A histogram never holds more than this many distinct repeat counts; the rarest are folded together. */
 const HISTOGRAM_KEYS = 200;
 
-function mergeHistogram(
+export function mergeHistogram(
   stored: Record<string, number>,
   delta: ReadonlyMap<number, number>,
 ): Record<string, number> {
@@ -55,7 +55,7 @@ function mergeHistogram(
   return Object.fromEntries([...merged].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v]));
 }
 
-function sampleColumns(delta: OffenderDelta) {
+export function sampleColumns(delta: OffenderDelta) {
   const { sample, latest } = delta;
   const code = latest.code ?? sample.code;
   return {

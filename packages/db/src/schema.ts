@@ -142,6 +142,11 @@ export const alertDeliveries = sqliteTable(
     nextAttemptAt: integer("next_attempt_at").notNull(),
     lastError: text("last_error"),
     lastStatus: integer("last_status"),
+    /**
+     * Until when the process that claimed it for sending holds it (claimDueDeliveries), so that of several
+     * replicas only one sends it; null when unclaimed. A claim outlives a crash only until it expires.
+     */
+    leaseUntil: integer("lease_until"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },

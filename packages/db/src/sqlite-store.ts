@@ -12,11 +12,12 @@ import {
   updateDestination,
 } from "./alert-destinations.js";
 import {
+  claimDueDeliveries,
   deliveryCounts,
-  dueDeliveries,
   fanOutAlertEvents,
   listDeliveries,
   recordAttempt,
+  releaseDeliveries,
   resendDelivery,
 } from "./alert-outbox.js";
 import { previewIgnore, ruleCoverage } from "./ignore-coverage.js";
@@ -56,7 +57,8 @@ export function bindSqlite(db: Db): Omit<Store, "close"> {
     deleteDestination: async (id) => deleteDestination(db, id),
     syncEnvDestinations: async (list, nowMs) => syncEnvDestinations(db, list, nowMs),
     fanOutAlertEvents: async (options, plan) => fanOutAlertEvents(db, options, plan),
-    dueDeliveries: async (nowMs, limit) => dueDeliveries(db, nowMs, limit),
+    claimDueDeliveries: async (nowMs, limit, leaseMs) => claimDueDeliveries(db, nowMs, limit, leaseMs),
+    releaseDeliveries: async (ids) => releaseDeliveries(db, ids),
     recordAttempt: async (id, outcome, nowMs) => recordAttempt(db, id, outcome, nowMs),
     listDeliveries: async (options) => listDeliveries(db, options),
     resendDelivery: async (id, nowMs) => resendDelivery(db, id, nowMs),

@@ -75,7 +75,9 @@ export interface Store {
 
   // The alert outbox (alert-outbox.ts).
   fanOutAlertEvents(options: FanOutOptions, plan: (input: FanOutInput) => FanOutResult): Promise<number>;
-  dueDeliveries(nowMs: number, limit: number): Promise<DueDelivery[]>;
+  /** Due deliveries leased to the caller (see alert-outbox.ts): of several replicas, one sends each. */
+  claimDueDeliveries(nowMs: number, limit: number, leaseMs: number): Promise<DueDelivery[]>;
+  releaseDeliveries(ids: readonly string[]): Promise<void>;
   recordAttempt(
     id: string,
     outcome: {

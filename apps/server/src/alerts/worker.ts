@@ -48,6 +48,8 @@ export interface TestResult {
 
 /** Deliveries read per tick; the rest wait for the next one. */
 const BATCH = 100;
+/** The shortest claim on deliveries (ALERT_TIMEOUT_MS raises it). */
+const LEASE_MIN_MS = 60_000;
 
 export class AlertWorker {
   private readonly pacers = new Map<string, Pacer>();
@@ -97,19 +99,27 @@ export class AlertWorker {
         publicUrl: s.publicUrl,
       }),
     );
-    // Destinations busy when the read began are skipped even if their send ends meanwhile: the read may predate
-    // that send's recorded outcome, and would send its delivery again.
-    const busy = new Set(this.busy.keys());
-    const due = await this.options.db.dueDeliveries(nowMs, BATCH);
+    // Claimed for this process alone (other replicas skip them) until the lease ends; a destination whose
+    // send is still in flight here is given back, to be claimed again once that send is recorded.
+    const due = await this.options.db.claimDueDeliveries(nowMs, BATCH, this.leaseMs());
     const byDestination = new Map<string, DueDelivery[]>();
+    const giveBack: string[] = [];
     for (const d of due) {
-      if (busy.has(d.destination.id) || this.busy.has(d.destination.id)) continue;
-      byDestination.set(d.destination.id, [...(byDestination.get(d.destination.id) ?? []), d]);
+      if (this.busy.has(d.destination.id)) giveBack.push(d.delivery.id);
+      else byDestination.set(d.destination.id, [...(byDestination.get(d.destination.id) ?? []), d]);
     }
     for (const [id, list] of byDestination) {
-      const run = this.sendInOrder(list).finally(() => this.busy.delete(id));
+      const run = this.sendInOrder(list)
+        .catch((error: unknown) => log.error({ err: error }, "alert delivery failed"))
+        .finally(() => this.busy.delete(id));
       this.busy.set(id, run);
     }
+    await this.options.db.releaseDeliveries(giveBack);
+  }
+
+  /** How long a claim lasts: long enough for several sends, each bounded by the timeout. */
+  private leaseMs(): number {
+    return Math.max(LEASE_MIN_MS, 4 * this.options.settings.timeoutMs);
   }
 
   /** Resolves when no step or send is in flight (tests, shutdown). */
@@ -158,14 +168,23 @@ export class AlertWorker {
     return postJson(destination.url, body, headers, { policy: s.policy, timeoutMs: s.timeoutMs });
   }
 
+  /** Sends one destination's claimed deliveries in order; those it does not attempt are given back. */
   private async sendInOrder(list: DueDelivery[]): Promise<void> {
-    for (const { delivery, destination } of list) {
-      const pacer = this.pacer(destination);
-      // Not yet: the next tick picks it up again, in the same order.
-      if (pacer.waitMs(this.now()) > 0) return;
-      pacer.record(this.now());
-      const result = await this.post(destination, delivery.id, delivery.body);
-      if (!(await this.settle(delivery.id, delivery.attempts + 1, destination, result))) return;
+    let next = 0;
+    try {
+      for (const { delivery, destination } of list) {
+        const pacer = this.pacer(destination);
+        // Not yet: the next tick picks it up again, in the same order.
+        if (pacer.waitMs(this.now()) > 0) return;
+        // A send must end within the claim, or another replica could send it too.
+        if (this.now() + this.options.settings.timeoutMs >= (delivery.leaseUntil ?? 0)) return;
+        pacer.record(this.now());
+        next++;
+        const result = await this.post(destination, delivery.id, delivery.body);
+        if (!(await this.settle(delivery.id, delivery.attempts + 1, destination, result))) return;
+      }
+    } finally {
+      await this.options.db.releaseDeliveries(list.slice(next).map((d) => d.delivery.id));
     }
   }
 

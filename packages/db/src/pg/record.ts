@@ -1,0 +1,162 @@
+/**
+ * recordDeltas on PostgreSQL, where several replicas write at once. Counters and sums are atomic increments
+ * (`occurrences = occurrences + n`, the hour buckets an INSERT ... ON CONFLICT DO UPDATE), never a value read and
+ * written back. What cannot be summed in SQL (the repeats histogram, the example traces, a regression, a bar
+ * crossed) is decided under the offender's row lock, taken by `SELECT ... FOR UPDATE` and held to the commit, so a
+ * concurrent writer of the same offender waits and then sees this write. Offenders are written in id order, so
+ * two writers lock in the same order and never deadlock.
+ */
+import { EXAMPLES, histogramMedian } from "@n1radar/detector";
+import { eq, sql } from "drizzle-orm";
+import {
+  type AlertThreshold,
+  meets,
+  mergeHistogram,
+  type OffenderWrite,
+  type RecordOptions,
+  sampleColumns,
+} from "../record.js";
+import { alertEvents, offenderHours, offenders } from "../schema-pg.js";
+import type { PgDb, PgTx } from "./db.js";
+
+const HOUR_MS = 3_600_000;
+
+export async function recordDeltas(
+  db: PgDb,
+  writes: readonly OffenderWrite[],
+  options: RecordOptions = {},
+): Promise<void> {
+  if (writes.length === 0) return;
+  const nowMs = options.nowMs ?? Date.now();
+  const thresholds = options.alertThresholds ?? [];
+  const ordered = [...writes].sort((a, b) =>
+    a.delta.id < b.delta.id ? -1 : a.delta.id > b.delta.id ? 1 : 0,
+  );
+  await db.transaction(async (tx) => {
+    for (const write of ordered) {
+      const event = await writeOne(tx, write, thresholds);
+      if (event) await tx.insert(alertEvents).values({ offenderId: write.delta.id, event, createdAt: nowMs });
+    }
+  });
+}
+
+/** Writes one offender's delta; returns the alert event it raises, if any. */
+async function writeOne(
+  tx: PgTx,
+  { delta, guidance }: OffenderWrite,
+  thresholds: readonly AlertThreshold[],
+): Promise<"new" | "regression" | "threshold" | null> {
+  const latest = delta.latest;
+  const fresh = mergeHistogram({}, delta.repeatsHistogram);
+  // Only one of several replicas inserting the same new offender gets a row back: only it says "new".
+  const inserted = await tx
+    .insert(offenders)
+    .values({
+      id: delta.id,
+      kind: latest.kind,
+      service: latest.service,
+      endpoint: latest.endpoint,
+      statement: latest.statement,
+      fingerprint: latest.fingerprint,
+      sourceStatement: latest.sourceStatement,
+      chain: latest.chain,
+      parallel: latest.parallel,
+      dbSystem: latest.dbSystem,
+      orm: guidance.orm,
+      guidance,
+      repeatsMax: delta.repeatsMax,
+      repeatsHistogram: fresh,
+      repeatsMedian: histogramMedian(fresh),
+      occurrences: delta.occurrences,
+      traces: delta.traces,
+      wastedMs: delta.wastedMs,
+      firstSeen: delta.firstSeenMs,
+      lastSeen: delta.lastSeenMs,
+      exampleTraceIds: delta.exampleTraceIds,
+      environment: latest.environment ?? null,
+      ...sampleColumns(delta),
+    })
+    .onConflictDoNothing({ target: offenders.id })
+    .returning({ id: offenders.id });
+  const hourStart = Math.floor(delta.lastSeenMs / HOUR_MS) * HOUR_MS;
+  if (inserted.length > 0) {
+    await addHours(tx, delta.id, delta.hours);
+    return "new";
+  }
+  const [existing] = await tx
+    .select({
+      status: offenders.status,
+      statusChangedAt: offenders.statusChangedAt,
+      repeatsMax: offenders.repeatsMax,
+      repeatsHistogram: offenders.repeatsHistogram,
+      exampleTraceIds: offenders.exampleTraceIds,
+      sourceStatement: offenders.sourceStatement,
+      chain: offenders.chain,
+      environment: offenders.environment,
+    })
+    .from(offenders)
+    .where(eq(offenders.id, delta.id))
+    .for("update");
+  // Deleted between the insert and the lock (retention): the write fails and the pipeline writes it again.
+  if (!existing) throw new Error(`offender ${delta.id} vanished while being written`);
+  const histogram = mergeHistogram(existing.repeatsHistogram, delta.repeatsHistogram);
+  const examples = [...new Set([...delta.exampleTraceIds, ...existing.exampleTraceIds])].slice(0, EXAMPLES);
+  const regressed = existing.status === "resolved" && delta.lastSeenMs > (existing.statusChangedAt ?? 0);
+  await tx
+    .update(offenders)
+    .set({
+      repeatsMax: sql`greatest(${offenders.repeatsMax}, ${delta.repeatsMax})`,
+      repeatsHistogram: histogram,
+      repeatsMedian: histogramMedian(histogram),
+      occurrences: sql`${offenders.occurrences} + ${delta.occurrences}`,
+      traces: sql`${offenders.traces} + ${delta.traces}`,
+      wastedMs: sql`${offenders.wastedMs} + ${delta.wastedMs}`,
+      firstSeen: sql`least(${offenders.firstSeen}, ${delta.firstSeenMs})`,
+      lastSeen: sql`greatest(${offenders.lastSeen}, ${delta.lastSeenMs})`,
+      // Newest evidence wins: detection and guidance improve between versions.
+      orm: guidance.orm,
+      guidance,
+      sourceStatement: latest.sourceStatement ?? existing.sourceStatement,
+      chain: latest.chain.length > 0 ? latest.chain : existing.chain,
+      parallel: latest.parallel,
+      exampleTraceIds: examples,
+      environment: latest.environment ?? existing.environment,
+      ...(delta.repeatsMax >= existing.repeatsMax ? sampleColumns(delta) : {}),
+      ...(regressed ? { status: "regressed", statusChangedAt: delta.lastSeenMs } : {}),
+    })
+    .where(eq(offenders.id, delta.id));
+  const hourAfter = (await addHours(tx, delta.id, delta.hours)).get(hourStart) ?? 0;
+  if (regressed) return "regression";
+  if (existing.status === "ignored" || existing.status === "resolved" || thresholds.length === 0) return null;
+  const hourBefore = hourAfter - (delta.hours.get(hourStart)?.wastedMs ?? 0);
+  const repeatsAfter = Math.max(existing.repeatsMax, delta.repeatsMax);
+  const crossed = thresholds.some(
+    (t) => !meets(t, existing.repeatsMax, hourBefore) && meets(t, repeatsAfter, hourAfter),
+  );
+  return crossed ? "threshold" : null;
+}
+
+/** Adds the delta's hour buckets (atomic upserts); returns each bucket's waste after the write. */
+async function addHours(
+  tx: PgTx,
+  offenderId: string,
+  hours: ReadonlyMap<number, { occurrences: number; wastedMs: number; repeatsMax: number }>,
+): Promise<Map<number, number>> {
+  const after = new Map<number, number>();
+  for (const [hourStart, hour] of hours) {
+    const [row] = await tx
+      .insert(offenderHours)
+      .values({ offenderId, hourStart, ...hour })
+      .onConflictDoUpdate({
+        target: [offenderHours.offenderId, offenderHours.hourStart],
+        set: {
+          occurrences: sql`${offenderHours.occurrences} + ${hour.occurrences}`,
+          wastedMs: sql`${offenderHours.wastedMs} + ${hour.wastedMs}`,
+          repeatsMax: sql`greatest(${offenderHours.repeatsMax}, ${hour.repeatsMax})`,
+        },
+      })
+      .returning({ wastedMs: offenderHours.wastedMs });
+    after.set(hourStart, row?.wastedMs ?? 0);
+  }
+  return after;
+}
