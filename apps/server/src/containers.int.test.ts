@@ -170,6 +170,7 @@ describe("docker-compose.yml", () => {
     environment: Record<string, string | number>;
     volumes?: string[];
     depends_on?: Record<string, { condition: string }>;
+    healthcheck?: { test: string[] };
   };
   const compose = parseYaml(read("docker-compose.yml")) as {
     services: Record<string, Service>;
@@ -213,14 +214,45 @@ describe("docker-compose.yml", () => {
     );
   });
 
-  it("keeps each n1radar's SQLite file in a named volume of its own", () => {
+  const onPostgres = ([, s]: [string, Service]) =>
+    /^postgres(ql)?:\/\//.test(String(s.environment.DATABASE_URL));
+
+  it("keeps each SQLite n1radar's file in a named volume of its own", () => {
     const used = new Set<string>();
-    for (const [name, service] of n1radars) {
+    const onSqlite = n1radars.filter((entry) => !onPostgres(entry));
+    expect(onSqlite.map(([name]) => name)).toEqual(["n1radar"]);
+    for (const [name, service] of onSqlite) {
       const [volume, mount] = (service.volumes?.[0] ?? "").split(":");
       expect(Object.keys(compose.volumes), name).toContain(volume);
       expect(used.has(volume!), name).toBe(false);
       used.add(volume!);
       expect(String(service.environment.DATABASE_URL).startsWith(`${mount}/`), name).toBe(true);
+    }
+  });
+
+  it("has the scale-out replicas share the profile's PostgreSQL, named with its user, password, database and port", () => {
+    const replicas = n1radars.filter(onPostgres);
+    expect(replicas.map(([name]) => name)).toEqual(["n1radar-1", "n1radar-2"]);
+    const urls = new Set(replicas.map(([, s]) => String(s.environment.DATABASE_URL)));
+    expect(urls.size).toBe(1); // one database for both: the same findings, one alert each
+    const url = new URL([...urls][0]!);
+    const database = compose.services[url.hostname];
+    expect(database?.image, url.hostname).toMatch(/^postgres:\d+/);
+    expect(database?.profiles).toEqual(["scale-out"]);
+    expect(url.port).toBe("5432"); // the image's port
+    expect(decodeURIComponent(url.username)).toBe(database?.environment.POSTGRES_USER);
+    expect(decodeURIComponent(url.password)).toBe(database?.environment.POSTGRES_PASSWORD);
+    expect(url.pathname).toBe(`/${database?.environment.POSTGRES_DB}`);
+    expect(database?.healthcheck?.test).toEqual(
+      expect.arrayContaining(["pg_isready", String(database?.environment.POSTGRES_USER)]),
+    );
+    const [volume, mount] = (database?.volumes?.[0] ?? "").split(":");
+    expect(Object.keys(compose.volumes)).toContain(volume);
+    expect(mount).toBe("/var/lib/postgresql/data");
+    for (const [name, replica] of replicas) {
+      expect(replica.profiles, name).toEqual(["scale-out"]);
+      expect(replica.depends_on?.[url.hostname]?.condition, name).toBe("service_healthy");
+      expect(replica.volumes, name).toBeUndefined();
     }
   });
 
@@ -254,5 +286,55 @@ describe("docker-compose.yml", () => {
     );
     expect(insidePorts(collector!).sort()).toEqual(listen.sort());
     expect(collector!.profiles).toEqual(["scale-out"]);
+  });
+});
+
+describe("README: several replicas on PostgreSQL", () => {
+  const section = read("README.md").split("## Several replicas on PostgreSQL")[1]?.split(/\n## /)[0] ?? "";
+  const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
+  /** `NAME=value` pairs of a shell line (comments cut). */
+  const assignments = (line: string) =>
+    Object.fromEntries(
+      [...(line.split("#")[0] ?? "").matchAll(/\b([A-Z0-9_]+)=(\S+)/g)].map((m) => [m[1] ?? "", m[2] ?? ""]),
+    );
+  const [replicaBlock = "", collectorBlock = ""] = blocks;
+  const shared = assignments(replicaBlock.split("\n").find((l) => l.startsWith("export ")) ?? "");
+  const replicaLines = replicaBlock.split("\n").filter((l) => /^PORT=/.test(l));
+
+  it("starts two replicas on one PostgreSQL URL with settings the server knows, on ports of their own", () => {
+    expect(replicaLines).toHaveLength(2);
+    expect(String(shared.DATABASE_URL)).toMatch(/^postgres:\/\//);
+    const ports: number[] = [];
+    for (const line of replicaLines) {
+      const env = { ...shared, ...assignments(line) };
+      for (const name of Object.keys(env)) {
+        expect(configKeys, name).toContain(name);
+        expect(serverSettings, name).toContain(name);
+      }
+      const config = parseConfig(env);
+      ports.push(config.PORT, config.OTLP_HTTP_PORT, config.OTLP_GRPC_PORT);
+    }
+    expect(new Set(ports).size).toBe(ports.length);
+    expect(replicaLines[0]).toContain("npm start");
+    expect(replicaLines[1]).toContain("node apps/server/dist/main.js");
+    expect(existsSync(join(repo, "apps/server/src/main.ts"))).toBe(true);
+  });
+
+  it("routes the Collector's loadbalancing exporter to those replicas' gRPC ports, with the config file's names", () => {
+    const config = collectorBlock.match(/--config=(\S+)/)?.[1] ?? "";
+    const referenced = new Set([...read(config).matchAll(/\$\{env:(\w+)\}/g)].map((m) => m[1]));
+    const exported = collectorBlock
+      .split("\n")
+      .filter((l) => l.startsWith("export "))
+      .reduce<Record<string, string>>((all, l) => Object.assign(all, assignments(l)), {});
+    expect(new Set(Object.keys(exported))).toEqual(referenced);
+    expect(read(config)).toMatch(/routing_key: traceID/);
+    const grpcPorts = replicaLines.map(
+      (line) => parseConfig({ ...shared, ...assignments(line) }).OTLP_GRPC_PORT,
+    );
+    const backends = Object.entries(exported)
+      .filter(([name]) => name.startsWith("N1RADAR_REPLICA_"))
+      .map(([, address]) => Number(address.split(":")[1]));
+    expect(backends).toEqual(grpcPorts);
   });
 });
