@@ -84,6 +84,24 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const live = new LiveHub(deps.now);
   const ignoreRules = new IgnoreRuleCache(deps.db, deps.now);
   await ignoreRules.reload();
+  // Replicas on one database tell each other what changed: each one's dashboards refresh on the others' flushes
+  // and triage, and a rule created through another replica applies to this pipeline at once.
+  live.relay = ({ reason, offenders }) =>
+    void deps.db
+      .announceChange(offenders === undefined ? { reason } : { reason, offenders })
+      .catch((error: unknown) => log.warn({ err: error }, "telling the other replicas failed"));
+  await deps.db.onChanges((change) => {
+    if (change.reason === "rules")
+      ignoreRules
+        .reload()
+        .catch((error: unknown) => log.error({ err: error }, "reading the ignore rules failed"));
+    if (change.reason === "flush" || change.reason === "status" || change.reason === "rules")
+      live.deliver({
+        reason: change.reason,
+        at: new Date((deps.now ?? Date.now)()).toISOString(),
+        ...(change.offenders === undefined ? {} : { offenders: change.offenders }),
+      });
+  });
   // Each service's ORM, remembered across restarts from the ORMs stored offenders were given.
   const serviceOrms = new ServiceOrms();
   for (const stored of await deps.db.storedOrms())

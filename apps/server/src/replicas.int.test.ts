@@ -113,4 +113,54 @@ describe("two replicas on one PostgreSQL", () => {
     expect(alerted.sort()).toEqual(settled.map((f) => f.id).sort());
     expect(new Set(receiver.received.map((r) => r.headers["webhook-id"])).size).toBe(ROUTES.length);
   }, 60_000);
+
+  it("tell every replica's dashboards of the others' writes, and apply a rule made on one at once on the other", async () => {
+    const [one, two] = replicas as [(typeof replicas)[0], (typeof replicas)[0]];
+    // A dashboard connected to replica two.
+    const abort = new AbortController();
+    const stream = await fetch(`${two.apiUrl}/api/events`, { signal: abort.signal });
+    const seen: string[] = [];
+    void (async () => {
+      const decoder = new TextDecoder();
+      try {
+        for await (const chunk of stream.body as AsyncIterable<Uint8Array>) seen.push(decoder.decode(chunk));
+      } catch {}
+    })();
+    const heard = (reason: string) =>
+      eventually(async () => (seen.join("").includes(`"reason":"${reason}"`) ? true : undefined), 10_000);
+    try {
+      // Traffic to replica one only: replica two's dashboard hears of the flush.
+      const toOne = startTraffic(one.otlpUrl);
+      toOne.request("/late", 7);
+      await toOne.flush();
+      await toOne.shutdown();
+      await heard("flush");
+      const late = await eventually(async () =>
+        (await findings(one.apiUrl)).find((f) => f.endpoint === "GET /late"),
+      );
+      // Ignored through replica one: replica two's dashboard hears of it, and its pipeline drops /late at once.
+      const res = await fetch(`${one.apiUrl}/api/findings/${late.id}/ignore`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "sec-fetch-site": "same-origin" },
+        body: JSON.stringify({ scope: "endpoint" }),
+      });
+      expect(res.status).toBe(200);
+      await heard("rules");
+      const judged = two.service.app.pipeline.stats().tracesJudged;
+      const toTwo = startTraffic(two.otlpUrl);
+      for (let i = 0; i < 3; i++) toTwo.request("/late", 7);
+      await toTwo.flush();
+      await toTwo.shutdown();
+      await eventually(async () =>
+        two.service.app.pipeline.stats().tracesJudged >= judged + 3 ? true : undefined,
+      );
+      await two.service.app.pipeline.flush();
+      const detail = (await (await fetch(`${two.apiUrl}/api/findings/${late.id}`)).json()) as {
+        finding: { traces: number; status: string };
+      };
+      expect(detail.finding).toMatchObject({ status: "ignored", traces: late.traces });
+    } finally {
+      abort.abort();
+    }
+  }, 60_000);
 });

@@ -30,6 +30,6 @@ export {
   type RetentionPolicy,
 } from "./retention.js";
 export * as schema from "./schema.js";
-export type { Dialect, ListedDelivery, Store } from "./store.js";
+export type { Dialect, ListedDelivery, Store, StoreChange } from "./store.js";
 export type { StoredOrm } from "./stored-orms.js";
 export type { IgnoreResult, IgnoreScope, WorkflowStatus } from "./workflow.js";

@@ -121,4 +121,22 @@ describe.each(DIALECTS)("%s", (dialect) => {
     const later = await a.claimDueDeliveries(6_000 + 60_001, 100, 60_000);
     expect(later.map((d) => d.delivery.id).sort()).toEqual(byB.map((d) => d.delivery.id).sort());
   });
+
+  it("tells the other replica of a change, and never the one that made it", async () => {
+    const [a, b] = await twoReplicas(dialect);
+    const heardByA: unknown[] = [];
+    const heardByB: unknown[] = [];
+    await a.onChanges((change) => heardByA.push(change));
+    await b.onChanges((change) => heardByB.push(change));
+    await a.announceChange({ reason: "flush", offenders: 3 });
+    await b.announceChange({ reason: "rules" });
+    if (dialect === "postgres") {
+      await expect.poll(() => heardByB).toEqual([{ reason: "flush", offenders: 3 }]);
+      await expect.poll(() => heardByA).toEqual([{ reason: "rules" }]);
+    } else {
+      // One process per SQLite file: there is no other replica to tell.
+      await new Promise((r) => setTimeout(r, 200));
+      expect([heardByA, heardByB]).toEqual([[], []]);
+    }
+  });
 });

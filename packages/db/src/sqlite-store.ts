@@ -65,5 +65,8 @@ export function bindSqlite(db: Db): Omit<Store, "close"> {
     deliveryCounts: async () => deliveryCounts(db),
     pruneBatch: async (policy, nowMs, batch) => pruneBatch(db, policy, nowMs, batch),
     ping: async () => ping(db),
+    // One process owns a SQLite file: its own changes are all there are.
+    announceChange: async () => {},
+    onChanges: async () => {},
   };
 }

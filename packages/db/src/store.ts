@@ -31,6 +31,13 @@ export interface ListedDelivery {
   destinationType: string;
 }
 
+/** A change worth telling the other processes sharing the database about (the dashboard's live updates). */
+export interface StoreChange {
+  reason: string;
+  /** Offenders written, for a flush. */
+  offenders?: number;
+}
+
 export interface Store {
   readonly dialect: Dialect;
 
@@ -94,6 +101,14 @@ export interface Store {
 
   // Retention (retention.ts).
   pruneBatch(policy: RetentionPolicy, nowMs: number, batch?: number): Promise<PruneResult>;
+
+  /**
+   * Tells the other processes on this database about a change (PostgreSQL: NOTIFY). SQLite has one process, so
+   * there is nobody to tell.
+   */
+  announceChange(change: StoreChange): Promise<void>;
+  /** Calls `listener` with the changes other processes announce (never this store's own) until the store closes. */
+  onChanges(listener: (change: StoreChange) => void): Promise<void>;
 
   /** Rejects when the database does not answer (readiness probes); migrations ran when the store opened. */
   ping(): Promise<void>;

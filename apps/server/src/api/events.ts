@@ -28,6 +28,8 @@ export class LiveHub {
   private readonly listeners = new Set<Listener>();
   private readonly closers = new Set<() => void>();
   private closed = false;
+  /** Passes each event published here on to the other replicas (app.ts: the store's change notices). */
+  relay?: (event: LiveEvent) => void;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -38,6 +40,12 @@ export class LiveHub {
   publish(reason: LiveReason, offenders?: number): void {
     const event: LiveEvent = { reason, at: new Date(this.now()).toISOString() };
     if (offenders !== undefined) event.offenders = offenders;
+    this.deliver(event);
+    this.relay?.(event);
+  }
+
+  /** Tells this replica's open dashboards; for events published here, and those another replica relayed. */
+  deliver(event: LiveEvent): void {
     for (const listener of this.listeners) listener(event);
   }
 

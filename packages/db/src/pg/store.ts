@@ -11,6 +11,7 @@ import pg from "pg";
 import * as schema from "../schema-pg.js";
 import type { Store } from "../store.js";
 import * as alerts from "./alerts.js";
+import { changeChannel } from "./changes.js";
 import { LOCK, type PgDb } from "./db.js";
 import * as read from "./offenders.js";
 import { recordDeltas } from "./record.js";
@@ -55,6 +56,7 @@ export async function openPgStore(databaseUrl: string, options: { poolSize?: num
     throw error;
   }
   const db: PgDb = drizzle({ client: pool, schema });
+  const changes = changeChannel(databaseUrl);
   let closed: Promise<void> | undefined;
   return {
     dialect: "postgres",
@@ -91,8 +93,10 @@ export async function openPgStore(databaseUrl: string, options: { poolSize?: num
     async ping() {
       await db.execute(sql`select 1`);
     },
+    announceChange: (change) => changes.announce(pool, change),
+    onChanges: (listener) => changes.listen(listener),
     close() {
-      closed ??= pool.end();
+      closed ??= changes.close().then(() => pool.end());
       return closed;
     },
   };
