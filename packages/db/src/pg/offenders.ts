@@ -104,56 +104,65 @@ const ORDER: Record<OffenderSort, SQL[]> = {
   recent: [desc(offenders.lastSeen), desc(offenders.wastedMs), desc(offenders.id)],
 };
 
+/**
+ * One page of offenders. Its reads (the order, the rows, the total, the trends) share one snapshot: read apart, a
+ * write committed between them (another replica's flush) showed rows in an order their own figures contradict.
+ */
 export async function findOffenders(db: PgDb, query: OffenderQuery, nowMs: number): Promise<OffenderPage> {
-  const where = filterWhere(query);
-  const ids = (
-    await db
-      .select({ id: offenders.id })
-      .from(offenders)
-      .where(where)
-      .orderBy(...ORDER[query.sort ?? "wasted"])
-      .limit(query.limit)
-      .offset(query.offset)
-  ).map((r) => r.id);
-  const byId = new Map(
-    ids.length === 0
-      ? []
-      : (await db.select(offenderColumns).from(offenders).where(inArray(offenders.id, ids))).map(
-          (r) => [r.id, r] as const,
-        ),
-  );
-  const rows = ids.flatMap((id) => byId.get(id) ?? []);
-  const [total] = await db.select({ n: count() }).from(offenders).where(where);
-  const hours = query.trendHours ?? DEFAULT_TREND_HOURS;
-  const trendEnd = Math.floor(nowMs / HOUR_MS) * HOUR_MS;
-  const trendStart = trendEnd - (hours - 1) * HOUR_MS;
-  const trends = new Map<string, number[]>();
-  if (ids.length > 0) {
-    const points = await db
-      .select({ id: offenderHours.offenderId, at: offenderHours.hourStart, n: offenderHours.occurrences })
-      .from(offenderHours)
-      .where(
-        and(
-          inArray(offenderHours.offenderId, ids),
-          gte(offenderHours.hourStart, trendStart),
-          lte(offenderHours.hourStart, trendEnd),
-        ),
+  return db.transaction(
+    async (tx) => {
+      const where = filterWhere(query);
+      const ids = (
+        await tx
+          .select({ id: offenders.id })
+          .from(offenders)
+          .where(where)
+          .orderBy(...ORDER[query.sort ?? "wasted"])
+          .limit(query.limit)
+          .offset(query.offset)
+      ).map((r) => r.id);
+      const byId = new Map(
+        ids.length === 0
+          ? []
+          : (await tx.select(offenderColumns).from(offenders).where(inArray(offenders.id, ids))).map(
+              (r) => [r.id, r] as const,
+            ),
       );
-    for (const p of points) {
-      const trend = trends.get(p.id) ?? new Array<number>(hours).fill(0);
-      trends.set(p.id, trend);
-      const slot = Math.floor((p.at - trendStart) / HOUR_MS);
-      trend[slot] = (trend[slot] ?? 0) + p.n;
-    }
-  }
-  return {
-    findings: rows.map((row) => ({
-      ...toOffender(row),
-      trend: trends.get(row.id) ?? new Array<number>(hours).fill(0),
-    })),
-    total: total?.n ?? 0,
-    trendStart: new Date(trendStart).toISOString(),
-  };
+      const rows = ids.flatMap((id) => byId.get(id) ?? []);
+      const [total] = await tx.select({ n: count() }).from(offenders).where(where);
+      const hours = query.trendHours ?? DEFAULT_TREND_HOURS;
+      const trendEnd = Math.floor(nowMs / HOUR_MS) * HOUR_MS;
+      const trendStart = trendEnd - (hours - 1) * HOUR_MS;
+      const trends = new Map<string, number[]>();
+      if (ids.length > 0) {
+        const points = await tx
+          .select({ id: offenderHours.offenderId, at: offenderHours.hourStart, n: offenderHours.occurrences })
+          .from(offenderHours)
+          .where(
+            and(
+              inArray(offenderHours.offenderId, ids),
+              gte(offenderHours.hourStart, trendStart),
+              lte(offenderHours.hourStart, trendEnd),
+            ),
+          );
+        for (const p of points) {
+          const trend = trends.get(p.id) ?? new Array<number>(hours).fill(0);
+          trends.set(p.id, trend);
+          const slot = Math.floor((p.at - trendStart) / HOUR_MS);
+          trend[slot] = (trend[slot] ?? 0) + p.n;
+        }
+      }
+      return {
+        findings: rows.map((row) => ({
+          ...toOffender(row),
+          trend: trends.get(row.id) ?? new Array<number>(hours).fill(0),
+        })),
+        total: total?.n ?? 0,
+        trendStart: new Date(trendStart).toISOString(),
+      };
+    },
+    { isolationLevel: "repeatable read", accessMode: "read only" },
+  );
 }
 
 export async function listOffenders(db: PgDb, options: ListOptions): Promise<Offender[]> {
