@@ -6,6 +6,7 @@ import { benchDetector } from "./bench-detector.js";
 import { httpRequests, load, measureN1radar, startN1radar, startNoop } from "./bench-ingest.js";
 import { buildPayloads } from "./bench-payloads.js";
 import { benchRetention } from "./bench-retention.js";
+import { benchHeavyRequest } from "./bench-workers.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
@@ -100,6 +101,7 @@ await benchIngest([
     requests: httpRequests(payloads.json, "application/json"),
   },
 ]);
+await benchHeavyRequest();
 await benchWaitingTraces({ traces: Number(process.env.BENCH_WAITING_TRACES ?? 100_000) });
 await benchFindingLatency();
 await benchRetention({ traces: Number(process.env.BENCH_SOAK_TRACES ?? 1_000_000) });

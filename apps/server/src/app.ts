@@ -16,7 +16,8 @@ import { IngestStats } from "./ingest-stats.js";
 import { log } from "./log.js";
 import { Metrics, PROMETHEUS_CONTENT_TYPE } from "./metrics.js";
 import { type CorsOrigins, createOtlpHttpHandler, type RequestListener } from "./otlp-http.js";
-import { Pipeline } from "./pipeline.js";
+import { Pipeline, type PipelineHandle } from "./pipeline.js";
+import { PipelineWorkers } from "./pipeline-workers.js";
 import { Pruner } from "./pruner.js";
 import { observePipeline, Receiver } from "./receiver.js";
 import { newUploadBudget, type UploadBudget } from "./upload-budget.js";
@@ -50,11 +51,16 @@ export interface AppDeps {
   acknowledgements?: readonly Acknowledgement[];
   /** Alert destinations and delivery settings (ALERT_*, PUBLIC_URL); the defaults when absent. */
   alerts?: AlertConfig;
+  /**
+   * Runs detection, guidance and store writes in this many worker threads on their own connections to
+   * `databaseUrl` (PIPELINE_WORKERS); in this thread when absent (tests driving the pipeline with a fake clock).
+   */
+  pipelineWorkers?: { count: number; databaseUrl: string };
   now?: () => number;
 }
 
 export interface App {
-  pipeline: Pipeline;
+  pipeline: PipelineHandle;
   /** Bounded buffer between the receivers and the pipeline; drain it before `pipeline.drain()`. */
   queue: IngestQueue;
   /** Shared by the OTLP/HTTP handler and the OTLP/gRPC server (startOtlpGrpcServer). */
@@ -102,10 +108,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
         ...(change.offenders === undefined ? {} : { offenders: change.offenders }),
       });
   });
-  // Each service's ORM, remembered across restarts from the ORMs stored offenders were given.
-  const serviceOrms = new ServiceOrms();
-  for (const stored of await deps.db.storedOrms())
-    serviceOrms.rememberStored(stored.service, stored.statement, stored.guidance);
   const metrics = new Metrics();
   const alertConfig = deps.alerts ?? defaultAlertConfig();
   // ALERT_DESTINATIONS is the truth for env destinations: mirrored at start-up, secrets and all.
@@ -124,27 +126,56 @@ export async function createApp(deps: AppDeps): Promise<App> {
     "n1radar_store_write_seconds",
     "Time of each write of findings to the store (one transaction per FLUSH_INTERVAL_MS at most)",
   );
-  const pipeline = new Pipeline({
-    onWrite: (seconds) => storeWrites.observe(seconds),
-    onWriteError: (error) =>
-      log.error({ err: error }, "writing findings failed; they are kept for the next write"),
-    serviceOrms,
-    db: deps.db,
-    detector: deps.detector,
-    assembler: deps.assembler,
-    flushIntervalMs: deps.flushIntervalMs,
-    now: deps.now,
-    isIgnored: (finding) => ignoreRules.covers(finding),
-    onFlush: (offenders) => live.publish("flush", offenders),
-    alertThresholds: () => alerts.thresholds(),
-  });
+  const onWrite = (seconds: number) => storeWrites.observe(seconds);
+  const onWriteError = (error: unknown) =>
+    log.error({ err: error }, "writing findings failed; they are kept for the next write");
+  const onFlush = (offenders: number) => live.publish("flush", offenders);
+  let pipeline: PipelineHandle;
+  if (deps.pipelineWorkers && deps.pipelineWorkers.count > 0) {
+    const workers = new PipelineWorkers({
+      ...deps.pipelineWorkers,
+      detector: deps.detector,
+      assembler: deps.assembler,
+      flushIntervalMs: deps.flushIntervalMs,
+      ignoreRules: () => ignoreRules.current,
+      onFlush,
+      onWrite,
+      onWriteError,
+      onRoom: () => queue.resume(),
+      onTick: () => ignoreRules.refreshIfStale(),
+      onLost: (spans) => {
+        queue.failedSpans += spans;
+      },
+    });
+    await workers.started();
+    ignoreRules.onReload = (rules) => workers.setIgnoreRules(rules);
+    pipeline = workers;
+  } else {
+    // Each service's ORM, remembered across restarts from the ORMs stored offenders were given.
+    const serviceOrms = new ServiceOrms();
+    for (const stored of await deps.db.storedOrms())
+      serviceOrms.rememberStored(stored.service, stored.statement, stored.guidance);
+    pipeline = new Pipeline({
+      onWrite,
+      onWriteError,
+      serviceOrms,
+      db: deps.db,
+      detector: deps.detector,
+      assembler: deps.assembler,
+      flushIntervalMs: deps.flushIntervalMs,
+      now: deps.now,
+      isIgnored: (finding) => ignoreRules.covers(finding),
+      onFlush,
+      alertThresholds: () => alerts.thresholds(),
+    });
+  }
   const ingest = new IngestStats(deps.now);
   const queue = new IngestQueue(
     (spans) => {
       ingest.add(spans);
       pipeline.accept(spans);
     },
-    { maxSpans: deps.maxQueuedSpans ?? 100_000 },
+    { maxSpans: deps.maxQueuedSpans ?? 100_000, paused: () => pipeline.full },
   );
   const receiver = new Receiver({
     queue,

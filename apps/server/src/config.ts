@@ -116,6 +116,9 @@ const schema = z.object({
   /** Deprecated name of TRACE_WAIT_MS, honoured when TRACE_WAIT_MS is unset. */
   TRACE_IDLE_MS: z.coerce.number().int().positive().optional(),
   FLUSH_INTERVAL_MS: positiveInt(100),
+  // Worker threads running detection, guidance and store writes, sharded by trace; 0 runs them on the thread
+  // that serves the API and the receivers (a heavy request then stalls both).
+  PIPELINE_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
   // SIGTERM/SIGINT: the longest the drain (judge, write, finish deliveries) may take before the process exits.
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
   MAX_OPEN_TRACES: positiveInt(defaultAssemblerSettings.maxOpenTraces),
@@ -233,6 +236,7 @@ export function serviceSettings(config: Config): ServiceSettings {
     ingestKeys: config.INGEST_KEYS,
     ingestKeyHeader: config.INGEST_KEY_HEADER,
     flushIntervalMs: config.FLUSH_INTERVAL_MS,
+    pipelineWorkers: config.PIPELINE_WORKERS,
     dashboardDir,
     traceUrlTemplate: config.TRACE_URL_TEMPLATE ?? null,
     otlpHttpPort: config.OTLP_HTTP_PORT,

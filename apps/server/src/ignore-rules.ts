@@ -24,17 +24,29 @@ export class IgnoreRuleCache {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Told each time a read replaces the copy: pipeline worker threads get the rules this way. */
+  onReload?: (rules: IgnoreRule[]) => void;
+
   /** True when a stored rule covers the finding's (service, endpoint, statement); never waits on the store. */
   covers(finding: Pick<Finding, "service" | "endpoint" | "statement">): boolean {
-    if (this.stale() && !this.refreshing) {
-      this.refreshing = true;
-      this.reload()
-        .catch((error: unknown) => log.error({ err: error }, "reading the ignore rules failed"))
-        .finally(() => {
-          this.refreshing = false;
-        });
-    }
+    this.refreshIfStale();
     return isIgnored(finding, this.rules);
+  }
+
+  /** The rules as last read. */
+  get current(): IgnoreRule[] {
+    return this.rules;
+  }
+
+  /** Reads the rules again in the background when the copy is old; never waits on the store. */
+  refreshIfStale(): void {
+    if (!this.stale() || this.refreshing) return;
+    this.refreshing = true;
+    this.reload()
+      .catch((error: unknown) => log.error({ err: error }, "reading the ignore rules failed"))
+      .finally(() => {
+        this.refreshing = false;
+      });
   }
 
   /** The stored rules, as the detector matches them, read again first when the copy is old. */
@@ -52,6 +64,7 @@ export class IgnoreRuleCache {
       this.applied = read;
       this.rules = rules;
       this.loadedAt = startedAt;
+      this.onReload?.(rules);
     }
   }
 

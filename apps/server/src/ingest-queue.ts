@@ -14,6 +14,11 @@ export interface IngestQueueOptions {
   sliceMs?: number;
   /** How a slice is scheduled; tests pass their own to hold the queue full. */
   schedule?: (run: () => void) => void;
+  /**
+   * True while the pipeline takes nothing more (worker threads with enough in flight): the queue holds its spans
+   * until `resume()`.
+   */
+  paused?: () => boolean;
 }
 
 export class IngestQueue {
@@ -64,6 +69,14 @@ export class IngestQueue {
     return true;
   }
 
+  /** The pipeline has room again: feeding goes on. */
+  resume(): void {
+    if (this.queued > 0 && !this.scheduled) {
+      this.scheduled = true;
+      this.schedule(this.runSlice);
+    }
+  }
+
   /** Hands everything queued to the pipeline now: used on shutdown, so an accepted span is never lost. */
   drainAll(): void {
     while (this.head < this.batches.length) this.feedNext();
@@ -73,9 +86,10 @@ export class IngestQueue {
   private readonly runSlice = (): void => {
     this.scheduled = false;
     const deadline = performance.now() + this.sliceMs;
-    while (this.head < this.batches.length && performance.now() < deadline) this.feedNext();
+    const paused = this.options.paused ?? (() => false);
+    while (this.head < this.batches.length && performance.now() < deadline && !paused()) this.feedNext();
     this.compact();
-    if (this.queued > 0 && !this.scheduled) {
+    if (this.queued > 0 && !this.scheduled && !paused()) {
       this.scheduled = true;
       this.schedule(this.runSlice);
     }

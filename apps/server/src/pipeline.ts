@@ -50,7 +50,28 @@ export interface PipelineStats {
   flushes: number;
 }
 
-export class Pipeline {
+/** Everything the pipeline counts, for /metrics. */
+export type PipelineSnapshot = PipelineStats & ReturnType<TraceAssembler["stats"]>;
+
+/**
+ * What the service drives, in this thread (Pipeline) or in worker threads (PipelineWorkers): accept spans, tick,
+ * flush, drain on shutdown, close, count.
+ */
+export interface PipelineHandle {
+  accept(spans: readonly SpanRecord[]): void;
+  tick(): void;
+  flush(): Promise<void>;
+  drain(): Promise<void>;
+  /** Releases what the pipeline holds (worker threads); after drain(). */
+  close(): Promise<void>;
+  stats(): PipelineSnapshot;
+  /** True while the pipeline takes no more spans for now: the ingest queue holds them. */
+  readonly full: boolean;
+}
+
+export class Pipeline implements PipelineHandle {
+  /** In this thread, accept() takes everything at once. */
+  readonly full = false;
   private readonly assembler: TraceAssembler;
   private readonly accumulator = new FindingAccumulator();
   private readonly now: () => number;
@@ -134,7 +155,9 @@ export class Pipeline {
     }
   }
 
-  stats(): PipelineStats & ReturnType<TraceAssembler["stats"]> {
+  async close(): Promise<void> {}
+
+  stats(): PipelineSnapshot {
     return { ...this.counters, ...this.assembler.stats() };
   }
 

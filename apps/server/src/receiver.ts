@@ -8,7 +8,7 @@ import * as otlp from "@n1radar/otlp";
 import type { IngestKeyCheck } from "./ingest-keys.js";
 import type { IngestQueue } from "./ingest-queue.js";
 import type { CounterChild, Metrics } from "./metrics.js";
-import type { Pipeline } from "./pipeline.js";
+import type { PipelineHandle } from "./pipeline.js";
 
 export type Transport = "http" | "grpc";
 export type Encoding = "protobuf" | "json";
@@ -172,8 +172,8 @@ export class Receiver {
 }
 
 /** Pipeline figures, read from `pipeline.stats()` at scrape time. */
-export function observePipeline(metrics: Metrics, pipeline: Pipeline, now: () => number): void {
-  const stat = (key: keyof ReturnType<Pipeline["stats"]>) => () => Number(pipeline.stats()[key] ?? 0);
+export function observePipeline(metrics: Metrics, pipeline: PipelineHandle, now: () => number): void {
+  const stat = (key: keyof ReturnType<PipelineHandle["stats"]>) => () => Number(pipeline.stats()[key] ?? 0);
   metrics.observe(
     "n1radar_pipeline_spans_total",
     "Spans handed to the detector",
@@ -224,7 +224,7 @@ export function observePipeline(metrics: Metrics, pipeline: Pipeline, now: () =>
 }
 
 /** How trace assembly ended each wait (README: Self-telemetry). */
-function observeAssembly(metrics: Metrics, pipeline: Pipeline): void {
+function observeAssembly(metrics: Metrics, pipeline: PipelineHandle): void {
   metrics.observeByLabel(
     "n1radar_assembly_released_total",
     "Span sets judged, by why: request_span (a request, when its span arrived), wait_expired and evicted (a trace's spans without their request span: TRACE_WAIT_MS ran out, or memory limits)",

@@ -18,12 +18,17 @@ import { type App, type AppDeps, createApp } from "./app.js";
 import { type OtlpGrpcServer, startOtlpGrpcServer } from "./otlp-grpc.js";
 import type { RequestListener } from "./otlp-http.js";
 
-export interface ServiceSettings extends Omit<AppDeps, "db"> {
+export interface ServiceSettings extends Omit<AppDeps, "db" | "pipelineWorkers"> {
   /** Address every port listens on. */
   host: string;
   /** 0 picks a free port (tests); `addresses()` tells which. */
   ports: { api: number; otlpHttp: number; otlpGrpc: number };
   databaseUrl: string;
+  /**
+   * Worker threads for detection, guidance and store writes (PIPELINE_WORKERS, default 1); 0, or an in-memory
+   * SQLite database (which other connections cannot open), runs them in this thread.
+   */
+  pipelineWorkers?: number;
   /** Period of the timer that judges traces whose wait ran out and sends due alerts. */
   tickMs?: number;
   /** How long stop() lets in-flight gRPC calls finish before cutting them. */
@@ -96,7 +101,14 @@ export function createService(settings: ServiceSettings): Service {
       const store = await openStore(settings.databaseUrl);
       let app: App;
       try {
-        app = await createApp({ ...settings, db: store });
+        const { pipelineWorkers = 1, databaseUrl, ...deps } = settings;
+        app = await createApp({
+          ...deps,
+          db: store,
+          ...(pipelineWorkers > 0 && !databaseUrl.endsWith(":memory:")
+            ? { pipelineWorkers: { count: pipelineWorkers, databaseUrl } }
+            : {}),
+        });
       } catch (error) {
         await store.close();
         throw error;
@@ -120,6 +132,7 @@ export function createService(settings: ServiceSettings): Service {
         r.servers.push(await listenHttp(getRequestListener(app.api.fetch), host, ports.api, "dashboard/API"));
       } catch (error) {
         await closeListeners(r);
+        await app.pipeline.close();
         await store.close();
         running = undefined;
         throw error;
@@ -147,6 +160,7 @@ export function createService(settings: ServiceSettings): Service {
         try {
           await r.app.pipeline.drain();
         } finally {
+          await r.app.pipeline.close();
           await r.app.alerts.idle();
           await r.app.pruner.stop();
           await r.store.close();

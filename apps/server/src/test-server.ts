@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Store } from "@n1radar/db";
 import { defaultAssemblerSettings, defaultDetectorSettings } from "@n1radar/detector";
-import type { App, AppDeps } from "./app.js";
-import { createService } from "./service.js";
+import type { App } from "./app.js";
+import { createService, type ServiceSettings } from "./service.js";
 
 /** A running n1radar on ephemeral loopback ports with its own SQLite file, for integration tests. */
 export interface TestServer {
@@ -20,7 +20,7 @@ export interface TestServer {
 }
 
 /** The service `npm start` runs (createService), on port 0 with a short wait and flush so tests run fast. */
-export async function startTestServer(overrides: Partial<AppDeps> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<ServiceSettings> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "n1radar-test-"));
   const dbPath = join(dir, "n1radar.db");
   const service = createService({

@@ -8,6 +8,7 @@ import { N1Error } from "@n1radar/core";
 import { and, asc, eq, notInArray } from "drizzle-orm";
 import type { Db } from "./open.js";
 import { alertDestinations } from "./schema.js";
+import { writeTransaction } from "./write-transaction.js";
 
 export type DestinationRow = typeof alertDestinations.$inferSelect;
 
@@ -109,7 +110,7 @@ export function deleteDestination(db: Db, id: string): boolean {
  * configuration is the way to retry a disabled one), and env destinations no longer configured are removed.
  */
 export function syncEnvDestinations(db: Db, list: readonly DestinationFields[], nowMs: number): void {
-  db.transaction((tx) => {
+  writeTransaction(db, (tx) => {
     for (const fields of list) {
       const id = `env:${fields.name}`;
       const clash = tx.select().from(alertDestinations).where(eq(alertDestinations.name, fields.name)).get();

@@ -17,6 +17,7 @@ import {
   offenderHours,
   offenders,
 } from "./schema.js";
+import { writeTransaction } from "./write-transaction.js";
 
 export type AlertEventRow = typeof alertEvents.$inferSelect;
 export type NotifiedRow = typeof alertNotified.$inferSelect;
@@ -66,7 +67,7 @@ export function fanOutAlertEvents(
   options: FanOutOptions,
   plan: (input: FanOutInput) => FanOutResult,
 ): number {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const destinations = tx.select().from(alertDestinations).where(eq(alertDestinations.enabled, true)).all();
     if (destinations.length === 0) {
       // Nobody to tell: the events are spent (a destination added later starts from new events).
@@ -160,7 +161,7 @@ export interface DueDelivery {
  * `releaseDeliveries` end a lease; a sender that dies leaves it to expire (SQLite: cleared when the store opens).
  */
 export function claimDueDeliveries(db: Db, nowMs: number, limit: number, leaseMs: number): DueDelivery[] {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const due = tx
       .select({ delivery: alertDeliveries, destination: alertDestinations })
       .from(alertDeliveries)

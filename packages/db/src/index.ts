@@ -19,7 +19,14 @@ export {
   type OffenderQuery,
   type OffenderSort,
 } from "./list.js";
-export { type Db, openSqliteStore, openStore, type SqliteStore, sqlitePath } from "./open.js";
+export {
+  type Db,
+  type OpenOptions,
+  openSqliteStore,
+  openStore,
+  type SqliteStore,
+  sqlitePath,
+} from "./open.js";
 export { ENDPOINTS_PER_SERVICE } from "./overview.js";
 export type { ListOptions } from "./query.js";
 export type { AlertThreshold, OffenderWrite, RecordOptions } from "./record.js";

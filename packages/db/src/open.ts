@@ -24,8 +24,19 @@ export function sqlitePath(databaseUrl: string): string {
   return databaseUrl.replace(/^(sqlite|file):(\/\/)?/, "");
 }
 
+/** How a store is opened. */
+export interface OpenOptions {
+  /**
+   * Another connection of this process already opened the store and owns its start-up housekeeping (a pipeline
+   * worker's connection): nothing held by that connection is touched, e.g. its alert delivery leases.
+   */
+  secondary?: boolean;
+  /** PostgreSQL connections at most (default 10). */
+  poolSize?: number;
+}
+
 /** Opens (creating if needed) the SQLite file and applies pending migrations. */
-export function openSqliteStore(databaseUrl: string): SqliteStore {
+export function openSqliteStore(databaseUrl: string, options: OpenOptions = {}): SqliteStore {
   const path = sqlitePath(databaseUrl);
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
@@ -38,7 +49,8 @@ export function openSqliteStore(databaseUrl: string): SqliteStore {
   migrate(db, { migrationsFolder });
   // One process owns a SQLite file: a delivery still leased was claimed by a process that is gone (a crash), so
   // it is claimable again at once rather than after its lease.
-  sqlite.prepare("UPDATE alert_deliveries SET lease_until = NULL WHERE lease_until IS NOT NULL").run();
+  if (!options.secondary)
+    sqlite.prepare("UPDATE alert_deliveries SET lease_until = NULL WHERE lease_until IS NOT NULL").run();
   let open = true;
   return {
     ...bindSqlite(db),
@@ -56,6 +68,8 @@ export function openSqliteStore(databaseUrl: string): SqliteStore {
  * Opens the store DATABASE_URL names, applying pending migrations: PostgreSQL for a `postgres://` or
  * `postgresql://` URL, otherwise a SQLite file (a path, `file:` or `sqlite:`; `:memory:` for tests).
  */
-export async function openStore(databaseUrl: string): Promise<Store> {
-  return isPostgresUrl(databaseUrl) ? openPgStore(databaseUrl) : openSqliteStore(databaseUrl);
+export async function openStore(databaseUrl: string, options: OpenOptions = {}): Promise<Store> {
+  return isPostgresUrl(databaseUrl)
+    ? openPgStore(databaseUrl, { poolSize: options.poolSize })
+    : openSqliteStore(databaseUrl, options);
 }

@@ -3,6 +3,7 @@ import { EXAMPLES, histogramMedian, type OffenderDelta } from "@n1radar/detector
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "./open.js";
 import { alertEvents, offenderHours, offenders } from "./schema.js";
+import { writeTransaction } from "./write-transaction.js";
 
 export interface OffenderWrite {
   delta: OffenderDelta;
@@ -76,7 +77,7 @@ export function recordDeltas(db: Db, writes: readonly OffenderWrite[], options: 
   if (writes.length === 0) return;
   const nowMs = options.nowMs ?? Date.now();
   const thresholds = options.alertThresholds ?? [];
-  db.transaction((tx) => {
+  writeTransaction(db, (tx) => {
     const alert = (offenderId: string, event: "new" | "regression" | "threshold") =>
       tx.insert(alertEvents).values({ offenderId, event, createdAt: nowMs }).run();
     for (const { delta, guidance } of writes) {

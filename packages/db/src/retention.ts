@@ -7,6 +7,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Db } from "./open.js";
+import { writeTransaction } from "./write-transaction.js";
 
 const DAY_MS = 86_400_000;
 
@@ -36,7 +37,7 @@ export const PRUNE_KINDS = ["hours", "offenders", "deliveries"] as const;
  * statement a bounded, index-driven delete (offender_hours by its hour index, offenders by last_seen).
  */
 export function pruneBatch(db: Db, policy: RetentionPolicy, nowMs: number, batch = 500): PruneResult {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     let hours = 0;
     let offenders = 0;
     let deliveries = 0;

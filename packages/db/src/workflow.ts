@@ -7,14 +7,13 @@ import { and, desc, eq, isNull, ne, sql } from "drizzle-orm";
 import { coveredBy, coveringRules, type RuleFields, ruleFieldsFor } from "./ignore-coverage.js";
 import type { Db } from "./open.js";
 import { ignoreRules, offenders } from "./schema.js";
+import { type Tx, writeTransaction } from "./write-transaction.js";
 
 /** The statuses a person sets directly; `ignored` comes with a rule, `regressed` from new data. */
 export type WorkflowStatus = "open" | "acknowledged" | "resolved";
 export type IgnoreScope = "statement" | "endpoint";
 
 type RuleRow = typeof ignoreRules.$inferSelect;
-/** The handle inside db.transaction(); it has the same query builders as Db. */
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 function toRule(row: RuleRow): IgnoreRule {
   return { ...row, createdAt: new Date(row.createdAt).toISOString() };
@@ -60,7 +59,7 @@ export function setOffenderStatus(
   nowMs: number,
   by: string | null = null,
 ): boolean {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const row = tx
       .select({
         status: offenders.status,
@@ -105,7 +104,7 @@ export function ignoreOffender(
   nowMs: number,
   by: string | null = null,
 ): IgnoreResult | null {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const row = tx
       .select({ service: offenders.service, endpoint: offenders.endpoint, statement: offenders.statement })
       .from(offenders)
@@ -141,7 +140,7 @@ export function deleteIgnoreRule(
   nowMs: number,
   by: string | null = null,
 ): { reopened: number } | null {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const deleted = tx.delete(ignoreRules).where(eq(ignoreRules.id, id)).run().changes;
     if (deleted === 0) return null;
     return { reopened: reopenUncovered(tx, nowMs, by) };

@@ -51,6 +51,19 @@ const BATCH = 100;
 /** The shortest claim on deliveries (ALERT_TIMEOUT_MS raises it). */
 const LEASE_MIN_MS = 60_000;
 
+/**
+ * The bars of enabled destinations that want threshold alerts, read from the store for each write of findings
+ * (recordDeltas): by the alert worker and by a pipeline worker thread, which has its own connection.
+ */
+export async function alertThresholds(db: Store): Promise<AlertThreshold[]> {
+  return (await db.listDestinations())
+    .filter((d) => d.enabled && hasThresholds(filterOf(d)) && wantsEvent(filterOf(d), "threshold"))
+    .map((d) => ({
+      minRepeats: filterOf(d).minRepeats,
+      minWastedMsPerHour: filterOf(d).minWastedMsPerHour,
+    }));
+}
+
 export class AlertWorker {
   private readonly pacers = new Map<string, Pacer>();
   /** Destinations with a send in flight: each destination's messages go one at a time, in order. */
@@ -67,12 +80,7 @@ export class AlertWorker {
 
   /** The bars of enabled destinations that want threshold alerts, for the pipeline's recordDeltas. */
   async thresholds(): Promise<AlertThreshold[]> {
-    return (await this.options.db.listDestinations())
-      .filter((d) => d.enabled && hasThresholds(filterOf(d)) && wantsEvent(filterOf(d), "threshold"))
-      .map((d) => ({
-        minRepeats: filterOf(d).minRepeats,
-        minWastedMsPerHour: filterOf(d).minWastedMsPerHour,
-      }));
+    return alertThresholds(this.options.db);
   }
 
   /**
