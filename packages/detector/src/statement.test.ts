@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { statementKey } from "./statement.js";
+import { statementCacheChars, statementKey } from "./statement.js";
 import { dbCall as db } from "./test-spans.js";
 
 describe("statementKey for non-SQL stores", () => {
@@ -139,5 +139,22 @@ describe("statementKey for JSON statements on SQL stores (TypeORM)", () => {
     expect(
       typeorm("find", '{"entityClass":"Post","options":{"where":{"authorId":3},"take":1}}')?.paginated,
     ).toBe(false);
+  });
+});
+
+describe("statementKey on megabyte statements", () => {
+  it("keeps what it shows bounded and holds no such text in its cache", () => {
+    const before = statementCacheChars();
+    const keys = Array.from({ length: 20 }, (_, i) => {
+      const huge = `SELECT c${i} FROM t WHERE note = '${"x".repeat(1 << 20)}' AND k${"y".repeat(1 << 20)} = 1`;
+      return statementKey(db({ system: "postgresql", statement: huge }));
+    });
+    for (const key of keys) expect(key?.display.length).toBeLessThanOrEqual(64 * 1024);
+    // Read up to the bound (64 KB), inside the literal: what is shown stops at its placeholder.
+    expect(keys[0]?.display).toBe("SELECT c0 FROM t WHERE note = ?");
+    expect(statementCacheChars() - before).toBe(0);
+    // The positive twin: an ordinary statement is remembered.
+    statementKey(db({ system: "postgresql", statement: "SELECT id FROM users WHERE id = 42" }));
+    expect(statementCacheChars()).toBeGreaterThan(before);
   });
 });

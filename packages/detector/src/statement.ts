@@ -38,11 +38,27 @@ const KEYED_STORES = new Set([
 
 const cache = new Map<string, StatementKey>();
 const CACHE_LIMIT = 20_000;
+/**
+ * Longer texts are normalized every time rather than kept as cache keys: 20,000 distinct megabyte statements
+ * (hostile, or an ORM inlining a huge list) would otherwise hold gigabytes. Parameterized statements are short.
+ */
+const MEMO_MAX_CHARS = 4096;
+let cachedChars = 0;
 
 function remember(text: string, key: StatementKey): StatementKey {
-  if (cache.size >= CACHE_LIMIT) cache.clear();
+  if (text.length > MEMO_MAX_CHARS) return key;
+  if (cache.size >= CACHE_LIMIT) {
+    cache.clear();
+    cachedChars = 0;
+  }
   cache.set(text, key);
+  cachedChars += text.length;
   return key;
+}
+
+/** Characters held as cache keys (tests check the bound). */
+export function statementCacheChars(): number {
+  return cachedChars;
 }
 
 /**

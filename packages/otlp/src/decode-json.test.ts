@@ -1,5 +1,6 @@
 import { SpanKind as Kind } from "@n1radar/core";
 import { describe, expect, it } from "vitest";
+import { MAX_STATEMENT_CHARS } from "./fold.js";
 import { decodeJsonTraces, decodeProtobufTraces } from "./index.js";
 import { badRequest } from "./test-support/expect-n1.js";
 import {
@@ -222,10 +223,12 @@ describe("decodeJsonTraces with golden payloads", () => {
     expect(decodeJsonTraces(body).spans[0]?.name).toBe("SELECT “ü” 🚀");
   });
 
-  it("keeps a 1 MB attribute value", () => {
+  it("reads a 1 MB attribute value and keeps the statement's first MAX_STATEMENT_CHARS", () => {
     const big = "x".repeat(1024 * 1024);
     const attributes = [{ key: "db.statement", value: { stringValue: big } }];
-    expect(decode(doc([{ ...SPAN, attributes }])).spans[0]?.db?.statement).toBe(big);
+    expect(decode(doc([{ ...SPAN, attributes }])).spans[0]?.db?.statement).toBe(
+      big.slice(0, MAX_STATEMENT_CHARS),
+    );
   });
 
   it("ignores nested attribute values, and refuses nesting past MAX_JSON_DEPTH before parsing", () => {

@@ -2,6 +2,7 @@ import { SpanKind as Kind, N1Error } from "@n1radar/core";
 import { ROOT_CONTEXT, trace } from "@opentelemetry/api";
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { describe, expect, it } from "vitest";
+import { MAX_STATEMENT_CHARS } from "./fold.js";
 import { decodeProtobufTraces } from "./index.js";
 import { MAX_ERROR_MESSAGES } from "./result.js";
 import { badRequest, prng } from "./test-support/expect-n1.js";
@@ -232,11 +233,11 @@ describe("decodeProtobufTraces with golden payloads", () => {
     expect(errors[4]).toMatch(/spans\[4\]\.parentSpanId: must be empty or 8 bytes/);
   });
 
-  it("keeps a 1 MB attribute value and skips a 1 MB unknown one", () => {
+  it("reads a 1 MB attribute value (keeping the statement's first MAX_STATEMENT_CHARS) and skips a 1 MB unknown one", () => {
     const big = `SELECT '${"x".repeat(1024 * 1024)}'`;
     const span = pb.span({ attrs: { "db.statement": pb.anyString(big), blob: pb.anyString(big) } });
     const { spans } = decodeProtobufTraces(pb.simpleRequest(span));
-    expect(spans[0]?.db?.statement).toBe(big);
+    expect(spans[0]?.db?.statement).toBe(big.slice(0, MAX_STATEMENT_CHARS));
   });
 
   it("skips deeply nested attribute values without recursing", () => {

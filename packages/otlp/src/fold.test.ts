@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { AttrBag, type AttrValue, type KnownKey, keyId } from "./attributes.js";
-import { buildSpanRecord, foldResource, type SpanCore } from "./fold.js";
+import {
+  buildSpanRecord,
+  cutText,
+  foldResource,
+  MAX_NAME_CHARS,
+  MAX_STATEMENT_CHARS,
+  type SpanCore,
+} from "./fold.js";
 
 function bag(attrs: Partial<Record<KnownKey, AttrValue>>): AttrBag {
   const b = new AttrBag();
@@ -157,5 +164,39 @@ describe("resource, cache hints and timing", () => {
     const b = bag({ "db.system": "pg" });
     b.clear();
     expect(b.values.every((v) => v === undefined)).toBe(true);
+  });
+});
+
+describe("hostile lengths", () => {
+  const mega = "x".repeat(1 << 20);
+
+  it("cuts megabyte names and statements to their bounds, and keeps ordinary ones whole", () => {
+    const span = buildSpanRecord(
+      { ...core, name: `SELECT ${mega}` },
+      bag({
+        "db.system": mega,
+        "db.statement": `SELECT a FROM t WHERE b = '${mega}'`,
+        "db.operation": "SELECT",
+        "http.route": `/r/${mega}`,
+        "code.function": mega,
+      }).values,
+      foldResource(bag({ "service.name": mega, "deployment.environment": mega }).values),
+      scope,
+    );
+    expect(span.name).toHaveLength(MAX_STATEMENT_CHARS);
+    expect(span.db?.statement).toHaveLength(MAX_STATEMENT_CHARS);
+    expect(span.db?.system).toHaveLength(MAX_NAME_CHARS);
+    expect(span.db?.operation).toBe("SELECT");
+    expect(span.http?.route).toHaveLength(MAX_NAME_CHARS);
+    expect(span.code?.function).toHaveLength(MAX_NAME_CHARS);
+    expect(span.resource.serviceName).toHaveLength(MAX_NAME_CHARS);
+    expect(span.resource.environment).toHaveLength(MAX_NAME_CHARS);
+  });
+
+  it("never cuts a character in two", () => {
+    const emoji = "🙂".repeat(10); // two UTF-16 units each
+    expect(cutText(emoji, 5)).toBe("🙂🙂");
+    expect(cutText(emoji, 6)).toBe("🙂🙂🙂");
+    expect(cutText("short", 5)).toBe("short");
   });
 });

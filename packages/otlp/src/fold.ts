@@ -86,11 +86,27 @@ export function kindFromCode(code: number): SpanKind {
   return (Number.isInteger(code) && code >= 0 && code <= 5 ? code : 0) as SpanKind;
 }
 
-/** Strings pass through; numbers and booleans are stringified; empty strings count as absent. */
-function str(v: AttrValue): string | null {
-  if (typeof v === "string") return v === "" ? null : v;
+/**
+ * Names (service, environment, database system, operation, table, route, path, code location) longer than this are
+ * broken or hostile: they are cut, so one span cannot put a megabyte into every row, page and chat message that
+ * names it.
+ */
+export const MAX_NAME_CHARS = 1024;
+/** Statements are read this far, as far as the normalizer reads them (fingerprint.ts). */
+export const MAX_STATEMENT_CHARS = 64 * 1024;
+
+/** At most `max` UTF-16 units, never half of a surrogate pair. */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text[max - 1] ?? "") ? max - 1 : max;
+  return text.slice(0, end);
+}
+
+/** Strings pass through (cut at `max`); numbers and booleans are stringified; empty strings count as absent. */
+function str(v: AttrValue, max = MAX_NAME_CHARS): string | null {
+  if (typeof v === "string") return v === "" ? null : cutText(v, max);
   if (v === undefined) return null;
-  return String(v);
+  return cutText(String(v), max);
 }
 
 /** Integers from int or whole double values, or from decimal strings some SDKs send. */
@@ -100,13 +116,13 @@ function int(v: AttrValue): number | null {
   return null;
 }
 
-function firstStr(a: AttrValue, b: AttrValue): string | null {
-  return str(a) ?? str(b);
+function firstStr(a: AttrValue, b: AttrValue, max = MAX_NAME_CHARS): string | null {
+  return str(a, max) ?? str(b, max);
 }
 
 function foldDb(bag: AttrValues): DbCall | null {
   const system = firstStr(bag[DB_SYSTEM_NAME], bag[DB_SYSTEM]);
-  const statement = firstStr(bag[DB_QUERY_TEXT], bag[DB_STATEMENT]);
+  const statement = firstStr(bag[DB_QUERY_TEXT], bag[DB_STATEMENT], MAX_STATEMENT_CHARS);
   if (system === null && statement === null) return null;
   return {
     system,
@@ -119,7 +135,7 @@ function foldDb(bag: AttrValues): DbCall | null {
       str(bag[DB_CASSANDRA_TABLE]) ??
       str(bag[AWS_DYNAMODB_TABLE_NAMES]),
     namespace: firstStr(bag[DB_NAMESPACE], bag[DB_NAME]),
-    summary: str(bag[DB_QUERY_SUMMARY]),
+    summary: str(bag[DB_QUERY_SUMMARY], MAX_STATEMENT_CHARS),
   };
 }
 
@@ -181,7 +197,10 @@ export function foldResource(bag: AttrValues): Resource {
 }
 
 export function foldScope(name: string, version: string): Scope {
-  return { name, version: version === "" ? null : version };
+  return {
+    name: cutText(name, MAX_NAME_CHARS),
+    version: version === "" ? null : cutText(version, MAX_NAME_CHARS),
+  };
 }
 
 /**
@@ -199,7 +218,7 @@ export function buildSpanRecord(
     traceId: core.traceId,
     spanId: core.spanId,
     parentSpanId: core.parentSpanId,
-    name: core.name,
+    name: cutText(core.name, MAX_STATEMENT_CHARS),
     kind: core.kind,
     startMs: core.startMs,
     endMs: Math.max(core.endMs, core.startMs),
