@@ -63,6 +63,7 @@ async function send(
   operations: { query: string; variables?: object }[],
 ): Promise<void> {
   const app = await startGraphqlServer(db, style);
+  await server.app.pipeline.flush(); // the pipeline's counters are current once a flush returns
   const judgedBefore = server.app.pipeline.stats().tracesJudged;
   for (const body of operations) {
     const res = await fetch(app.url, {

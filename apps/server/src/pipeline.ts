@@ -60,10 +60,12 @@ export type PipelineSnapshot = PipelineStats & ReturnType<TraceAssembler["stats"
 export interface PipelineHandle {
   accept(spans: readonly SpanRecord[]): void;
   tick(): void;
+  /** Writes what is judged so far; once it resolves, stats() counts everything accepted before the call. */
   flush(): Promise<void>;
   drain(): Promise<void>;
   /** Releases what the pipeline holds (worker threads); after drain(). */
   close(): Promise<void>;
+  /** From worker threads, as of their last tick (or flush). */
   stats(): PipelineSnapshot;
   /** True while the pipeline takes no more spans for now: the ingest queue holds them. */
   readonly full: boolean;

@@ -146,6 +146,7 @@ describe("two replicas on one PostgreSQL", () => {
       });
       expect(res.status).toBe(200);
       await heard("rules");
+      await two.service.app.pipeline.flush(); // the pipeline's counters are current once a flush returns
       const judged = two.service.app.pipeline.stats().tracesJudged;
       const toTwo = startTraffic(two.otlpUrl);
       for (let i = 0; i < 3; i++) toTwo.request("/late", 7);
