@@ -3,6 +3,7 @@
 import { decodeJsonTraces, decodeProtobufTraces } from "@n1radar/otlp";
 import { benchFindingLatency, benchWaitingTraces } from "./bench-assembly.js";
 import { benchDetector } from "./bench-detector.js";
+import { benchDurable } from "./bench-durable.js";
 import { httpRequests, load, measureN1radar, startN1radar, startNoop } from "./bench-ingest.js";
 import { buildPayloads } from "./bench-payloads.js";
 import { benchRetention } from "./bench-retention.js";
@@ -101,6 +102,7 @@ await benchIngest([
     requests: httpRequests(payloads.json, "application/json"),
   },
 ]);
+await benchDurable({ seconds: SECONDS, concurrency: CONNECTIONS });
 await benchHeavyRequest();
 await benchWaitingTraces({ traces: Number(process.env.BENCH_WAITING_TRACES ?? 100_000) });
 await benchFindingLatency();

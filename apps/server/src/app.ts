@@ -13,6 +13,7 @@ import { IgnoreRuleCache } from "./ignore-rules.js";
 import { createIngestKeyCheck } from "./ingest-keys.js";
 import { IngestQueue } from "./ingest-queue.js";
 import { IngestStats } from "./ingest-stats.js";
+import type { Journal } from "./journal.js";
 import { log } from "./log.js";
 import { Metrics, PROMETHEUS_CONTENT_TYPE } from "./metrics.js";
 import { type CorsOrigins, createOtlpHttpHandler, type RequestListener } from "./otlp-http.js";
@@ -56,6 +57,8 @@ export interface AppDeps {
    * `databaseUrl` (PIPELINE_WORKERS); in this thread when absent (tests driving the pipeline with a fake clock).
    */
   pipelineWorkers?: { count: number; databaseUrl: string };
+  /** INGEST_DURABLE: the opened ingest journal (the service replays it and releases its segments). */
+  journal?: Journal;
   now?: () => number;
 }
 
@@ -134,6 +137,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   if (deps.pipelineWorkers && deps.pipelineWorkers.count > 0) {
     const workers = new PipelineWorkers({
       ...deps.pipelineWorkers,
+      ...(deps.journal ? { journal: deps.journal.id } : {}),
       detector: deps.detector,
       assembler: deps.assembler,
       flushIntervalMs: deps.flushIntervalMs,
@@ -167,13 +171,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
       isIgnored: (finding) => ignoreRules.covers(finding),
       onFlush,
       alertThresholds: () => alerts.thresholds(),
+      ...(deps.journal ? { journal: deps.journal.id } : {}),
     });
   }
   const ingest = new IngestStats(deps.now);
   const queue = new IngestQueue(
-    (spans) => {
+    (spans, seq) => {
       ingest.add(spans);
-      pipeline.accept(spans);
+      pipeline.accept(spans, seq);
     },
     { maxSpans: deps.maxQueuedSpans ?? 100_000, paused: () => pipeline.full },
   );
@@ -181,12 +186,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
     queue,
     metrics,
     retryAfterSeconds: deps.retryAfterSeconds ?? 1,
+    ...(deps.journal ? { journal: deps.journal } : {}),
     keys: createIngestKeyCheck({
       keys: deps.ingestKeys ?? [],
       header: deps.ingestKeyHeader ?? "authorization",
     }),
   });
   observePipeline(metrics, pipeline, deps.now ?? Date.now);
+  if (deps.journal) observeJournal(metrics, deps.journal);
   const uploads = newUploadBudget(deps.maxUploadBytes ?? 4 * deps.maxBodyBytes);
   const uploadTimeoutMs = deps.uploadTimeoutMs ?? 30_000;
   metrics.observe(
@@ -249,6 +256,28 @@ export async function createApp(deps: AppDeps): Promise<App> {
     alerts,
     pruner: new Pruner({ db: deps.db, policy: deps.retention ?? defaultRetention, metrics, now: deps.now }),
   };
+}
+
+/** INGEST_DURABLE's journal in /metrics. */
+function observeJournal(metrics: Metrics, journal: Journal): void {
+  metrics.observe(
+    "n1radar_journal_bytes",
+    "Bytes in the ingest journal (INGEST_DURABLE)",
+    "gauge",
+    () => journal.stats().bytes,
+  );
+  metrics.observe(
+    "n1radar_journal_segments",
+    "Segment files in the ingest journal; each goes once everything in it is judged and stored",
+    "gauge",
+    () => journal.stats().segments,
+  );
+  metrics.observe(
+    "n1radar_journal_fsyncs_total",
+    "Journal writes made durable (one fsync each, shared by the requests that arrived meanwhile)",
+    "counter",
+    () => journal.stats().fsyncs,
+  );
 }
 
 /** Why this replica should not get traffic now; empty when ready. */

@@ -84,6 +84,10 @@ const schema = z.object({
   OTLP_HTTP_PORT: port(4318),
   OTLP_GRPC_PORT: port(4317),
   DATABASE_URL: z.string().min(1).default("./data/n1radar.db"),
+  // Answer 200 / OK only once a request is on disk in the journal, and replay it after a crash (README: crash safety).
+  INGEST_DURABLE: z.enum(["true", "false"]).default("false"),
+  // Where the journal lives; one directory per process (replicas each need their own).
+  INGEST_JOURNAL_DIR: z.string().min(1).default("./data/journal"),
   MAX_BODY_BYTES: positiveInt(16 * 1024 * 1024),
   MAX_QUEUED_SPANS: positiveInt(100_000),
   // Read deadline of one upload (an HTTP body, a gRPC message): a stalled sender cannot hold memory longer.
@@ -220,6 +224,7 @@ export function serviceSettings(config: Config): ServiceSettings {
     host: config.HOST,
     ports: { api: config.PORT, otlpHttp: config.OTLP_HTTP_PORT, otlpGrpc: config.OTLP_GRPC_PORT },
     databaseUrl: config.DATABASE_URL,
+    ...(config.INGEST_DURABLE === "true" ? { durable: { journalDir: config.INGEST_JOURNAL_DIR } } : {}),
     detector: detectorSettingsOf(config),
     assembler: {
       waitMs: config.TRACE_WAIT_MS,

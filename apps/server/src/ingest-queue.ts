@@ -21,8 +21,16 @@ export interface IngestQueueOptions {
   paused?: () => boolean;
 }
 
+/** A decoded request's spans, and its journal batch with INGEST_DURABLE. */
+interface QueuedBatch {
+  spans: SpanRecord[];
+  seq: number | undefined;
+}
+
+const EMPTY: QueuedBatch = { spans: [], seq: undefined };
+
 export class IngestQueue {
-  private batches: SpanRecord[][] = [];
+  private batches: QueuedBatch[] = [];
   private head = 0;
   private queued = 0;
   private scheduled = false;
@@ -32,7 +40,7 @@ export class IngestQueue {
   failedSpans = 0;
 
   constructor(
-    private readonly sink: (spans: SpanRecord[]) => void,
+    private readonly sink: (spans: SpanRecord[], seq: number | undefined) => void,
     private readonly options: IngestQueueOptions,
   ) {
     this.sliceMs = options.sliceMs ?? 8;
@@ -57,10 +65,15 @@ export class IngestQueue {
    * Queues a decoded batch, or returns false when it does not fit. An oversized batch is admitted into an
    * empty queue, since refusing it would make it retry forever (its size is bounded by MAX_BODY_BYTES).
    */
-  offer(spans: SpanRecord[]): boolean {
+  /** True when a batch of `spans` spans would be taken now (offer would not refuse it). */
+  fits(spans: number): boolean {
+    return spans === 0 || this.queued === 0 || this.queued + spans <= this.options.maxSpans;
+  }
+
+  offer(spans: SpanRecord[], seq?: number): boolean {
     if (spans.length === 0) return true;
-    if (this.queued > 0 && this.queued + spans.length > this.options.maxSpans) return false;
-    this.batches.push(spans);
+    if (!this.fits(spans.length)) return false;
+    this.batches.push({ spans, seq });
     this.queued += spans.length;
     if (!this.scheduled) {
       this.scheduled = true;
@@ -95,15 +108,24 @@ export class IngestQueue {
     }
   };
 
+  /** INGEST_DURABLE: the lowest journal batch still queued (Infinity when none). */
+  get lowestSeq(): number {
+    for (let i = this.head; i < this.batches.length; i++) {
+      const seq = this.batches[i]!.seq;
+      if (seq !== undefined) return seq;
+    }
+    return Number.POSITIVE_INFINITY;
+  }
+
   private feedNext(): void {
-    const batch = this.batches[this.head]!;
-    this.batches[this.head++] = []; // release the batch for GC while the array is being consumed
-    this.queued -= batch.length;
+    const { spans, seq } = this.batches[this.head]!;
+    this.batches[this.head++] = EMPTY; // release the batch for GC while the array is being consumed
+    this.queued -= spans.length;
     try {
-      this.sink(batch);
+      this.sink(spans, seq);
     } catch (error) {
-      this.failedSpans += batch.length;
-      log.error({ err: error, spans: batch.length }, "pipeline failed on a batch of spans");
+      this.failedSpans += spans.length;
+      log.error({ err: error, spans: spans.length }, "pipeline failed on a batch of spans");
     }
   }
 

@@ -201,11 +201,10 @@ export async function startOtlpGrpcServer(options: OtlpGrpcOptions): Promise<Otl
 
   // Calls reach these handlers only once admitOnMetadata has checked their ingest key.
   const exportTraces: grpc.handleUnaryCall<Buffer, Uint8Array> = (call, callback) => {
-    try {
-      callback(null, otlp.encodeExportResponseProtobuf(receiver.accept(call.request, "protobuf", "grpc")));
-    } catch (error) {
-      callback(serviceError(receiver, error));
-    }
+    receiver.accept(call.request, "protobuf", "grpc").then(
+      (partial) => callback(null, otlp.encodeExportResponseProtobuf(partial)),
+      (error: unknown) => callback(serviceError(receiver, error)),
+    );
   };
   // Metrics and logs are acknowledged and dropped, as over HTTP: n1radar reads traces only.
   const discard: grpc.handleUnaryCall<Buffer, Uint8Array> = (_call, callback) => {

@@ -208,7 +208,7 @@ export function createOtlpHttpHandler(options: OtlpHttpOptions): RequestListener
     let partial: otlp.PartialSuccess | undefined;
     try {
       const body = coding === "identity" ? raw : await decompress(raw, coding, maxBodyBytes);
-      if (traces) partial = receiver.accept(body, encoding, "http");
+      if (traces) partial = await receiver.accept(body, encoding, "http");
       else receiver.discarded("http");
     } finally {
       options.uploads.release(client, raw.length);

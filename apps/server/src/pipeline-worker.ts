@@ -37,23 +37,32 @@ async function start(): Promise<{ pipeline: Pipeline; store: Store }> {
     onWrite: (seconds) => post({ type: "wrote", seconds }),
     onWriteError: (error) => post({ type: "writeError", message: messageOf(error) }),
     alertThresholds: () => alertThresholds(store),
+    ...(init.journal === undefined ? {} : { journal: init.journal }),
+  });
+  let taken = 0;
+  const stats = (): FromWorker => ({
+    type: "stats",
+    stats: pipeline.stats(),
+    taken,
+    heldFromSeq: pipeline.heldFromSeq(),
   });
   port.on("message", (message: ToWorker) => {
     switch (message.type) {
       case "spans": {
         let failed = 0;
         try {
-          pipeline.accept(message.spans);
+          pipeline.accept(message.spans, message.seq);
         } catch (error) {
           failed = message.spans.length;
           log.error({ err: error, spans: failed }, "pipeline failed on a batch of spans");
         }
+        taken++;
         post({ type: "taken", spans: message.spans.length, failed });
         break;
       }
       case "tick":
         pipeline.tick();
-        post({ type: "stats", stats: pipeline.stats() });
+        post(stats());
         break;
       case "rules":
         rules = message.rules;
@@ -68,7 +77,7 @@ async function start(): Promise<{ pipeline: Pipeline; store: Store }> {
               : store.close();
         work.then(
           () => {
-            post({ type: "stats", stats: pipeline.stats() });
+            post(stats());
             post({ type: "done", id });
           },
           (error: unknown) => post({ type: "done", id, error: messageOf(error) }),

@@ -30,10 +30,12 @@ export interface WorkerInit {
   flushIntervalMs: number;
   ignoreRules: IgnoreRule[];
   logLevel: string;
+  /** INGEST_DURABLE: the journal's id (see Pipeline's `journal`). */
+  journal?: string;
 }
 
 export type ToWorker =
-  | { type: "spans"; spans: readonly SpanRecord[] }
+  | { type: "spans"; spans: readonly SpanRecord[]; seq?: number }
   | { type: "tick" }
   | { type: "rules"; rules: IgnoreRule[] }
   | { type: "flush" | "drain" | "close"; id: number };
@@ -42,7 +44,8 @@ export type FromWorker =
   | { type: "ready" }
   | { type: "startFailed"; error: string }
   | { type: "taken"; spans: number; failed: number }
-  | { type: "stats"; stats: PipelineSnapshot }
+  /** `taken`: span messages taken so far; `heldFromSeq`: the pipeline's, after them. */
+  | { type: "stats"; stats: PipelineSnapshot; taken: number; heldFromSeq: number }
   | { type: "flushed"; offenders: number }
   | { type: "wrote"; seconds: number }
   | { type: "writeError"; message: string }
@@ -110,6 +113,12 @@ export function sumSnapshots(snapshots: readonly PipelineSnapshot[]): PipelineSn
 class PipelineThread {
   worker!: Worker;
   inFlight = 0;
+  /** Journal batches posted and not yet covered by a stats message (oldest first), with INGEST_DURABLE. */
+  private unconfirmed: number[] = [];
+  private posted = 0;
+  private confirmed = 0;
+  /** The worker's heldFromSeq as of its last stats message. */
+  held = Number.POSITIVE_INFINITY;
   snapshot: PipelineSnapshot = { ...EMPTY_SNAPSHOT };
   /** Counters of workers that died, so the service's totals never go backwards. */
   retired: PipelineSnapshot = { ...EMPTY_SNAPSHOT };
@@ -159,6 +168,11 @@ class PipelineThread {
     this.snapshot = { ...EMPTY_SNAPSHOT };
     if (this.inFlight > 0) this.options.onLost?.(this.inFlight);
     this.inFlight = 0;
+    // What it held is lost from memory; with INGEST_DURABLE the journal still has it for the next start.
+    this.unconfirmed = [];
+    this.posted = 0;
+    this.confirmed = 0;
+    this.held = Number.POSITIVE_INFINITY;
     log.error(
       { worker: this.index, code },
       "pipeline worker exited; its open traces are lost, starting another",
@@ -178,6 +192,12 @@ class PipelineThread {
       }
       case "stats":
         this.snapshot = message.stats;
+        this.held = message.heldFromSeq;
+        // Batches the worker had taken when it counted are in its heldFromSeq (or stored): no longer in transit.
+        while (this.confirmed < message.taken && this.confirmed < this.posted) {
+          this.unconfirmed.shift();
+          this.confirmed++;
+        }
         break;
       case "flushed":
         this.options.onFlush?.(message.offenders);
@@ -206,9 +226,16 @@ class PipelineThread {
     this.worker.postMessage(message);
   }
 
-  send(spans: readonly SpanRecord[]): void {
+  send(spans: readonly SpanRecord[], seq: number | undefined): void {
     this.inFlight += spans.length;
-    this.post({ type: "spans", spans });
+    this.posted++;
+    this.unconfirmed.push(seq ?? Number.POSITIVE_INFINITY);
+    this.post(seq === undefined ? { type: "spans", spans } : { type: "spans", spans, seq });
+  }
+
+  /** The lowest journal batch this worker may still need: in transit to it, or held by its pipeline. */
+  heldFromSeq(): number {
+    return Math.min(this.held, this.unconfirmed[0] ?? Number.POSITIVE_INFINITY);
   }
 
   /** Asks the worker to flush, drain or close, and resolves when it has. */
@@ -249,6 +276,7 @@ export class PipelineWorkers implements PipelineHandle {
       flushIntervalMs: options.flushIntervalMs,
       ignoreRules: options.ignoreRules(),
       logLevel: log.level,
+      ...(options.journal === undefined ? {} : { journal: options.journal }),
     });
     this.threads = Array.from({ length: options.count }, (_, i) => new PipelineThread(i, init, options));
   }
@@ -268,16 +296,20 @@ export class PipelineWorkers implements PipelineHandle {
     return this.threads.some((t) => t.full);
   }
 
-  accept(spans: readonly SpanRecord[]): void {
+  accept(spans: readonly SpanRecord[], seq?: number): void {
     if (this.threads.length === 1) {
-      this.threads[0]!.send(spans);
+      this.threads[0]!.send(spans, seq);
       return;
     }
     const shards: SpanRecord[][] = this.threads.map(() => []);
     for (const span of spans) shards[shardOf(span.traceId, shards.length)]!.push(span);
     shards.forEach((shard, i) => {
-      if (shard.length > 0) this.threads[i]!.send(shard);
+      if (shard.length > 0) this.threads[i]!.send(shard, seq);
     });
+  }
+
+  heldFromSeq(): number {
+    return Math.min(...this.threads.map((t) => t.heldFromSeq()));
   }
 
   tick(): void {

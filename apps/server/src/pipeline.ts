@@ -41,6 +41,19 @@ export interface PipelineOptions {
   onWrite?: (seconds: number) => void;
   /** Told when a write failed; its findings are kept and written by the next flush. */
   onWriteError?: (error: unknown) => void;
+  /**
+   * INGEST_DURABLE: the journal's id. Spans then come with their journal batch (`accept(spans, seq)`), each write
+   * records the traces behind it (journal_traces), and `heldFromSeq()` says which batches are still needed.
+   */
+  journal?: string;
+}
+
+/** One write's worth of findings, and what INGEST_DURABLE needs to know of it. */
+interface WriteBatch {
+  writes: OffenderWrite[];
+  /** The lowest journal batch among the traces behind it (Infinity without a journal). */
+  minSeq: number;
+  traces: { traceId: string; seq: number }[];
 }
 
 export interface PipelineStats {
@@ -58,7 +71,8 @@ export type PipelineSnapshot = PipelineStats & ReturnType<TraceAssembler["stats"
  * flush, drain on shutdown, close, count.
  */
 export interface PipelineHandle {
-  accept(spans: readonly SpanRecord[]): void;
+  /** `seq`: the spans' journal batch, with INGEST_DURABLE. */
+  accept(spans: readonly SpanRecord[], seq?: number): void;
   tick(): void;
   /** Writes what is judged so far; once it resolves, stats() counts everything accepted before the call. */
   flush(): Promise<void>;
@@ -67,6 +81,11 @@ export interface PipelineHandle {
   close(): Promise<void>;
   /** From worker threads, as of their last tick (or flush). */
   stats(): PipelineSnapshot;
+  /**
+   * INGEST_DURABLE: the lowest journal batch whose spans are still held here, unjudged or judged and not yet
+   * stored (Infinity when none); the journal keeps every batch from there on.
+   */
+  heldFromSeq(): number;
   /** True while the pipeline takes no more spans for now: the ingest queue holds them. */
   readonly full: boolean;
 }
@@ -83,15 +102,26 @@ export class Pipeline implements PipelineHandle {
   /** The write in flight, if any: writes never overlap. */
   private writing: Promise<void> | undefined;
   /** Batches not yet stored (a failed write's stay here), written oldest first by the next flush. */
-  private readonly unwritten: OffenderWrite[][] = [];
+  private readonly unwritten: WriteBatch[] = [];
+  /** INGEST_DURABLE: the first and last journal batch of each trace held in the assembler. */
+  private readonly traceSeqs = new Map<string, { min: number; max: number }>();
+  /** INGEST_DURABLE: judged since the last write: the lowest batch, and the traces with findings. */
+  private judgedMinSeq = Number.POSITIVE_INFINITY;
+  private judgedTraces: { traceId: string; seq: number }[] = [];
 
   constructor(private readonly options: PipelineOptions) {
     this.assembler = new TraceAssembler(options.assembler);
     this.now = options.now ?? Date.now;
   }
 
-  accept(spans: readonly SpanRecord[]): void {
+  accept(spans: readonly SpanRecord[], seq?: number): void {
     this.counters.spansAccepted += spans.length;
+    if (seq !== undefined && this.options.journal !== undefined)
+      for (const span of spans) {
+        const seqs = this.traceSeqs.get(span.traceId);
+        if (seqs) seqs.max = seq;
+        else this.traceSeqs.set(span.traceId, { min: seq, max: seq });
+      }
     const now = this.now();
     this.judge(this.assembler.add(spans, now));
     this.flushIfDue(now);
@@ -134,17 +164,28 @@ export class Pipeline implements PipelineHandle {
     // Learn from the whole batch first, so an INSERT loop is read in the light of a read flushed with it.
     if (orms) for (const delta of deltas) orms.observe(delta.sample);
     if (deltas.length > 0)
-      this.unwritten.push(deltas.map((delta) => ({ delta, guidance: guidanceFor(delta.sample, orms) })));
+      this.unwritten.push({
+        writes: deltas.map((delta) => ({ delta, guidance: guidanceFor(delta.sample, orms) })),
+        minSeq: this.judgedMinSeq,
+        traces: this.judgedTraces,
+      });
+    this.judgedMinSeq = Number.POSITIVE_INFINITY;
+    this.judgedTraces = [];
     let written = 0;
     try {
       const alertThresholds = await this.options.alertThresholds?.();
       // Oldest first, each batch in its own transaction (an offender appears at most once in a batch).
       for (let batch = this.unwritten[0]; batch; batch = this.unwritten[0]) {
         const began = performance.now();
-        await this.options.db.recordDeltas(batch, { alertThresholds, nowMs: this.now() });
+        const journal = this.options.journal;
+        await this.options.db.recordDeltas(batch.writes, {
+          alertThresholds,
+          nowMs: this.now(),
+          ...(journal === undefined ? {} : { journaled: { journal, traces: batch.traces } }),
+        });
         this.options.onWrite?.((performance.now() - began) / 1000);
         this.unwritten.shift();
-        written += batch.length;
+        written += batch.writes.length;
       }
     } catch (error) {
       this.options.onWriteError?.(error);
@@ -158,6 +199,17 @@ export class Pipeline implements PipelineHandle {
   }
 
   async close(): Promise<void> {}
+
+  heldFromSeq(): number {
+    let min = this.judgedMinSeq;
+    for (const batch of this.unwritten) min = Math.min(min, batch.minSeq);
+    for (const [traceId, seqs] of this.traceSeqs) {
+      // A trace that left the assembler without being judged (every span late or a duplicate) holds nothing.
+      if (!this.assembler.holds(traceId)) this.traceSeqs.delete(traceId);
+      else min = Math.min(min, seqs.min);
+    }
+    return min;
+  }
 
   stats(): PipelineSnapshot {
     return { ...this.counters, ...this.assembler.stats() };
@@ -180,6 +232,13 @@ export class Pipeline implements PipelineHandle {
       const findings = isIgnored ? detected.filter((f) => !isIgnored(f)) : detected;
       this.counters.findings += findings.length;
       this.accumulator.addTrace(findings);
+      const traceId = spans[0]?.traceId;
+      const seqs = traceId === undefined ? undefined : this.traceSeqs.get(traceId);
+      if (traceId === undefined || !seqs) continue;
+      // Held until written; what is left of the trace in the assembler (other requests) still holds its batches.
+      this.judgedMinSeq = Math.min(this.judgedMinSeq, seqs.min);
+      if (findings.length > 0) this.judgedTraces.push({ traceId, seq: seqs.max });
+      if (!this.assembler.holds(traceId)) this.traceSeqs.delete(traceId);
     }
   }
 }

@@ -7,6 +7,7 @@ import { N1Error } from "@n1radar/core";
 import * as otlp from "@n1radar/otlp";
 import type { IngestKeyCheck } from "./ingest-keys.js";
 import type { IngestQueue } from "./ingest-queue.js";
+import type { Journal } from "./journal.js";
 import type { CounterChild, Metrics } from "./metrics.js";
 import type { PipelineHandle } from "./pipeline.js";
 
@@ -50,6 +51,8 @@ export interface ReceiverOptions {
   metrics: Metrics;
   /** Suggested wait, sent as Retry-After / RetryInfo when the queue is full. */
   retryAfterSeconds: number;
+  /** INGEST_DURABLE: each accepted request is on disk before it is answered. */
+  journal?: Journal;
 }
 
 type PerTransport<K extends string> = Record<Transport, Record<K, CounterChild>>;
@@ -70,6 +73,7 @@ export class Receiver {
   readonly keys: IngestKeyCheck;
   readonly retryAfterSeconds: number;
   private readonly queue: IngestQueue;
+  private readonly journal: Journal | undefined;
   private readonly spansReceived: PerTransport<Encoding>;
   private readonly requests: PerTransport<(typeof OUTCOMES)[number]>;
   private readonly requestsRejected: PerTransport<RejectReason>;
@@ -78,6 +82,7 @@ export class Receiver {
 
   constructor(options: ReceiverOptions) {
     this.queue = options.queue;
+    this.journal = options.journal;
     this.keys = options.keys;
     this.retryAfterSeconds = options.retryAfterSeconds;
     const m = options.metrics;
@@ -144,16 +149,26 @@ export class Receiver {
    * Decodes and queues one export request, returning the partial success to report (invalid spans are
    * rejected one by one, the rest kept). Throws N1Error for a request refused as a whole; call `refused`.
    */
-  accept(body: Uint8Array, encoding: Encoding, transport: Transport): otlp.PartialSuccess {
+  async accept(body: Uint8Array, encoding: Encoding, transport: Transport): Promise<otlp.PartialSuccess> {
     this.checkCapacity();
     const result = encoding === "protobuf" ? otlp.decodeProtobufTraces(body) : otlp.decodeJsonTraces(body);
-    if (!this.queue.offer(result.spans)) {
+    if (!this.queue.fits(result.spans.length)) {
       this.spansOverloaded.inc(result.spans.length);
       throw this.overloaded();
     }
+    // INGEST_DURABLE: the body goes to the journal (its spans decode the same way on replay), and the answer
+    // waits for its fsync, shared with whatever else arrived meanwhile.
+    const journaled =
+      this.journal && result.spans.length > 0 ? this.journal.append(encoding, body) : undefined;
+    this.queue.offer(result.spans, journaled?.seq);
     this.spansReceived[transport][encoding].inc(result.spans.length);
     if (result.rejected > 0) this.spansInvalid.inc(result.rejected);
     this.requests[transport][result.rejected > 0 ? "partial" : "accepted"].inc();
+    if (journaled)
+      await journaled.durable.catch((error: Error) => {
+        // Judged all the same, but not acknowledged: the sender retries (at least once, never lost).
+        throw new N1Error("overloaded", `${error.message}; retry in ${this.retryAfterSeconds} s`);
+      });
     return otlp.partialSuccessOf(result);
   }
 

@@ -15,10 +15,12 @@ import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { openStore, type Store } from "@n1radar/db";
 import { type App, type AppDeps, createApp } from "./app.js";
+import { JournalReleaser, replayJournal } from "./durable-ingest.js";
+import { Journal } from "./journal.js";
 import { type OtlpGrpcServer, startOtlpGrpcServer } from "./otlp-grpc.js";
 import type { RequestListener } from "./otlp-http.js";
 
-export interface ServiceSettings extends Omit<AppDeps, "db" | "pipelineWorkers"> {
+export interface ServiceSettings extends Omit<AppDeps, "db" | "pipelineWorkers" | "journal"> {
   /** Address every port listens on. */
   host: string;
   /** 0 picks a free port (tests); `addresses()` tells which. */
@@ -29,6 +31,11 @@ export interface ServiceSettings extends Omit<AppDeps, "db" | "pipelineWorkers">
    * SQLite database (which other connections cannot open), runs them in this thread.
    */
   pipelineWorkers?: number;
+  /**
+   * INGEST_DURABLE: answer 200 / OK only once a request is in the journal in `journalDir`, replay it at start-up
+   * (before listening), and release its segments as the pipeline finishes with them.
+   */
+  durable?: { journalDir: string };
   /** Period of the timer that judges traces whose wait ran out and sends due alerts. */
   tickMs?: number;
   /** How long stop() lets in-flight gRPC calls finish before cutting them. */
@@ -75,7 +82,14 @@ function closeNow(server: Server): Promise<void> {
 
 export function createService(settings: ServiceSettings): Service {
   let running:
-    | { app: App; store: Store; servers: Server[]; grpc: OtlpGrpcServer | undefined; ticker?: NodeJS.Timeout }
+    | {
+        app: App;
+        store: Store;
+        servers: Server[];
+        grpc: OtlpGrpcServer | undefined;
+        ticker?: NodeJS.Timeout;
+        journal?: { journal: Journal; releaser: JournalReleaser };
+      }
     | undefined;
   let stopped: Promise<void> | undefined;
 
@@ -100,22 +114,34 @@ export function createService(settings: ServiceSettings): Service {
     async start() {
       const store = await openStore(settings.databaseUrl);
       let app: App;
+      let opened: Awaited<ReturnType<typeof Journal.open>> | undefined;
       try {
-        const { pipelineWorkers = 1, databaseUrl, ...deps } = settings;
+        if (settings.durable) opened = await Journal.open(settings.durable.journalDir);
+        const { pipelineWorkers = 1, databaseUrl, durable: _durable, ...deps } = settings;
         app = await createApp({
           ...deps,
           db: store,
           ...(pipelineWorkers > 0 && !databaseUrl.endsWith(":memory:")
             ? { pipelineWorkers: { count: pipelineWorkers, databaseUrl } }
             : {}),
+          ...(opened ? { journal: opened.journal } : {}),
         });
       } catch (error) {
+        await opened?.journal.close();
         await store.close();
         throw error;
       }
       const r: NonNullable<typeof running> = { app, store, servers: [], grpc: undefined };
       running = r;
       try {
+        if (opened) {
+          // Before listening: what was acknowledged before the last stop is judged first.
+          await replayJournal(opened.replay, opened.journal, store, app.queue);
+          r.journal = {
+            journal: opened.journal,
+            releaser: new JournalReleaser(opened.journal, store, app.queue, app.pipeline),
+          };
+        }
         const { host, ports } = settings;
         r.servers.push(await listenHttp(app.otlpHttp, host, ports.otlpHttp, "OTLP/HTTP"));
         r.grpc = await startOtlpGrpcServer({
@@ -133,6 +159,7 @@ export function createService(settings: ServiceSettings): Service {
       } catch (error) {
         await closeListeners(r);
         await app.pipeline.close();
+        await opened?.journal.close();
         await store.close();
         running = undefined;
         throw error;
@@ -143,6 +170,7 @@ export function createService(settings: ServiceSettings): Service {
       r.ticker = setInterval(() => {
         app.pipeline.tick();
         app.alerts.tick();
+        r.journal?.releaser.tick();
       }, settings.tickMs ?? 50);
       const [otlpHttp, api] = r.servers.map((s) => (s.address() as AddressInfo).port) as [number, number];
       return { api, otlpHttp, otlpGrpc: r.grpc.port };
@@ -159,8 +187,15 @@ export function createService(settings: ServiceSettings): Service {
         r.app.queue.drainAll();
         try {
           await r.app.pipeline.drain();
+          if (r.journal) {
+            // Everything acknowledged is judged and stored: the journal can go (a failed drain keeps it).
+            await r.journal.releaser.idle();
+            await r.journal.releaser.release();
+          }
         } finally {
           await r.app.pipeline.close();
+          await r.journal?.releaser.idle();
+          await r.journal?.journal.close();
           await r.app.alerts.idle();
           await r.app.pruner.stop();
           await r.store.close();

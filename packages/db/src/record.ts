@@ -1,8 +1,8 @@
 import type { Guidance } from "@n1radar/core";
 import { EXAMPLES, histogramMedian, type OffenderDelta } from "@n1radar/detector";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "./open.js";
-import { alertEvents, offenderHours, offenders } from "./schema.js";
+import { alertEvents, journalTraces, offenderHours, offenders } from "./schema.js";
 import { writeTransaction } from "./write-transaction.js";
 
 export interface OffenderWrite {
@@ -16,10 +16,20 @@ export interface AlertThreshold {
   minWastedMsPerHour?: number;
 }
 
+/** The traces behind a write, for INGEST_DURABLE's replay (schema.ts journalTraces). */
+export interface JournaledTraces {
+  /** The writing process's journal. */
+  journal: string;
+  /** Each trace with a finding in this write, and the last journal batch holding its spans. */
+  traces: readonly { traceId: string; seq: number }[];
+}
+
 export interface RecordOptions {
   /** The bars of the destinations that want threshold alerts; none means no threshold events. */
   alertThresholds?: readonly AlertThreshold[];
   nowMs?: number;
+  /** Recorded in the same transaction as the findings (INGEST_DURABLE). */
+  journaled?: JournaledTraces;
 }
 
 const HOUR_MS = 3_600_000;
@@ -180,5 +190,32 @@ export function recordDeltas(db: Db, writes: readonly OffenderWrite[], options: 
           .run();
       }
     }
+    const journaled = options.journaled;
+    for (const { traceId, seq } of journaled?.traces ?? [])
+      tx.insert(journalTraces)
+        .values({ journal: journaled!.journal, traceId, seq })
+        .onConflictDoUpdate({
+          target: [journalTraces.journal, journalTraces.traceId],
+          set: { seq: sql`max(${journalTraces.seq}, ${seq})` },
+        })
+        .run();
   });
+}
+
+/** The traces of `journal` whose findings are stored (INGEST_DURABLE's replay skips them). */
+export function listJournalTraces(db: Db, journal: string): string[] {
+  return db
+    .select({ traceId: journalTraces.traceId })
+    .from(journalTraces)
+    .where(eq(journalTraces.journal, journal))
+    .all()
+    .map((r) => r.traceId);
+}
+
+/** Forgets the traces whose spans the journal no longer holds (all below `seq`); returns how many. */
+export function pruneJournalTraces(db: Db, journal: string, seq: number): number {
+  return db
+    .delete(journalTraces)
+    .where(and(eq(journalTraces.journal, journal), lt(journalTraces.seq, seq)))
+    .run().changes;
 }

@@ -186,3 +186,14 @@ export const alertNotified = pgTable(
   },
   (t) => [primaryKey({ columns: [t.destinationId, t.offenderId] })],
 );
+
+/** See schema.ts: traces stored while their spans are still in a journal (INGEST_DURABLE). */
+export const journalTraces = pgTable(
+  "journal_traces",
+  {
+    journal: text("journal").notNull(),
+    traceId: text("trace_id").notNull(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.journal, t.traceId] }), index("journal_traces_seq").on(t.journal, t.seq)],
+);

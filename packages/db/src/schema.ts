@@ -174,3 +174,20 @@ export const alertNotified = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.destinationId, t.offenderId] })],
 );
+
+/**
+ * INGEST_DURABLE: the traces whose findings are stored while their spans are still in the ingest journal, written
+ * in the same transaction as the findings. A restart replays the journal and skips these traces, so a request
+ * acknowledged, judged and stored before a crash is not counted twice. `journal` names one process's journal
+ * directory (replicas each have their own); `seq` is the last journal batch holding the trace's spans, and rows
+ * go once the journal no longer reaches back that far.
+ */
+export const journalTraces = sqliteTable(
+  "journal_traces",
+  {
+    journal: text("journal").notNull(),
+    traceId: text("trace_id").notNull(),
+    seq: integer("seq").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.journal, t.traceId] }), index("journal_traces_seq").on(t.journal, t.seq)],
+);

@@ -179,6 +179,11 @@ export class TraceAssembler {
     return ready;
   }
 
+  /** True while spans of the trace wait here (INGEST_DURABLE's watermark asks). */
+  holds(traceId: string): boolean {
+    return this.open.has(traceId);
+  }
+
   /** Everything still waiting, for shutdown: nothing accepted is left unjudged. */
   takeAll(): SpanRecord[][] {
     const ready: SpanRecord[][] = [];

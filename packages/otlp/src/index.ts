@@ -14,4 +14,5 @@ export {
   RpcCode,
   type StatusDetail,
 } from "./encode-status.js";
+export { MAX_NAME_CHARS, MAX_STATEMENT_CHARS } from "./fold.js";
 export { type DecodeResult, MAX_ERROR_MESSAGES } from "./result.js";

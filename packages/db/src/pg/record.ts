@@ -7,7 +7,7 @@
  * two writers lock in the same order and never deadlock.
  */
 import { EXAMPLES, histogramMedian } from "@n1radar/detector";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import {
   type AlertThreshold,
   meets,
@@ -16,7 +16,7 @@ import {
   type RecordOptions,
   sampleColumns,
 } from "../record.js";
-import { alertEvents, offenderHours, offenders } from "../schema-pg.js";
+import { alertEvents, journalTraces, offenderHours, offenders } from "../schema-pg.js";
 import type { PgDb, PgTx } from "./db.js";
 
 const HOUR_MS = 3_600_000;
@@ -32,12 +32,39 @@ export async function recordDeltas(
   const ordered = [...writes].sort((a, b) =>
     a.delta.id < b.delta.id ? -1 : a.delta.id > b.delta.id ? 1 : 0,
   );
+  const journaled = options.journaled;
   await db.transaction(async (tx) => {
     for (const write of ordered) {
       const event = await writeOne(tx, write, thresholds);
       if (event) await tx.insert(alertEvents).values({ offenderId: write.delta.id, event, createdAt: nowMs });
     }
+    if (journaled && journaled.traces.length > 0)
+      await tx
+        .insert(journalTraces)
+        .values(journaled.traces.map(({ traceId, seq }) => ({ journal: journaled.journal, traceId, seq })))
+        .onConflictDoUpdate({
+          target: [journalTraces.journal, journalTraces.traceId],
+          set: { seq: sql`greatest(${journalTraces.seq}, excluded.seq)` },
+        });
   });
+}
+
+/** See record.ts listJournalTraces. */
+export async function listJournalTraces(db: PgDb, journal: string): Promise<string[]> {
+  const rows = await db
+    .select({ traceId: journalTraces.traceId })
+    .from(journalTraces)
+    .where(eq(journalTraces.journal, journal));
+  return rows.map((r) => r.traceId);
+}
+
+/** See record.ts pruneJournalTraces. */
+export async function pruneJournalTraces(db: PgDb, journal: string, seq: number): Promise<number> {
+  const deleted = await db
+    .delete(journalTraces)
+    .where(and(eq(journalTraces.journal, journal), lt(journalTraces.seq, seq)))
+    .returning({ traceId: journalTraces.traceId });
+  return deleted.length;
 }
 
 /** Writes one offender's delta; returns the alert event it raises, if any. */
