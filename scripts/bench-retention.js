@@ -7,8 +7,10 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defaultRetention, openSqliteStore } from "@n1radar/db";
+import { defaultRetention, openSqliteStore, openStore } from "@n1radar/db";
+import { postgresBinDir, startPgCluster } from "@n1radar/db/testing";
 import { defaultAssemblerSettings, defaultDetectorSettings } from "@n1radar/detector";
+import pg from "pg";
 import { Pipeline } from "../apps/server/dist/pipeline.js";
 
 const HOUR = 3_600_000;
@@ -20,7 +22,7 @@ let ids = 0;
 const hex = (n, width) => n.toString(16).padStart(width, "0");
 
 /** One request with an N+1 (a source query, six lookups) on `route`, as the decoders produce it. */
-function requestSpans(route, atMs) {
+export function requestSpans(route, atMs) {
   const traceId = hex(++ids, 32);
   const rootId = hex(++ids, 16);
   const resource = { serviceName: "shop", sdkLanguage: "nodejs", environment: null };
@@ -79,10 +81,45 @@ function databaseBytes(path) {
   return total;
 }
 
-async function soak(label, policy, totalTraces) {
+/** A SQLite file: its size is the file and its WAL, after a checkpoint. */
+function sqliteTarget() {
   const dir = mkdtempSync(join(tmpdir(), "n1-soak-"));
   const path = join(dir, "n1radar.db");
   const store = openSqliteStore(path);
+  return {
+    store,
+    async bytes() {
+      store.db.$client.pragma("wal_checkpoint(TRUNCATE)");
+      return databaseBytes(path);
+    },
+    async close() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh database on the throwaway PostgreSQL cluster: its size is pg_database_size (autovacuum on). */
+async function postgresTarget(cluster, name) {
+  const url = await cluster.createDatabase(name);
+  const store = await openStore(url);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return {
+    store,
+    async bytes() {
+      const { rows } = await client.query("select pg_database_size(current_database()) as n");
+      return Number(rows[0].n);
+    },
+    async close() {
+      await client.end();
+      await store.close();
+    },
+  };
+}
+
+async function soak(label, policy, totalTraces, target) {
+  const { store } = target;
   let now = Date.UTC(2026, 0, 1);
   const pipeline = new Pipeline({
     db: store,
@@ -116,14 +153,10 @@ async function soak(label, policy, totalTraces) {
       for (let done = false; !done; ) done = (await store.pruneBatch(policy, now, 500)).done;
       pruneMs += performance.now() - start;
     }
-    if ((day + 1) % 15 === 0) {
-      store.db.$client.pragma("wal_checkpoint(TRUNCATE)");
-      samples.push({ day: day + 1, bytes: databaseBytes(path) });
-    }
+    if ((day + 1) % 15 === 0) samples.push({ day: day + 1, bytes: await target.bytes() });
   }
   const seconds = (performance.now() - began) / 1000;
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await target.close();
   console.log(
     `  ${label.padEnd(34)} ${samples.map((s) => `day ${s.day}: ${mb(s.bytes)}`).join(", ")}` +
       ` | ${fmt(sent)} traces in ${seconds.toFixed(0)} s (${fmt(sent / seconds)}/s), pruning ${pruneMs.toFixed(0)} ms in all`,
@@ -131,19 +164,43 @@ async function soak(label, policy, totalTraces) {
   return samples;
 }
 
-export async function benchRetention({ traces }) {
-  console.log(
-    `retention soak: ${fmt(traces)} traces over ${DAYS} simulated days, SQLite file size (db + WAL):`,
-  );
+async function soakPair(traces, open) {
   const off = { historyDays: 0, closedOffenderDays: 0, deliveryDays: 0 };
-  const baseline = await soak("retention off (baseline)", off, traces);
+  const baseline = await soak("retention off (baseline)", off, traces, await open("soak_off"));
   const kept = await soak(
     `defaults (history ${defaultRetention.historyDays} d, closed ${defaultRetention.closedOffenderDays} d)`,
     defaultRetention,
     traces,
+    await open("soak_defaults"),
   );
   const growth = (s) => s.at(-1).bytes / s[Math.floor(s.length / 2)].bytes;
   console.log(
     `  growth over the last half of the run: baseline x${growth(baseline).toFixed(2)}, with retention x${growth(kept).toFixed(2)}`,
   );
+}
+
+/** `dialects`: which stores to soak (BENCH_SOAK_DIALECTS, default both; PostgreSQL is skipped without its binaries). */
+export async function benchRetention({ traces, dialects = ["sqlite", "postgres"] }) {
+  if (dialects.includes("sqlite")) {
+    console.log(
+      `retention soak: ${fmt(traces)} traces over ${DAYS} simulated days, SQLite file size (db + WAL):`,
+    );
+    await soakPair(traces, async () => sqliteTarget());
+  }
+  if (!dialects.includes("postgres")) return;
+  if (!postgresBinDir()) {
+    console.log(
+      "retention soak on PostgreSQL: skipped (no server binaries; npm test's pretest installs them)",
+    );
+    return;
+  }
+  console.log(
+    `retention soak: ${fmt(traces)} traces over ${DAYS} simulated days, PostgreSQL pg_database_size:`,
+  );
+  const cluster = await startPgCluster();
+  try {
+    await soakPair(traces, (name) => postgresTarget(cluster, name));
+  } finally {
+    await cluster.stop();
+  }
 }

@@ -7,6 +7,7 @@ import { benchDurable } from "./bench-durable.js";
 import { httpRequests, load, measureN1radar, startN1radar, startNoop } from "./bench-ingest.js";
 import { buildPayloads } from "./bench-payloads.js";
 import { benchRetention } from "./bench-retention.js";
+import { benchStore } from "./bench-store.js";
 import { benchHeavyRequest } from "./bench-workers.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -102,8 +103,12 @@ await benchIngest([
     requests: httpRequests(payloads.json, "application/json"),
   },
 ]);
+await benchStore();
 await benchDurable({ seconds: SECONDS, concurrency: CONNECTIONS });
 await benchHeavyRequest();
 await benchWaitingTraces({ traces: Number(process.env.BENCH_WAITING_TRACES ?? 100_000) });
 await benchFindingLatency();
-await benchRetention({ traces: Number(process.env.BENCH_SOAK_TRACES ?? 1_000_000) });
+await benchRetention({
+  traces: Number(process.env.BENCH_SOAK_TRACES ?? 1_000_000),
+  dialects: (process.env.BENCH_SOAK_DIALECTS ?? "sqlite,postgres").split(","),
+});
