@@ -57,8 +57,11 @@ export interface AppDeps {
    * `databaseUrl` (PIPELINE_WORKERS); in this thread when absent (tests driving the pipeline with a fake clock).
    */
   pipelineWorkers?: { count: number; databaseUrl: string };
-  /** INGEST_DURABLE: the opened ingest journal (the service replays it and releases its segments). */
-  journal?: Journal;
+  /**
+   * INGEST_DURABLE: the opened ingest journal (the service replays it and releases its segments), and the requests
+   * in it whose findings are already stored.
+   */
+  journal?: { journal: Journal; storedRequests: readonly string[] };
   now?: () => number;
 }
 
@@ -137,7 +140,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   if (deps.pipelineWorkers && deps.pipelineWorkers.count > 0) {
     const workers = new PipelineWorkers({
       ...deps.pipelineWorkers,
-      ...(deps.journal ? { journal: deps.journal.id } : {}),
+      ...(deps.journal
+        ? { journal: deps.journal.journal.id, storedRequests: [...deps.journal.storedRequests] }
+        : {}),
       detector: deps.detector,
       assembler: deps.assembler,
       flushIntervalMs: deps.flushIntervalMs,
@@ -171,7 +176,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
       isIgnored: (finding) => ignoreRules.covers(finding),
       onFlush,
       alertThresholds: () => alerts.thresholds(),
-      ...(deps.journal ? { journal: deps.journal.id } : {}),
+      ...(deps.journal
+        ? { journal: deps.journal.journal.id, storedRequests: new Set(deps.journal.storedRequests) }
+        : {}),
     });
   }
   const ingest = new IngestStats(deps.now);
@@ -186,14 +193,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
     queue,
     metrics,
     retryAfterSeconds: deps.retryAfterSeconds ?? 1,
-    ...(deps.journal ? { journal: deps.journal } : {}),
+    ...(deps.journal ? { journal: deps.journal.journal } : {}),
     keys: createIngestKeyCheck({
       keys: deps.ingestKeys ?? [],
       header: deps.ingestKeyHeader ?? "authorization",
     }),
   });
   observePipeline(metrics, pipeline, deps.now ?? Date.now);
-  if (deps.journal) observeJournal(metrics, deps.journal);
+  if (deps.journal) observeJournal(metrics, deps.journal.journal);
   const uploads = newUploadBudget(deps.maxUploadBytes ?? 4 * deps.maxBodyBytes);
   const uploadTimeoutMs = deps.uploadTimeoutMs ?? 30_000;
   metrics.observe(

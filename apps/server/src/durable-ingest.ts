@@ -9,44 +9,38 @@ import type { Journal, JournalRecord } from "./journal.js";
 import { log } from "./log.js";
 import type { PipelineHandle } from "./pipeline.js";
 
-/** How often segments are released and journal_traces pruned. */
+/** How often segments are released and journal_requests pruned. */
 const RELEASE_INTERVAL_MS = 1_000;
 
 /**
  * Feeds what the journal still holds to the pipeline, before the service listens: requests acknowledged but not
- * judged and stored when the process stopped. Spans of traces whose findings are already stored are skipped, so
- * nothing is counted twice.
+ * judged and stored when the process stopped. Their traces are judged again whole; the requests among them whose
+ * findings were already stored add nothing (the pipeline's `storedRequests`), so nothing is counted twice.
  */
 export async function replayJournal(
   records: readonly JournalRecord[],
-  journal: Journal,
-  store: Store,
   queue: IngestQueue,
-): Promise<{ requests: number; spans: number; skipped: number }> {
-  const stored = new Set(await store.listJournalTraces(journal.id));
+): Promise<{ requests: number; spans: number }> {
   let spans = 0;
-  let skipped = 0;
   for (const record of records) {
     const decoded =
       record.encoding === "protobuf"
         ? otlp.decodeProtobufTraces(record.body)
         : otlp.decodeJsonTraces(record.body);
-    const fresh = decoded.spans.filter((span) => !stored.has(span.traceId));
-    skipped += decoded.spans.length - fresh.length;
-    spans += fresh.length;
+    spans += decoded.spans.length;
     // The queue feeds the pipeline on later turns of the event loop; wait for room as a sender would.
-    while (!queue.offer(fresh, record.seq)) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (!queue.offer(decoded.spans, record.seq)) await new Promise((resolve) => setTimeout(resolve, 5));
   }
   if (records.length > 0)
     log.info(
-      { requests: records.length, spans, skipped },
+      { requests: records.length, spans },
       "replayed the ingest journal: acknowledged requests not yet judged and stored when n1radar last stopped",
     );
-  return { requests: records.length, spans, skipped };
+  return { requests: records.length, spans };
 }
 
 /**
- * Deletes journal segments the pipeline no longer needs and prunes journal_traces with them, at most once a
+ * Deletes journal segments the pipeline no longer needs and prunes journal_requests with them, at most once a
  * second (`tick`), never two at once.
  */
 export class JournalReleaser {
@@ -80,7 +74,7 @@ export class JournalReleaser {
     const watermark = this.watermark();
     await this.journal.rollIfReleased(watermark);
     const firstKept = await this.journal.release(watermark);
-    await this.store.pruneJournalTraces(this.journal.id, firstKept);
+    await this.store.pruneJournalRequests(this.journal.id, firstKept);
   }
 
   async idle(): Promise<void> {

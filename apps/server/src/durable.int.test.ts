@@ -64,6 +64,33 @@ async function post(otlpUrl: string, body: Uint8Array): Promise<boolean> {
   );
 }
 
+interface JsonSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+}
+
+/** The OTLP/JSON spans of one export request, to be rewired into one trace. */
+function spansJson(spans: Parameters<typeof jsonOf>[0]): JsonSpan[] {
+  const body = JSON.parse(new TextDecoder().decode(jsonOf(spans))) as {
+    resourceSpans: { scopeSpans: { spans: JsonSpan[] }[] }[];
+  };
+  return body.resourceSpans[0]!.scopeSpans[0]!.spans;
+}
+
+function otlpJson(service: string, spans: JsonSpan[]): Uint8Array {
+  return new TextEncoder().encode(
+    JSON.stringify({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: "service.name", value: { stringValue: service } }] },
+          scopeSpans: [{ scope: { name: "test" }, spans }],
+        },
+      ],
+    }),
+  );
+}
+
 async function kill(main: MainProcess): Promise<void> {
   main.child.kill("SIGKILL");
   await main.exited;
@@ -130,6 +157,31 @@ describe("INGEST_DURABLE", () => {
       if (durable) expect(metrics).toMatch(/^n1radar_journal_segments \d+$/m);
       else expect(metrics).not.toContain("n1radar_journal_segments");
     }, 60_000);
+
+  it("replays the waiting request of a trace whose other request was stored, and counts that one once", async () => {
+    // One trace across two services: the front's request (complete) calls the back's, whose request span has not
+    // come yet when the process is killed.
+    const front = spansJson(nPlusOneSpans({ service: "front", route: "/front" }));
+    const back = spansJson(nPlusOneSpans({ service: "back", route: "/back" }));
+    const traceId = front[0]!.traceId;
+    const frontRequest = front.find((span) => !span.parentSpanId)!;
+    for (const span of back) {
+      span.traceId = traceId;
+      if (!span.parentSpanId) span.parentSpanId = frontRequest.spanId;
+    }
+    const r = await run(true);
+    const main = await r.start({ TRACE_WAIT_MS: "60000" });
+    expect(await post(main.otlpUrl, otlpJson("front", front))).toBe(true);
+    await eventually(async () => ((await occurrences(main.apiUrl, "GET /front")) === 1 ? true : undefined));
+    const backQueries = back.filter((span) => span.parentSpanId !== frontRequest.spanId);
+    expect(await post(main.otlpUrl, otlpJson("back", backQueries))).toBe(true);
+    await kill(main);
+
+    const restarted = await r.start({ TRACE_WAIT_MS: "500" });
+    // The back's queries, judged without their request span once the short wait runs out.
+    await eventually(async () => ((await occurrences(restarted.apiUrl)) === 2 ? true : undefined), 15_000);
+    expect(await occurrences(restarted.apiUrl, "GET /front")).toBe(1);
+  }, 60_000);
 
   it("leaves an empty journal after a clean stop", async () => {
     const r = await run(true);

@@ -111,7 +111,7 @@ export class Journal {
 
   private constructor(
     private readonly dir: string,
-    /** Names this journal in the store (journal_traces), so replicas' journals never mix. */
+    /** Names this journal in the store (journal_requests), so replicas' journals never mix. */
     readonly id: string,
     private readonly closedSegments: Segment[],
     private nextSeq: number,
@@ -222,7 +222,7 @@ export class Journal {
 
   /**
    * Deletes the closed segments wholly below `watermark` (the lowest batch still held unjudged or unstored), and
-   * returns the first batch the journal still holds: rows of journal_traces below it can go.
+   * returns the first batch the journal still holds: rows of journal_requests below it can go.
    */
   async release(watermark: number): Promise<number> {
     while (this.closedSegments.length > 0 && this.closedSegments[0]!.lastSeq < watermark) {

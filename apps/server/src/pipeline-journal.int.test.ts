@@ -12,6 +12,8 @@ import { nPlusOneSpans, protobufOf } from "./test-payloads.js";
 
 const spansOf = (route: string): SpanRecord[] =>
   decodeProtobufTraces(protobufOf(nPlusOneSpans({ route }))).spans;
+/** A request's key: its trace and its request span (the SDK ends it, and so lists it, last). */
+const requestOf = (spans: SpanRecord[]) => `${spans[0]!.traceId}/${spans.at(-1)!.spanId}`;
 
 let store: Store | undefined;
 afterEach(async () => {
@@ -19,9 +21,10 @@ afterEach(async () => {
   store = undefined;
 });
 
-async function pipeline(journal: string | undefined): Promise<Pipeline> {
+async function pipeline(journal: string | undefined, storedRequests?: Set<string>): Promise<Pipeline> {
   store = await openStore(":memory:");
   return new Pipeline({
+    ...(storedRequests ? { storedRequests } : {}),
     db: store,
     detector: defaultDetectorSettings,
     assembler: { ...defaultAssemblerSettings, graceMs: 0 },
@@ -42,14 +45,27 @@ describe("Pipeline.heldFromSeq", () => {
     expect(p.heldFromSeq()).toBe(1);
     await p.flush();
     expect(p.heldFromSeq()).toBe(1); // batch 1 still waits for its request span
-    expect(await store!.listJournalTraces("journal-1")).toEqual([done[0]!.traceId]);
+    expect(await store!.listJournalRequests("journal-1")).toEqual([requestOf(done)]);
     p.accept(waiting.slice(-1), 3); // the request span: judged, unwritten
     expect(p.heldFromSeq()).toBe(1);
     await p.flush();
     expect(p.heldFromSeq()).toBe(Number.POSITIVE_INFINITY);
-    expect((await store!.listJournalTraces("journal-1")).sort()).toEqual(
-      [done[0]!.traceId, waiting[0]!.traceId].sort(),
+    expect((await store!.listJournalRequests("journal-1")).sort()).toEqual(
+      [requestOf(done), requestOf(waiting)].sort(),
     );
+  });
+
+  it("adds nothing for a request already stored (a replay), and counts the others", async () => {
+    const stored = spansOf("/stored");
+    const fresh = spansOf("/fresh");
+    const p = await pipeline("journal-1", new Set([requestOf(stored)]));
+    p.accept(stored, 1);
+    p.accept(fresh, 1);
+    await p.flush();
+    const offenders = await store!.listOffenders({ limit: 10, offset: 0 });
+    expect(offenders.map((o) => o.endpoint)).toEqual(["GET /fresh"]);
+    expect(await store!.listJournalRequests("journal-1")).toEqual([requestOf(fresh)]);
+    expect(p.heldFromSeq()).toBe(Number.POSITIVE_INFINITY);
   });
 
   it("tracks nothing and records no trace without a journal", async () => {
@@ -59,6 +75,6 @@ describe("Pipeline.heldFromSeq", () => {
     expect(p.heldFromSeq()).toBe(Number.POSITIVE_INFINITY);
     await p.flush();
     expect((await store!.listOffenders({ limit: 10, offset: 0 })).length).toBe(1);
-    expect(await store!.listJournalTraces("journal-1")).toEqual([]);
+    expect(await store!.listJournalRequests("journal-1")).toEqual([]);
   });
 });

@@ -38,6 +38,7 @@ async function start(): Promise<{ pipeline: Pipeline; store: Store }> {
     onWriteError: (error) => post({ type: "writeError", message: messageOf(error) }),
     alertThresholds: () => alertThresholds(store),
     ...(init.journal === undefined ? {} : { journal: init.journal }),
+    ...(init.storedRequests === undefined ? {} : { storedRequests: new Set(init.storedRequests) }),
   });
   let taken = 0;
   const stats = (): FromWorker => ({

@@ -30,8 +30,9 @@ export interface WorkerInit {
   flushIntervalMs: number;
   ignoreRules: IgnoreRule[];
   logLevel: string;
-  /** INGEST_DURABLE: the journal's id (see Pipeline's `journal`). */
+  /** INGEST_DURABLE: the journal's id, and the requests it replays that are already stored (see Pipeline). */
   journal?: string;
+  storedRequests?: string[];
 }
 
 export type ToWorker =
@@ -277,6 +278,7 @@ export class PipelineWorkers implements PipelineHandle {
       ignoreRules: options.ignoreRules(),
       logLevel: log.level,
       ...(options.journal === undefined ? {} : { journal: options.journal }),
+      ...(options.storedRequests === undefined ? {} : { storedRequests: options.storedRequests }),
     });
     this.threads = Array.from({ length: options.count }, (_, i) => new PipelineThread(i, init, options));
   }

@@ -43,9 +43,14 @@ export interface PipelineOptions {
   onWriteError?: (error: unknown) => void;
   /**
    * INGEST_DURABLE: the journal's id. Spans then come with their journal batch (`accept(spans, seq)`), each write
-   * records the traces behind it (journal_traces), and `heldFromSeq()` says which batches are still needed.
+   * records the requests behind it (journal_requests), and `heldFromSeq()` says which batches are still needed.
    */
   journal?: string;
+  /**
+   * INGEST_DURABLE's replay: requests (`traceId/spanId` of the set's first span) whose findings are already stored;
+   * judged again from the journal, they add nothing.
+   */
+  storedRequests?: ReadonlySet<string>;
 }
 
 /** One write's worth of findings, and what INGEST_DURABLE needs to know of it. */
@@ -53,7 +58,7 @@ interface WriteBatch {
   writes: OffenderWrite[];
   /** The lowest journal batch among the traces behind it (Infinity without a journal). */
   minSeq: number;
-  traces: { traceId: string; seq: number }[];
+  requests: { request: string; seq: number }[];
 }
 
 export interface PipelineStats {
@@ -105,9 +110,9 @@ export class Pipeline implements PipelineHandle {
   private readonly unwritten: WriteBatch[] = [];
   /** INGEST_DURABLE: the first and last journal batch of each trace held in the assembler. */
   private readonly traceSeqs = new Map<string, { min: number; max: number }>();
-  /** INGEST_DURABLE: judged since the last write: the lowest batch, and the traces with findings. */
+  /** INGEST_DURABLE: judged since the last write: the lowest batch, and the requests with findings. */
   private judgedMinSeq = Number.POSITIVE_INFINITY;
-  private judgedTraces: { traceId: string; seq: number }[] = [];
+  private judgedRequests: { request: string; seq: number }[] = [];
 
   constructor(private readonly options: PipelineOptions) {
     this.assembler = new TraceAssembler(options.assembler);
@@ -167,10 +172,10 @@ export class Pipeline implements PipelineHandle {
       this.unwritten.push({
         writes: deltas.map((delta) => ({ delta, guidance: guidanceFor(delta.sample, orms) })),
         minSeq: this.judgedMinSeq,
-        traces: this.judgedTraces,
+        requests: this.judgedRequests,
       });
     this.judgedMinSeq = Number.POSITIVE_INFINITY;
-    this.judgedTraces = [];
+    this.judgedRequests = [];
     let written = 0;
     try {
       const alertThresholds = await this.options.alertThresholds?.();
@@ -181,7 +186,7 @@ export class Pipeline implements PipelineHandle {
         await this.options.db.recordDeltas(batch.writes, {
           alertThresholds,
           nowMs: this.now(),
-          ...(journal === undefined ? {} : { journaled: { journal, traces: batch.traces } }),
+          ...(journal === undefined ? {} : { journaled: { journal, requests: batch.requests } }),
         });
         this.options.onWrite?.((performance.now() - began) / 1000);
         this.unwritten.shift();
@@ -226,19 +231,25 @@ export class Pipeline implements PipelineHandle {
   private judge(traces: SpanRecord[][]): void {
     for (const spans of traces) {
       this.counters.tracesJudged++;
+      const first = spans[0];
+      if (!first) continue;
       const isIgnored = this.options.isIgnored;
       // One request (released when its span arrived) or a trace's leftovers (wait over, evicted, shutdown).
       const detected = detect(spans, this.options.detector);
       const findings = isIgnored ? detected.filter((f) => !isIgnored(f)) : detected;
-      this.counters.findings += findings.length;
-      this.accumulator.addTrace(findings);
-      const traceId = spans[0]?.traceId;
-      const seqs = traceId === undefined ? undefined : this.traceSeqs.get(traceId);
-      if (traceId === undefined || !seqs) continue;
+      // The request span heads a request's set; journal order decides a leftover set's first span, on replay too.
+      const request = `${first.traceId}/${first.spanId}`;
+      const stored = this.options.storedRequests?.has(request) === true;
+      if (!stored) {
+        this.counters.findings += findings.length;
+        this.accumulator.addTrace(findings);
+      }
+      const seqs = this.traceSeqs.get(first.traceId);
+      if (!seqs) continue;
       // Held until written; what is left of the trace in the assembler (other requests) still holds its batches.
       this.judgedMinSeq = Math.min(this.judgedMinSeq, seqs.min);
-      if (findings.length > 0) this.judgedTraces.push({ traceId, seq: seqs.max });
-      if (!this.assembler.holds(traceId)) this.traceSeqs.delete(traceId);
+      if (findings.length > 0 && !stored) this.judgedRequests.push({ request, seq: seqs.max });
+      if (!this.assembler.holds(first.traceId)) this.traceSeqs.delete(first.traceId);
     }
   }
 }

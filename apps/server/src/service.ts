@@ -117,6 +117,8 @@ export function createService(settings: ServiceSettings): Service {
       let opened: Awaited<ReturnType<typeof Journal.open>> | undefined;
       try {
         if (settings.durable) opened = await Journal.open(settings.durable.journalDir);
+        // Requests of the journal already stored: replayed, they are judged again but add nothing.
+        const storedRequests = opened ? await store.listJournalRequests(opened.journal.id) : [];
         const { pipelineWorkers = 1, databaseUrl, durable: _durable, ...deps } = settings;
         app = await createApp({
           ...deps,
@@ -124,7 +126,7 @@ export function createService(settings: ServiceSettings): Service {
           ...(pipelineWorkers > 0 && !databaseUrl.endsWith(":memory:")
             ? { pipelineWorkers: { count: pipelineWorkers, databaseUrl } }
             : {}),
-          ...(opened ? { journal: opened.journal } : {}),
+          ...(opened ? { journal: { journal: opened.journal, storedRequests } } : {}),
         });
       } catch (error) {
         await opened?.journal.close();
@@ -136,7 +138,7 @@ export function createService(settings: ServiceSettings): Service {
       try {
         if (opened) {
           // Before listening: what was acknowledged before the last stop is judged first.
-          await replayJournal(opened.replay, opened.journal, store, app.queue);
+          await replayJournal(opened.replay, app.queue);
           r.journal = {
             journal: opened.journal,
             releaser: new JournalReleaser(opened.journal, store, app.queue, app.pipeline),

@@ -29,7 +29,7 @@ export {
 } from "./open.js";
 export { ENDPOINTS_PER_SERVICE } from "./overview.js";
 export type { ListOptions } from "./query.js";
-export type { AlertThreshold, JournaledTraces, OffenderWrite, RecordOptions } from "./record.js";
+export type { AlertThreshold, JournaledRequests, OffenderWrite, RecordOptions } from "./record.js";
 export {
   defaultRetention,
   PRUNE_KINDS,

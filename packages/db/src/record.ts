@@ -2,7 +2,7 @@ import type { Guidance } from "@n1radar/core";
 import { EXAMPLES, histogramMedian, type OffenderDelta } from "@n1radar/detector";
 import { and, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "./open.js";
-import { alertEvents, journalTraces, offenderHours, offenders } from "./schema.js";
+import { alertEvents, journalRequests, offenderHours, offenders } from "./schema.js";
 import { writeTransaction } from "./write-transaction.js";
 
 export interface OffenderWrite {
@@ -16,12 +16,12 @@ export interface AlertThreshold {
   minWastedMsPerHour?: number;
 }
 
-/** The traces behind a write, for INGEST_DURABLE's replay (schema.ts journalTraces). */
-export interface JournaledTraces {
+/** The requests behind a write, for INGEST_DURABLE's replay (schema.ts journalRequests). */
+export interface JournaledRequests {
   /** The writing process's journal. */
   journal: string;
-  /** Each trace with a finding in this write, and the last journal batch holding its spans. */
-  traces: readonly { traceId: string; seq: number }[];
+  /** Each judged request with a finding in this write, and the last journal batch holding its trace's spans. */
+  requests: readonly { request: string; seq: number }[];
 }
 
 export interface RecordOptions {
@@ -29,7 +29,7 @@ export interface RecordOptions {
   alertThresholds?: readonly AlertThreshold[];
   nowMs?: number;
   /** Recorded in the same transaction as the findings (INGEST_DURABLE). */
-  journaled?: JournaledTraces;
+  journaled?: JournaledRequests;
 }
 
 const HOUR_MS = 3_600_000;
@@ -191,31 +191,31 @@ export function recordDeltas(db: Db, writes: readonly OffenderWrite[], options: 
       }
     }
     const journaled = options.journaled;
-    for (const { traceId, seq } of journaled?.traces ?? [])
-      tx.insert(journalTraces)
-        .values({ journal: journaled!.journal, traceId, seq })
+    for (const { request, seq } of journaled?.requests ?? [])
+      tx.insert(journalRequests)
+        .values({ journal: journaled!.journal, request, seq })
         .onConflictDoUpdate({
-          target: [journalTraces.journal, journalTraces.traceId],
-          set: { seq: sql`max(${journalTraces.seq}, ${seq})` },
+          target: [journalRequests.journal, journalRequests.request],
+          set: { seq: sql`max(${journalRequests.seq}, ${seq})` },
         })
         .run();
   });
 }
 
-/** The traces of `journal` whose findings are stored (INGEST_DURABLE's replay skips them). */
-export function listJournalTraces(db: Db, journal: string): string[] {
+/** The requests of `journal` whose findings are stored (INGEST_DURABLE's replay does not count them again). */
+export function listJournalRequests(db: Db, journal: string): string[] {
   return db
-    .select({ traceId: journalTraces.traceId })
-    .from(journalTraces)
-    .where(eq(journalTraces.journal, journal))
+    .select({ request: journalRequests.request })
+    .from(journalRequests)
+    .where(eq(journalRequests.journal, journal))
     .all()
-    .map((r) => r.traceId);
+    .map((r) => r.request);
 }
 
-/** Forgets the traces whose spans the journal no longer holds (all below `seq`); returns how many. */
-export function pruneJournalTraces(db: Db, journal: string, seq: number): number {
+/** Forgets the requests whose traces' spans the journal no longer holds (all below `seq`); returns how many. */
+export function pruneJournalRequests(db: Db, journal: string, seq: number): number {
   return db
-    .delete(journalTraces)
-    .where(and(eq(journalTraces.journal, journal), lt(journalTraces.seq, seq)))
+    .delete(journalRequests)
+    .where(and(eq(journalRequests.journal, journal), lt(journalRequests.seq, seq)))
     .run().changes;
 }

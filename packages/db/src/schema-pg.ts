@@ -187,13 +187,16 @@ export const alertNotified = pgTable(
   (t) => [primaryKey({ columns: [t.destinationId, t.offenderId] })],
 );
 
-/** See schema.ts: traces stored while their spans are still in a journal (INGEST_DURABLE). */
-export const journalTraces = pgTable(
-  "journal_traces",
+/** See schema.ts: requests stored while their spans are still in a journal (INGEST_DURABLE). */
+export const journalRequests = pgTable(
+  "journal_requests",
   {
     journal: text("journal").notNull(),
-    traceId: text("trace_id").notNull(),
+    request: text("request").notNull(),
     seq: bigint("seq", { mode: "number" }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.journal, t.traceId] }), index("journal_traces_seq").on(t.journal, t.seq)],
+  (t) => [
+    primaryKey({ columns: [t.journal, t.request] }),
+    index("journal_requests_seq").on(t.journal, t.seq),
+  ],
 );

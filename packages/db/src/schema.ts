@@ -176,18 +176,22 @@ export const alertNotified = sqliteTable(
 );
 
 /**
- * INGEST_DURABLE: the traces whose findings are stored while their spans are still in the ingest journal, written
- * in the same transaction as the findings. A restart replays the journal and skips these traces, so a request
- * acknowledged, judged and stored before a crash is not counted twice. `journal` names one process's journal
- * directory (replicas each have their own); `seq` is the last journal batch holding the trace's spans, and rows
- * go once the journal no longer reaches back that far.
+ * INGEST_DURABLE: the requests whose findings are stored while their spans are still in the ingest journal, written
+ * in the same transaction as the findings. A restart replays the journal and does not count these requests again,
+ * while the other requests of their traces (another service's, or one still waiting at the crash) are judged as
+ * usual. `journal` names one process's journal directory (replicas each have their own); `request` is the trace id
+ * and the span id heading the judged set (the request span, or the first of a trace's leftovers); `seq` is the
+ * last journal batch holding the trace's spans, and rows go once the journal no longer reaches back that far.
  */
-export const journalTraces = sqliteTable(
-  "journal_traces",
+export const journalRequests = sqliteTable(
+  "journal_requests",
   {
     journal: text("journal").notNull(),
-    traceId: text("trace_id").notNull(),
+    request: text("request").notNull(),
     seq: integer("seq").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.journal, t.traceId] }), index("journal_traces_seq").on(t.journal, t.seq)],
+  (t) => [
+    primaryKey({ columns: [t.journal, t.request] }),
+    index("journal_requests_seq").on(t.journal, t.seq),
+  ],
 );

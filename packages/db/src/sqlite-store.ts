@@ -26,7 +26,7 @@ import type { Db } from "./open.js";
 import { facets, overview } from "./overview.js";
 import { ping } from "./ping.js";
 import { getOffender, listOffenders } from "./query.js";
-import { listJournalTraces, pruneJournalTraces, recordDeltas } from "./record.js";
+import { listJournalRequests, pruneJournalRequests, recordDeltas } from "./record.js";
 import { pruneBatch } from "./retention.js";
 import type { Store } from "./store.js";
 import { storedOrms } from "./stored-orms.js";
@@ -36,8 +36,8 @@ export function bindSqlite(db: Db): Omit<Store, "close"> {
   return {
     dialect: "sqlite",
     recordDeltas: async (writes, options) => recordDeltas(db, writes, options),
-    listJournalTraces: async (journal) => listJournalTraces(db, journal),
-    pruneJournalTraces: async (journal, seq) => pruneJournalTraces(db, journal, seq),
+    listJournalRequests: async (journal) => listJournalRequests(db, journal),
+    pruneJournalRequests: async (journal, seq) => pruneJournalRequests(db, journal, seq),
     findOffenders: async (query, nowMs) => findOffenders(db, query, nowMs),
     listOffenders: async (options) => listOffenders(db, options),
     getOffender: async (id) => getOffender(db, id),

@@ -43,10 +43,10 @@ export interface Store {
 
   // Ingest (record.ts): one flush worth of offender deltas, with their alert events.
   recordDeltas(writes: readonly OffenderWrite[], options?: RecordOptions): Promise<void>;
-  /** INGEST_DURABLE: the traces of a journal whose findings are stored (recordDeltas' `journaled`). */
-  listJournalTraces(journal: string): Promise<string[]>;
-  /** INGEST_DURABLE: forgets a journal's traces whose last batch is below `seq`; returns how many. */
-  pruneJournalTraces(journal: string, seq: number): Promise<number>;
+  /** INGEST_DURABLE: the requests of a journal whose findings are stored (recordDeltas' `journaled`). */
+  listJournalRequests(journal: string): Promise<string[]>;
+  /** INGEST_DURABLE: forgets a journal's requests whose last batch is below `seq`; returns how many. */
+  pruneJournalRequests(journal: string, seq: number): Promise<number>;
 
   // Reading offenders (list.ts, query.ts, overview.ts, stored-orms.ts).
   findOffenders(query: OffenderQuery, nowMs: number): Promise<OffenderPage>;

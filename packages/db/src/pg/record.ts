@@ -16,7 +16,7 @@ import {
   type RecordOptions,
   sampleColumns,
 } from "../record.js";
-import { alertEvents, journalTraces, offenderHours, offenders } from "../schema-pg.js";
+import { alertEvents, journalRequests, offenderHours, offenders } from "../schema-pg.js";
 import type { PgDb, PgTx } from "./db.js";
 
 const HOUR_MS = 3_600_000;
@@ -38,32 +38,32 @@ export async function recordDeltas(
       const event = await writeOne(tx, write, thresholds);
       if (event) await tx.insert(alertEvents).values({ offenderId: write.delta.id, event, createdAt: nowMs });
     }
-    if (journaled && journaled.traces.length > 0)
+    if (journaled && journaled.requests.length > 0)
       await tx
-        .insert(journalTraces)
-        .values(journaled.traces.map(({ traceId, seq }) => ({ journal: journaled.journal, traceId, seq })))
+        .insert(journalRequests)
+        .values(journaled.requests.map(({ request, seq }) => ({ journal: journaled.journal, request, seq })))
         .onConflictDoUpdate({
-          target: [journalTraces.journal, journalTraces.traceId],
-          set: { seq: sql`greatest(${journalTraces.seq}, excluded.seq)` },
+          target: [journalRequests.journal, journalRequests.request],
+          set: { seq: sql`greatest(${journalRequests.seq}, excluded.seq)` },
         });
   });
 }
 
-/** See record.ts listJournalTraces. */
-export async function listJournalTraces(db: PgDb, journal: string): Promise<string[]> {
+/** See record.ts listJournalRequests. */
+export async function listJournalRequests(db: PgDb, journal: string): Promise<string[]> {
   const rows = await db
-    .select({ traceId: journalTraces.traceId })
-    .from(journalTraces)
-    .where(eq(journalTraces.journal, journal));
-  return rows.map((r) => r.traceId);
+    .select({ request: journalRequests.request })
+    .from(journalRequests)
+    .where(eq(journalRequests.journal, journal));
+  return rows.map((r) => r.request);
 }
 
-/** See record.ts pruneJournalTraces. */
-export async function pruneJournalTraces(db: PgDb, journal: string, seq: number): Promise<number> {
+/** See record.ts pruneJournalRequests. */
+export async function pruneJournalRequests(db: PgDb, journal: string, seq: number): Promise<number> {
   const deleted = await db
-    .delete(journalTraces)
-    .where(and(eq(journalTraces.journal, journal), lt(journalTraces.seq, seq)))
-    .returning({ traceId: journalTraces.traceId });
+    .delete(journalRequests)
+    .where(and(eq(journalRequests.journal, journal), lt(journalRequests.seq, seq)))
+    .returning({ request: journalRequests.request });
   return deleted.length;
 }
 

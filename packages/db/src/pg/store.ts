@@ -14,7 +14,7 @@ import * as alerts from "./alerts.js";
 import { changeChannel } from "./changes.js";
 import { LOCK, type PgDb } from "./db.js";
 import * as read from "./offenders.js";
-import { listJournalTraces, pruneJournalTraces, recordDeltas } from "./record.js";
+import { listJournalRequests, pruneJournalRequests, recordDeltas } from "./record.js";
 import { pruneBatch } from "./retention.js";
 import * as workflow from "./workflow.js";
 
@@ -61,8 +61,8 @@ export async function openPgStore(databaseUrl: string, options: { poolSize?: num
   return {
     dialect: "postgres",
     recordDeltas: (writes, options) => recordDeltas(db, writes, options),
-    listJournalTraces: (journal) => listJournalTraces(db, journal),
-    pruneJournalTraces: (journal, seq) => pruneJournalTraces(db, journal, seq),
+    listJournalRequests: (journal) => listJournalRequests(db, journal),
+    pruneJournalRequests: (journal, seq) => pruneJournalRequests(db, journal, seq),
     findOffenders: (query, nowMs) => read.findOffenders(db, query, nowMs),
     listOffenders: (options) => read.listOffenders(db, options),
     getOffender: (id) => read.getOffender(db, id),
