@@ -46,20 +46,10 @@ export function collectionLevels(links: readonly Link[]): number {
   return links.filter((l) => l.direction === "one-to-many").length;
 }
 
-/** The path through a chain, as the ORM names attributes: ["comments", "author"]. */
-export function chainPath(links: readonly Link[], name: (l: Link) => string): string[] {
-  return links.map(name);
-}
-
 /** "Post -> comments -> author", for summaries. */
 export function chainLabel(links: readonly Link[], name: (l: Link) => string): string {
   const first = links[0];
   return first ? [first.n.parent.pascal, ...links.map(name)].join(" -> ") : "";
-}
-
-/** A word for the write, for summaries: "INSERT" -> "insert". */
-export function writeNoun(ctx: FixContext): string {
-  return ctx.write === "update" ? "update" : ctx.write === "delete" ? "delete" : "insert";
 }
 
 /** Pitfalls shared by every ORM for a strategy, worded once. */
