@@ -6,10 +6,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { TargetPolicy } from "@n1radar/alerts";
-import { N1Error } from "@n1radar/core";
+import { ERROR_STATUS, N1Error } from "@n1radar/core";
 import type { Store } from "@n1radar/db";
 import { type DetectorSettings, defaultDetectorSettings } from "@n1radar/detector";
 import { Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type AccessSettings, openAccess } from "./access/access.js";
 import type { AlertWorker } from "./alerts/worker.js";
 import { alertRoutes } from "./api/alerts.js";
@@ -48,23 +49,13 @@ export interface ApiOptions {
   now?: () => number;
 }
 
-const STATUS = {
-  bad_request: 400,
-  unauthorized: 401,
-  not_found: 404,
-  method_not_allowed: 405,
-  request_timeout: 408,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  overloaded: 503,
-} as const;
-
 export function createApiApp(options: ApiOptions): Hono {
   const app = new Hono();
 
   app.onError((error, c) => {
     if (error instanceof N1Error) {
-      return c.json({ error: { code: error.code, message: error.message } }, STATUS[error.code]);
+      const status = ERROR_STATUS[error.code].http as ContentfulStatusCode;
+      return c.json({ error: { code: error.code, message: error.message } }, status);
     }
     log.error({ err: error, method: c.req.method, path: c.req.path }, "API request failed");
     return c.json({ error: { code: "internal", message: "internal error" } }, 500);

@@ -14,11 +14,11 @@
 
 import type { ServerHttp2Stream } from "node:http2";
 import * as grpc from "@grpc/grpc-js";
-import { N1Error } from "@n1radar/core";
+import { ERROR_STATUS, errorCodeOf, N1Error } from "@n1radar/core";
 import * as otlp from "@n1radar/otlp";
 import { uploadTimedOut } from "./http-body.js";
 import { log } from "./log.js";
-import type { Receiver, RejectReason } from "./receiver.js";
+import type { Receiver } from "./receiver.js";
 import { clientOf, type UploadBudget } from "./upload-budget.js";
 
 export interface OtlpGrpcOptions {
@@ -56,22 +56,11 @@ function exportMethod(service: string): grpc.MethodDefinition<Buffer, Uint8Array
   };
 }
 
-const GRPC_CODE: Record<RejectReason, grpc.status> = {
-  bad_request: grpc.status.INVALID_ARGUMENT,
-  unauthorized: grpc.status.UNAUTHENTICATED,
-  not_found: grpc.status.UNIMPLEMENTED,
-  method_not_allowed: grpc.status.UNIMPLEMENTED,
-  too_large: grpc.status.RESOURCE_EXHAUSTED,
-  unsupported_media_type: grpc.status.INVALID_ARGUMENT,
-  internal: grpc.status.INTERNAL,
-  overloaded: grpc.status.UNAVAILABLE,
-  timeout: grpc.status.DEADLINE_EXCEEDED,
-};
-
 function serviceError(receiver: Receiver, error: unknown): grpc.StatusObject {
   const reason = receiver.refused("grpc", error);
   if (reason === "internal") log.error({ err: error }, "OTLP/gRPC request failed");
-  const code = GRPC_CODE[reason];
+  // gRPC's status codes are google.rpc's.
+  const code = ERROR_STATUS[errorCodeOf(error)].rpc as grpc.status;
   const message = error instanceof N1Error ? error.message : "internal error";
   const details: otlp.StatusDetail[] = [];
   if (reason === "overloaded") details.push({ retryDelayMs: receiver.retryAfterSeconds * 1000 });

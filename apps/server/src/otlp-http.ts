@@ -10,11 +10,11 @@
  *   401, 404, 405, 413 and 415 are not, so senders drop bad data instead of retrying it forever.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { N1Error } from "@n1radar/core";
+import { ERROR_STATUS, errorCodeOf, N1Error } from "@n1radar/core";
 import * as otlp from "@n1radar/otlp";
 import { checkDeclaredLength, codingOf, decompress, readBody } from "./http-body.js";
 import { log } from "./log.js";
-import type { Encoding, Receiver, RejectReason } from "./receiver.js";
+import type { Encoding, Receiver } from "./receiver.js";
 import { clientOf, type UploadBudget } from "./upload-budget.js";
 
 /** Allowed browser origins: "*", a list, or an empty list for no CORS at all. */
@@ -39,31 +39,6 @@ const OTHER_SIGNAL_PATHS = new Set(["/v1/metrics", "/v1/logs"]);
 const CONTENT_TYPE: Record<Encoding, string> = {
   protobuf: "application/x-protobuf",
   json: "application/json",
-};
-
-const HTTP_STATUS: Record<RejectReason, number> = {
-  bad_request: 400,
-  unauthorized: 401,
-  not_found: 404,
-  method_not_allowed: 405,
-  too_large: 413,
-  unsupported_media_type: 415,
-  internal: 500,
-  overloaded: 503,
-  timeout: 408,
-};
-
-/** Status.code in failure bodies; the spec says clients go by the HTTP status, so these are informative. */
-const RPC_CODE: Record<RejectReason, number> = {
-  bad_request: otlp.RpcCode.InvalidArgument,
-  unauthorized: otlp.RpcCode.Unauthenticated,
-  not_found: otlp.RpcCode.NotFound,
-  method_not_allowed: otlp.RpcCode.Unimplemented,
-  too_large: otlp.RpcCode.ResourceExhausted,
-  unsupported_media_type: otlp.RpcCode.InvalidArgument,
-  internal: otlp.RpcCode.Internal,
-  overloaded: otlp.RpcCode.Unavailable,
-  timeout: otlp.RpcCode.DeadlineExceeded,
 };
 
 export function encodingOf(contentType: string | undefined): Encoding | null {
@@ -122,6 +97,7 @@ export function createOtlpHttpHandler(options: OtlpHttpOptions): RequestListener
 
   const fail = (req: IncomingMessage, res: ServerResponse, error: unknown): void => {
     const reason = receiver.refused("http", error);
+    const status = ERROR_STATUS[errorCodeOf(error)];
     if (reason === "internal") log.error({ err: error }, "OTLP/HTTP request failed");
     const message = error instanceof N1Error ? error.message : "internal error";
     const headers: Record<string, string> = corsHeaders(req);
@@ -140,12 +116,12 @@ export function createOtlpHttpHandler(options: OtlpHttpOptions): RequestListener
     }
     const encoding = replyEncoding(req);
     headers["content-type"] = CONTENT_TYPE[encoding];
-    const code = RPC_CODE[reason];
+    // Status.code is informative: the specification has clients go by the HTTP status.
     const body =
       encoding === "json"
-        ? otlp.encodeStatusJson(code, message, details)
-        : otlp.encodeStatusProtobuf(code, message, details);
-    send(res, HTTP_STATUS[reason], headers, body);
+        ? otlp.encodeStatusJson(status.rpc, message, details)
+        : otlp.encodeStatusProtobuf(status.rpc, message, details);
+    send(res, status.http, headers, body);
   };
 
   const preflight = (req: IncomingMessage, res: ServerResponse): void => {

@@ -1,5 +1,6 @@
+import { RpcCode } from "@n1radar/core";
 import { describe, expect, it } from "vitest";
-import { encodeStatusJson, encodeStatusProtobuf, RpcCode } from "./index.js";
+import { encodeStatusJson, encodeStatusProtobuf } from "./index.js";
 import { ProtoReader, tagOf } from "./protobuf-reader.js";
 
 /** Reads one message's fields into a list of [field number, value], values as numbers or raw bytes. */

@@ -6,18 +6,6 @@
  */
 import { ProtoWriter } from "./protobuf-writer.js";
 
-/** google.rpc.Code values an OTLP receiver uses in Status.code (and as gRPC status codes). */
-export const RpcCode = {
-  InvalidArgument: 3,
-  DeadlineExceeded: 4,
-  NotFound: 5,
-  ResourceExhausted: 8,
-  Unauthenticated: 16,
-  Unimplemented: 12,
-  Internal: 13,
-  Unavailable: 14,
-} as const;
-
 export interface FieldViolation {
   field: string;
   description: string;

@@ -11,7 +11,6 @@ export {
   encodeStatusJson,
   encodeStatusProtobuf,
   type FieldViolation,
-  RpcCode,
   type StatusDetail,
 } from "./encode-status.js";
 export { MAX_NAME_CHARS, MAX_STATEMENT_CHARS } from "./fold.js";
