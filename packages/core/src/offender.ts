@@ -3,7 +3,26 @@ import type { Guidance } from "./guidance.js";
 import type { Savings } from "./savings.js";
 import type { CodeLocation } from "./span.js";
 
-export type OffenderStatus = "open" | "acknowledged" | "resolved" | "ignored" | "regressed";
+/**
+ * The vocabularies the API, the store and the dashboard share, each listed once: the API validates against these
+ * lists, the store and the dashboard take their types.
+ */
+/** Every status an offender can have. */
+export const OFFENDER_STATUSES = ["open", "acknowledged", "resolved", "ignored", "regressed"] as const;
+export type OffenderStatus = (typeof OFFENDER_STATUSES)[number];
+/** The statuses a person sets directly; `ignored` comes with an ignore rule, `regressed` from new data. */
+export const WORKFLOW_STATUSES = [
+  "open",
+  "acknowledged",
+  "resolved",
+] as const satisfies readonly OffenderStatus[];
+export type WorkflowStatus = (typeof WORKFLOW_STATUSES)[number];
+/** What an ignore rule made from an offender covers: its statement, or its whole endpoint. */
+export const IGNORE_SCOPES = ["statement", "endpoint"] as const;
+export type IgnoreScope = (typeof IGNORE_SCOPES)[number];
+/** How the offender list sorts: time wasted, traces, most repeats, most recent. */
+export const OFFENDER_SORTS = ["wasted", "traces", "repeats", "recent"] as const;
+export type OffenderSort = (typeof OFFENDER_SORTS)[number];
 
 /** One N+1 seen across many traces: the row the API lists. Field names are a public API contract. */
 export interface Offender {

@@ -3,11 +3,12 @@
  * endpoint" also covers every other endpoint that runs the statement, often the worst offender of all, so
  * the dashboard names them before the rule is created and the rules page counts them after.
  */
+
+import type { IgnoreScope } from "@n1radar/core";
 import { and, desc, eq, isNull, ne, or, type SQL, sql } from "drizzle-orm";
 import { globPattern, matchesGlob } from "./glob.js";
 import type { Db } from "./open.js";
 import { ignoreRules, offenders } from "./schema.js";
-import type { IgnoreScope } from "./workflow.js";
 
 /** The fields of a rule: a null field matches anything. */
 export interface RuleFields {

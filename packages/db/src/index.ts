@@ -17,7 +17,6 @@ export {
   HOUR_MS,
   type OffenderFilter,
   type OffenderQuery,
-  type OffenderSort,
 } from "./list.js";
 export {
   type Db,
@@ -39,4 +38,4 @@ export {
 export * as schema from "./schema.js";
 export type { Dialect, ListedDelivery, Store, StoreChange } from "./store.js";
 export type { StoredOrm } from "./stored-orms.js";
-export type { IgnoreResult, IgnoreScope, WorkflowStatus } from "./workflow.js";
+export type { IgnoreResult } from "./workflow.js";

@@ -1,10 +1,8 @@
-import type { OffenderPage, OffenderStatus } from "@n1radar/core";
+import type { OffenderPage, OffenderSort, OffenderStatus } from "@n1radar/core";
 import { and, count, desc, eq, gte, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./open.js";
 import { offenderColumns, toOffender } from "./query.js";
 import { offenderHours, offenders } from "./schema.js";
-
-export type OffenderSort = "wasted" | "traces" | "repeats" | "recent";
 
 /** Filters shared by the list, the overview and the facets. Every field narrows; absent means "any". */
 export interface OffenderFilter {

@@ -4,7 +4,16 @@
  * the same shape. Each method is one unit of work: a method that writes more than one row does so in one
  * transaction, so a caller never sees half of it.
  */
-import type { Facets, IgnoreRule, Offender, OffenderDetail, OffenderPage, Overview } from "@n1radar/core";
+import type {
+  Facets,
+  IgnoreRule,
+  IgnoreScope,
+  Offender,
+  OffenderDetail,
+  OffenderPage,
+  Overview,
+  WorkflowStatus,
+} from "@n1radar/core";
 import type { DestinationFields, DestinationRow } from "./alert-destinations.js";
 import type {
   DeliveryRow,
@@ -20,7 +29,7 @@ import type { ListOptions } from "./query.js";
 import type { OffenderWrite, RecordOptions } from "./record.js";
 import type { PruneResult, RetentionPolicy } from "./retention.js";
 import type { StoredOrm } from "./stored-orms.js";
-import type { IgnoreResult, IgnoreScope, WorkflowStatus } from "./workflow.js";
+import type { IgnoreResult } from "./workflow.js";
 
 export type Dialect = "sqlite" | "postgres";
 

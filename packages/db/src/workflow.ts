@@ -2,16 +2,12 @@
  * The triage workflow: acknowledge, resolve, reopen, and ignore through ignore rules. Regressions (a resolved
  * offender seen again) are marked by recordDeltas, since only new data can cause one.
  */
-import { type IgnoreRule, N1Error } from "@n1radar/core";
+import { type IgnoreRule, type IgnoreScope, N1Error, type WorkflowStatus } from "@n1radar/core";
 import { and, desc, eq, isNull, ne, sql } from "drizzle-orm";
 import { coveredBy, coveringRules, type RuleFields, ruleFieldsFor } from "./ignore-coverage.js";
 import type { Db } from "./open.js";
 import { ignoreRules, offenders } from "./schema.js";
 import { type Tx, writeTransaction } from "./write-transaction.js";
-
-/** The statuses a person sets directly; `ignored` comes with a rule, `regressed` from new data. */
-export type WorkflowStatus = "open" | "acknowledged" | "resolved";
-export type IgnoreScope = "statement" | "endpoint";
 
 type RuleRow = typeof ignoreRules.$inferSelect;
 

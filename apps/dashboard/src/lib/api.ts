@@ -8,9 +8,11 @@ import type {
   DashboardConfig,
   Facets,
   IgnoreRule,
+  IgnoreScope,
   OffenderDetail,
   OffenderPage,
   Overview,
+  WorkflowStatus,
 } from "./types";
 
 export class ApiError extends Error {
@@ -84,8 +86,6 @@ export async function getFinding(id: string, signal?: AbortSignal): Promise<Offe
   return body.finding;
 }
 
-export type WorkflowStatus = "open" | "acknowledged" | "resolved";
-
 export async function setStatus(id: string, status: WorkflowStatus): Promise<OffenderDetail> {
   const body = await request<{ finding: OffenderDetail }>(
     "POST",
@@ -97,7 +97,7 @@ export async function setStatus(id: string, status: WorkflowStatus): Promise<Off
 
 export async function ignoreFinding(
   id: string,
-  scope: "statement" | "endpoint",
+  scope: IgnoreScope,
   reason: string,
 ): Promise<{ finding: OffenderDetail; rule: IgnoreRule; ignored: number }> {
   return request("POST", `/api/findings/${encodeURIComponent(id)}/ignore`, {
@@ -112,11 +112,7 @@ export function getOverview(query: string, signal?: AbortSignal): Promise<Overvi
 }
 
 /** What ignoring `id` with `scope` would cover; creates nothing. */
-export function previewIgnore(
-  id: string,
-  scope: "statement" | "endpoint",
-  signal?: AbortSignal,
-): Promise<IgnorePreview> {
+export function previewIgnore(id: string, scope: IgnoreScope, signal?: AbortSignal): Promise<IgnorePreview> {
   return getJson<IgnorePreview>(
     `/api/findings/${encodeURIComponent(id)}/ignore-preview?scope=${scope}`,
     signal,

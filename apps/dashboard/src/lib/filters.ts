@@ -1,8 +1,8 @@
 // The list's view state (filters, sort, page) lives in the URL's query string, so a view can be shared and
 // survives a reload. Pure: parse from and write to URLSearchParams, and build the API query.
-import type { OffenderStatus } from "./types";
+import type { OffenderSort, OffenderStatus } from "./types";
 
-export type Sort = "wasted" | "traces" | "repeats" | "recent";
+export type Sort = OffenderSort;
 
 /** Status choices offered in the filter; "active" (the default) is what still needs work. */
 export const STATUS_CHOICES = [

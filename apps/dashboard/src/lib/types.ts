@@ -8,16 +8,19 @@ export type {
   GuidanceStrategy,
   HistoryPoint,
   IgnoreRule,
+  IgnoreScope,
   Offender,
   OffenderDetail,
   OffenderListItem,
   OffenderPage,
+  OffenderSort,
   OffenderStatus,
   Overview,
   OverviewCounts,
   OverviewEndpoint,
   OverviewService,
   SampleSpan,
+  WorkflowStatus,
 } from "@n1radar/core";
 
 export interface DashboardConfig {

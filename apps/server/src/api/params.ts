@@ -1,8 +1,7 @@
 /** Validation of the API's query strings and bodies (zod), turned into `bad_request` errors. */
-import { N1Error } from "@n1radar/core";
+import { IGNORE_SCOPES, N1Error, OFFENDER_SORTS, OFFENDER_STATUSES, WORKFLOW_STATUSES } from "@n1radar/core";
 import { z } from "zod";
 
-const STATUSES = ["open", "acknowledged", "resolved", "ignored", "regressed"] as const;
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
 const RELATIVE = /^(\d{1,5})([mhdw])$/;
 
@@ -50,14 +49,14 @@ const text = z.string().max(1000);
 export const listQuery = z.object({
   limit: wholeNumber(1, 500).default(100),
   offset: wholeNumber(0, Number.MAX_SAFE_INTEGER).default(0),
-  sort: z.enum(["wasted", "traces", "repeats", "recent"]).default("wasted"),
+  sort: z.enum(OFFENDER_SORTS).default("wasted"),
   service: text.optional(),
   endpoint: text.optional(),
   orm: text.optional(),
   status: z
     .string()
     .transform((v) => v.split(",").map((s) => s.trim()))
-    .pipe(z.array(z.enum(STATUSES)))
+    .pipe(z.array(z.enum(OFFENDER_STATUSES)))
     .optional(),
   since: timeBound.optional(),
   until: timeBound.optional(),
@@ -67,10 +66,10 @@ export const listQuery = z.object({
 
 export const rangeQuery = listQuery.pick({ since: true, until: true, service: true });
 
-export const statusBody = z.object({ status: z.enum(["open", "acknowledged", "resolved"]) });
+export const statusBody = z.object({ status: z.enum(WORKFLOW_STATUSES) });
 
 export const ignoreBody = z.object({
-  scope: z.enum(["statement", "endpoint"]),
+  scope: z.enum(IGNORE_SCOPES),
   reason: z.string().trim().max(500).optional(),
 });
 

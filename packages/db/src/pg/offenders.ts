@@ -10,6 +10,7 @@ import {
   type Offender,
   type OffenderDetail,
   type OffenderPage,
+  type OffenderSort,
   type Overview,
   SAVINGS_MIN_WINDOW_MS,
   type SampleSpan,
@@ -36,7 +37,6 @@ import {
   likePattern,
   type OffenderFilter,
   type OffenderQuery,
-  type OffenderSort,
 } from "../list.js";
 import { foldOverview } from "../overview.js";
 import { type ListOptions, roundMs, toOffender } from "../query.js";

@@ -3,12 +3,12 @@
  * (`*` any run of characters, case-sensitive, nothing else special), matched here with LIKE: the pattern's own
  * `\`, `%` and `_` escaped, `*` turned into `%`.
  */
-import { type IgnoreRule, N1Error } from "@n1radar/core";
+import { type IgnoreRule, type IgnoreScope, N1Error, type WorkflowStatus } from "@n1radar/core";
 import { and, count, desc, eq, isNull, ne, or, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { IgnorePreview, RuleFields } from "../ignore-coverage.js";
 import { ruleFieldsFor } from "../ignore-coverage.js";
 import { ignoreRules, offenders } from "../schema-pg.js";
-import type { IgnoreResult, IgnoreScope, WorkflowStatus } from "../workflow.js";
+import type { IgnoreResult } from "../workflow.js";
 import type { PgDb, PgTx } from "./db.js";
 
 /** A rule pattern known here, as a LIKE pattern. */
