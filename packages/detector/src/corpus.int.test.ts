@@ -21,6 +21,13 @@ import { defaultDetectorSettings } from "./settings.js";
 const MIN_PRECISION = 0.95; // TARGET 0.95
 const MIN_RECALL = 0.95; // TARGET 0.95
 
+/**
+ * False alarms nothing in the trace can tell from an N+1 (corpus README): `@prisma/instrumentation` marks no failed
+ * query, so a read retried after SQLITE_BUSY is five identical successful reads. Each ORM's precision is held to the
+ * target without these, and the test fails if one stops occurring, so the list cannot outlive a fix.
+ */
+const KNOWN_FALSE_ALARMS = new Set(["prisma/n_retry"]);
+
 const CORPUS = join(dirname(fileURLToPath(import.meta.url)), "..", "corpus");
 
 interface Expected {
@@ -175,6 +182,20 @@ function score(outcomes: Outcome[]): Score {
   };
 }
 
+/** Where a matched finding differs from its label's repeats, fan-out, source query and chain. */
+function labelDifferences(expected: Expected, finding: Finding): string[] {
+  const off: string[] = [];
+  if (expected.repeats !== undefined && expected.repeats !== finding.repeats)
+    off.push(`repeats ${finding.repeats} (labeled ${expected.repeats})`);
+  if ((expected.parallel ?? false) !== finding.parallel) off.push(`parallel ${finding.parallel}`);
+  if (expected.sourceContains && !contains(finding.sourceStatement, expected.sourceContains))
+    off.push(`source ${finding.sourceStatement ?? "none"} (labeled ${expected.sourceContains})`);
+  const chain = expected.chainContains ?? [];
+  if (chain.length > 0 && !chain.every((part) => finding.chain.some((c) => contains(c, part))))
+    off.push(`chain [${finding.chain.join(" > ")}] (labeled ${chain.join(" > ")})`);
+  return off;
+}
+
 const where = (o: Outcome) => `${o.orm}/${o.trace.scenario} (${o.trace.description})`;
 
 function report(outcomes: Outcome[]): string {
@@ -197,15 +218,7 @@ function report(outcomes: Outcome[]): string {
         `FALSE ${where(o)}: ${f.kind} x${f.repeats} ${f.parallel ? "parallel " : ""}${f.statement.slice(0, 120)}`,
       );
     for (const { expected, finding } of o.hits) {
-      const off: string[] = [];
-      if (expected.repeats !== undefined && expected.repeats !== finding.repeats)
-        off.push(`repeats ${finding.repeats} (labeled ${expected.repeats})`);
-      if ((expected.parallel ?? false) !== finding.parallel) off.push(`parallel ${finding.parallel}`);
-      if (expected.sourceContains && !contains(finding.sourceStatement, expected.sourceContains))
-        off.push(`source ${finding.sourceStatement ?? "none"} (labeled ${expected.sourceContains})`);
-      const chain = expected.chainContains ?? [];
-      if (chain.length > 0 && !chain.every((part) => finding.chain.some((c) => contains(c, part))))
-        off.push(`chain [${finding.chain.join(" > ")}] (labeled ${chain.join(" > ")})`);
+      const off = labelDifferences(expected, finding);
       if (off.length > 0) notes.push(`NOTE  ${where(o)}: found, but ${off.join("; ")}`);
     }
   }
@@ -225,10 +238,35 @@ describe("labeled corpus of real ORM traces", () => {
     }
   });
 
-  it(`reaches precision >= ${MIN_PRECISION} and recall >= ${MIN_RECALL}`, () => {
+  it(`reaches precision >= ${MIN_PRECISION} and recall >= ${MIN_RECALL} overall and for every ORM`, () => {
     console.log(report(outcomes));
     const overall = score(outcomes);
     expect(overall.precision).toBeGreaterThanOrEqual(MIN_PRECISION);
     expect(overall.recall).toBeGreaterThanOrEqual(MIN_RECALL);
+    const known = (o: Outcome) => KNOWN_FALSE_ALARMS.has(`${o.orm}/${o.trace.scenario}`);
+    for (const orm of new Set(outcomes.map((o) => o.orm))) {
+      const mine = outcomes.filter((o) => o.orm === orm);
+      const s = score(mine.map((o) => (known(o) ? { ...o, falseAlarms: [] } : o)));
+      expect(s.precision, `${orm} precision`).toBeGreaterThanOrEqual(MIN_PRECISION);
+      expect(s.recall, `${orm} recall`).toBeGreaterThanOrEqual(MIN_RECALL);
+    }
+    for (const scenario of KNOWN_FALSE_ALARMS)
+      expect(
+        outcomes.some((o) => `${o.orm}/${o.trace.scenario}` === scenario && o.falseAlarms.length > 0),
+        `${scenario} no longer raises a false alarm: remove it from KNOWN_FALSE_ALARMS`,
+      ).toBe(true);
+  });
+
+  it("finds each labeled N+1 with the repeats, fan-out, source query and chain its label gives", () => {
+    const differences = outcomes.flatMap((o) =>
+      o.hits.flatMap(({ expected, finding }) => {
+        const off = labelDifferences(expected, finding);
+        return off.length > 0 ? [`${where(o)}: ${off.join("; ")}`] : [];
+      }),
+    );
+    expect(differences).toEqual([]);
+    // The labels carry what is asserted: most hits name their repeats and source.
+    const hits = outcomes.flatMap((o) => o.hits);
+    expect(hits.filter((h) => h.expected.repeats !== undefined).length).toBeGreaterThan(hits.length / 2);
   });
 });
