@@ -1,4 +1,4 @@
-// Retention soak of `npm run bench`: a million traces through the real pipeline (apps/server/dist/pipeline.js)
+// Retention soak of `npm run bench`: a million traces through the real pipeline (apps/server/dist/processors/pipeline.js)
 // into a real SQLite file, on a simulated clock spanning 90 days, with the offender churn of a team at work:
 // 50 endpoints that always loop, 20 new ones a day, each fixed (resolved, and gone from traffic) two days later.
 // Run twice in the same process: retention off (the baseline: nothing is ever deleted) and at the defaults
@@ -11,7 +11,7 @@ import { defaultRetention, openSqliteStore, openStore } from "@n1radar/db";
 import { postgresBinDir, startPgCluster } from "@n1radar/db/testing";
 import { defaultAssemblerSettings, defaultDetectorSettings } from "@n1radar/detector";
 import pg from "pg";
-import { Pipeline } from "../apps/server/dist/pipeline.js";
+import { Pipeline } from "../apps/server/dist/processors/pipeline.js";
 
 const HOUR = 3_600_000;
 const DAYS = 90;

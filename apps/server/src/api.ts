@@ -20,8 +20,8 @@ import { findingRoutes } from "./api/findings.js";
 import { overviewRoutes } from "./api/overview.js";
 import type { Acknowledgement } from "./detector-settings.js";
 import { IgnoreRuleCache } from "./ignore-rules.js";
-import { IngestStats } from "./ingest-stats.js";
 import { log } from "./log.js";
+import { IngestStats } from "./processors/ingest-stats.js";
 
 export interface ApiOptions {
   db: Store;

@@ -10,18 +10,18 @@ import { LiveHub } from "./api/events.js";
 import { createApiApp } from "./api.js";
 import type { Acknowledgement } from "./detector-settings.js";
 import { IgnoreRuleCache } from "./ignore-rules.js";
-import { createIngestKeyCheck } from "./ingest-keys.js";
-import { IngestQueue } from "./ingest-queue.js";
-import { IngestStats } from "./ingest-stats.js";
-import type { Journal } from "./journal.js";
 import { log } from "./log.js";
 import { Metrics, PROMETHEUS_CONTENT_TYPE } from "./metrics.js";
-import { type CorsOrigins, createOtlpHttpHandler, type RequestListener } from "./otlp-http.js";
-import { Pipeline, type PipelineHandle } from "./pipeline.js";
-import { PipelineWorkers } from "./pipeline-workers.js";
+import { IngestQueue } from "./processors/ingest-queue.js";
+import { IngestStats } from "./processors/ingest-stats.js";
+import { Pipeline, type PipelineHandle } from "./processors/pipeline.js";
+import { PipelineWorkers } from "./processors/pipeline-workers.js";
 import { Pruner } from "./pruner.js";
-import { observePipeline, Receiver } from "./receiver.js";
-import { newUploadBudget, type UploadBudget } from "./upload-budget.js";
+import { createIngestKeyCheck } from "./receivers/ingest-keys.js";
+import type { Journal } from "./receivers/journal.js";
+import { type CorsOrigins, createOtlpHttpHandler, type RequestListener } from "./receivers/otlp-http.js";
+import { observePipeline, Receiver } from "./receivers/receiver.js";
+import { newUploadBudget, type UploadBudget } from "./receivers/upload-budget.js";
 
 export interface AppDeps {
   db: Store;

@@ -5,10 +5,10 @@
 import { openStore } from "@n1radar/db";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { readiness } from "./app.js";
-import { createIngestKeyCheck } from "./ingest-keys.js";
-import { IngestQueue } from "./ingest-queue.js";
 import { Metrics } from "./metrics.js";
-import { Receiver } from "./receiver.js";
+import { IngestQueue } from "./processors/ingest-queue.js";
+import { createIngestKeyCheck } from "./receivers/ingest-keys.js";
+import { Receiver } from "./receivers/receiver.js";
 import { jsonOf, nPlusOneSpans } from "./test-payloads.js";
 import { eventually, startTestServer, type TestServer } from "./test-server.js";
 

@@ -15,10 +15,10 @@ import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { openStore, type Store } from "@n1radar/db";
 import { type App, type AppDeps, createApp } from "./app.js";
-import { JournalReleaser, replayJournal } from "./durable-ingest.js";
-import { Journal } from "./journal.js";
-import { type OtlpGrpcServer, startOtlpGrpcServer } from "./otlp-grpc.js";
-import type { RequestListener } from "./otlp-http.js";
+import { JournalReleaser, replayJournal } from "./processors/durable-ingest.js";
+import { Journal } from "./receivers/journal.js";
+import { type OtlpGrpcServer, startOtlpGrpcServer } from "./receivers/otlp-grpc.js";
+import type { RequestListener } from "./receivers/otlp-http.js";
 
 export interface ServiceSettings extends Omit<AppDeps, "db" | "pipelineWorkers" | "journal"> {
   /** Address every port listens on. */

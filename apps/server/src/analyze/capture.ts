@@ -8,13 +8,13 @@
 import { createServer as createHttpServer } from "node:http";
 import { type AddressInfo, connect, createServer, type Server, type Socket } from "node:net";
 import type { SpanRecord } from "@n1radar/core";
-import { createIngestKeyCheck } from "../ingest-keys.js";
-import { IngestQueue } from "../ingest-queue.js";
 import { Metrics } from "../metrics.js";
-import { startOtlpGrpcServer } from "../otlp-grpc.js";
-import { createOtlpHttpHandler } from "../otlp-http.js";
-import { Receiver } from "../receiver.js";
-import { newUploadBudget } from "../upload-budget.js";
+import { IngestQueue } from "../processors/ingest-queue.js";
+import { createIngestKeyCheck } from "../receivers/ingest-keys.js";
+import { startOtlpGrpcServer } from "../receivers/otlp-grpc.js";
+import { createOtlpHttpHandler } from "../receivers/otlp-http.js";
+import { Receiver } from "../receivers/receiver.js";
+import { newUploadBudget } from "../receivers/upload-budget.js";
 
 export interface Capture {
   /** `http://127.0.0.1:<port>`: the value for OTEL_EXPORTER_OTLP_ENDPOINT, any protocol. */

@@ -3,7 +3,7 @@ import type { DetectorSettings } from "@n1radar/detector";
 import type { AccessSettings } from "../access/access.js";
 import type { Acknowledgement } from "../detector-settings.js";
 import type { IgnoreRuleCache } from "../ignore-rules.js";
-import type { IngestStats } from "../ingest-stats.js";
+import type { IngestStats } from "../processors/ingest-stats.js";
 import type { LiveHub } from "./events.js";
 
 /** What every route module shares. */

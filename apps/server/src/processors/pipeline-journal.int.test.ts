@@ -7,8 +7,8 @@ import { openStore, type Store } from "@n1radar/db";
 import { defaultAssemblerSettings, defaultDetectorSettings } from "@n1radar/detector";
 import { decodeProtobufTraces } from "@n1radar/otlp";
 import { afterEach, describe, expect, it } from "vitest";
+import { nPlusOneSpans, protobufOf } from "../test-payloads.js";
 import { Pipeline } from "./pipeline.js";
-import { nPlusOneSpans, protobufOf } from "./test-payloads.js";
 
 const spansOf = (route: string): SpanRecord[] =>
   decodeProtobufTraces(protobufOf(nPlusOneSpans({ route }))).spans;

@@ -5,11 +5,11 @@
  */
 import { N1Error } from "@n1radar/core";
 import * as otlp from "@n1radar/otlp";
+import type { CounterChild, Metrics } from "../metrics.js";
+import type { IngestQueue } from "../processors/ingest-queue.js";
+import type { PipelineHandle } from "../processors/pipeline.js";
 import type { IngestKeyCheck } from "./ingest-keys.js";
-import type { IngestQueue } from "./ingest-queue.js";
 import type { Journal } from "./journal.js";
-import type { CounterChild, Metrics } from "./metrics.js";
-import type { PipelineHandle } from "./pipeline.js";
 
 export type Transport = "http" | "grpc";
 export type Encoding = "protobuf" | "json";

@@ -1,7 +1,7 @@
 import type { SpanRecord } from "@n1radar/core";
 import { describe, expect, it } from "vitest";
+import { log } from "../log.js";
 import { IngestQueue } from "./ingest-queue.js";
-import { log } from "./log.js";
 
 const spans = (n: number) => Array.from({ length: n }, (_, i) => ({ spanId: String(i) }) as SpanRecord);
 const tick = () => new Promise((r) => setImmediate(r));

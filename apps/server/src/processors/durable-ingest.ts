@@ -4,9 +4,9 @@
  */
 import type { Store } from "@n1radar/db";
 import * as otlp from "@n1radar/otlp";
+import { log } from "../log.js";
+import type { Journal, JournalRecord } from "../receivers/journal.js";
 import type { IngestQueue } from "./ingest-queue.js";
-import type { Journal, JournalRecord } from "./journal.js";
-import { log } from "./log.js";
 import type { PipelineHandle } from "./pipeline.js";
 
 /** How often segments are released and journal_requests pruned. */

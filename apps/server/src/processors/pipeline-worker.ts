@@ -7,8 +7,8 @@ import type { IgnoreRule } from "@n1radar/core";
 import { openStore, type Store } from "@n1radar/db";
 import { isIgnored } from "@n1radar/detector";
 import { ServiceOrms } from "@n1radar/guidance";
-import { alertThresholds } from "./alerts/worker.js";
-import { type LogLevel, log, setLogLevel } from "./log.js";
+import { alertThresholds } from "../alerts/worker.js";
+import { type LogLevel, log, setLogLevel } from "../log.js";
 import { Pipeline } from "./pipeline.js";
 import type { FromWorker, ToWorker, WorkerInit } from "./pipeline-workers.js";
 

@@ -6,8 +6,8 @@
  */
 import { defaultAssemblerSettings } from "@n1radar/detector";
 import { describe, expect, it } from "vitest";
-import { nPlusOneSpans, protobufOf } from "./test-payloads.js";
-import { eventually, startTestServer, type TestServer } from "./test-server.js";
+import { nPlusOneSpans, protobufOf } from "../test-payloads.js";
+import { eventually, startTestServer, type TestServer } from "../test-server.js";
 
 const TRACES = 60;
 

@@ -16,7 +16,7 @@
 import { Worker } from "node:worker_threads";
 import type { IgnoreRule, SpanRecord } from "@n1radar/core";
 import type { AssemblerSettings, DetectorSettings } from "@n1radar/detector";
-import { log } from "./log.js";
+import { log } from "../log.js";
 import type { PipelineHandle, PipelineSnapshot } from "./pipeline.js";
 
 /** Spans posted to one worker and not yet taken by its pipeline, at most; the ingest queue holds the rest. */
@@ -68,7 +68,7 @@ export interface PipelineWorkersOptions extends Omit<WorkerInit, "ignoreRules" |
 }
 
 /** The worker's script: from src/ (tests run TypeScript) and from dist/ alike, the built JavaScript. */
-const workerScript = new URL("../dist/pipeline-worker.js", import.meta.url);
+const workerScript = new URL("../../dist/processors/pipeline-worker.js", import.meta.url);
 
 /** FNV-1a over the trace id: stable, cheap, and spread evenly over random ids. */
 export function shardOf(traceId: string, shards: number): number {

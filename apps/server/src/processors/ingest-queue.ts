@@ -5,7 +5,7 @@
  * the receiver answers 503 / UNAVAILABLE: memory stays bounded and senders back off (OTLP Throttling).
  */
 import type { SpanRecord } from "@n1radar/core";
-import { log } from "./log.js";
+import { log } from "../log.js";
 
 export interface IngestQueueOptions {
   /** Spans held at most. A single batch larger than this is still taken when the queue is empty. */

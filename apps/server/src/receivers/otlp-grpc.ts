@@ -16,8 +16,8 @@ import type { ServerHttp2Stream } from "node:http2";
 import * as grpc from "@grpc/grpc-js";
 import { ERROR_STATUS, errorCodeOf, N1Error } from "@n1radar/core";
 import * as otlp from "@n1radar/otlp";
+import { log } from "../log.js";
 import { uploadTimedOut } from "./http-body.js";
-import { log } from "./log.js";
 import type { Receiver } from "./receiver.js";
 import { clientOf, type UploadBudget } from "./upload-budget.js";
 

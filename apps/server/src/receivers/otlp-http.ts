@@ -12,8 +12,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ERROR_STATUS, errorCodeOf, N1Error } from "@n1radar/core";
 import * as otlp from "@n1radar/otlp";
+import { log } from "../log.js";
 import { checkDeclaredLength, codingOf, decompress, readBody } from "./http-body.js";
-import { log } from "./log.js";
 import type { Encoding, Receiver } from "./receiver.js";
 import { clientOf, type UploadBudget } from "./upload-budget.js";
 
