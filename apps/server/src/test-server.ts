@@ -59,3 +59,20 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Sends one OTLP/HTTP protobuf export to the server and expects it accepted (200). */
+export async function sendProtobuf(s: TestServer, body: Uint8Array): Promise<void> {
+  const res = await fetch(`${s.otlpUrl}/v1/traces`, {
+    method: "POST",
+    headers: { "content-type": "application/x-protobuf" },
+    body,
+  });
+  if (res.status !== 200) throw new Error(`OTLP/HTTP answered ${res.status}: ${await res.text()}`);
+}
+
+/** The value of one series of the server's /metrics, e.g. `n1radar_late_spans_total{kind="child"}`. */
+export async function metricValue(s: TestServer, series: string): Promise<number> {
+  const text = await (await fetch(`${s.apiUrl}/metrics`)).text();
+  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+  return Number(line?.split(" ")[1]);
+}

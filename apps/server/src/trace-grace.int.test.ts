@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { defaultAssemblerSettings } from "@n1radar/detector";
 import { afterEach, describe, expect, it } from "vitest";
 import { nPlusOneSpans, protobufOf } from "./test-payloads.js";
-import { eventually, startTestServer, type TestServer } from "./test-server.js";
+import { eventually, metricValue, sendProtobuf, startTestServer, type TestServer } from "./test-server.js";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -20,23 +20,8 @@ interface ApiFinding {
   repeats: number;
 }
 
-async function post(s: TestServer, body: Uint8Array): Promise<void> {
-  const res = await fetch(`${s.otlpUrl}/v1/traces`, {
-    method: "POST",
-    headers: { "content-type": "application/x-protobuf" },
-    body,
-  });
-  expect(res.status).toBe(200);
-}
-
 async function findings(s: TestServer): Promise<ApiFinding[]> {
   return ((await (await fetch(`${s.apiUrl}/api/findings`)).json()) as { findings: ApiFinding[] }).findings;
-}
-
-async function metric(s: TestServer, series: string): Promise<number> {
-  const text = await (await fetch(`${s.apiUrl}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
-  return Number(line?.split(" ")[1]);
 }
 
 /** A request of 8 lookups sent as two export requests: most queries with the request span, then 3 more. */
@@ -45,9 +30,9 @@ async function sendSplit(s: TestServer): Promise<void> {
   const request = spans[spans.length - 1];
   const lookups = spans.slice(0, -1);
   expect(request?.name).toBe("GET /orders");
-  await post(s, protobufOf([...lookups.slice(0, 6), request as (typeof spans)[number]]));
+  await sendProtobuf(s, protobufOf([...lookups.slice(0, 6), request as (typeof spans)[number]]));
   await sleep(100);
-  await post(s, protobufOf(lookups.slice(6)));
+  await sendProtobuf(s, protobufOf(lookups.slice(6)));
 }
 
 describe("TRACE_GRACE_MS: children that come just after their request span", () => {
@@ -64,8 +49,8 @@ describe("TRACE_GRACE_MS: children that come just after their request span", () 
     });
     expect(finding).toMatchObject({ endpoint: "GET /orders", repeats: 8 });
     expect(await findings(s)).toHaveLength(1);
-    expect(await metric(s, 'n1radar_assembly_released_total{path="request_span"}')).toBe(1);
-    expect(await metric(s, 'n1radar_late_spans_total{kind="child"}')).toBe(0);
+    expect(await metricValue(s, 'n1radar_assembly_released_total{path="request_span"}')).toBe(1);
+    expect(await metricValue(s, 'n1radar_late_spans_total{kind="child"}')).toBe(0);
   });
 
   it("without a grace judges at once and drops them as late, counted in /metrics", async () => {
@@ -75,9 +60,9 @@ describe("TRACE_GRACE_MS: children that come just after their request span", () 
     server = s;
     await sendSplit(s);
     await eventually(async () =>
-      (await metric(s, 'n1radar_late_spans_total{kind="child"}')) === 3 ? true : undefined,
+      (await metricValue(s, 'n1radar_late_spans_total{kind="child"}')) === 3 ? true : undefined,
     );
     expect(await findings(s)).toMatchObject([{ endpoint: "GET /orders", repeats: 5 }]);
-    expect(await metric(s, 'n1radar_assembly_released_total{path="request_span"}')).toBe(1);
+    expect(await metricValue(s, 'n1radar_assembly_released_total{path="request_span"}')).toBe(1);
   });
 });

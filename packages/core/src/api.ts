@@ -72,3 +72,24 @@ export interface IgnoreRule {
   /** Who created it: the sign-in proxy's user name, "token", or null when nobody signs in. */
   createdBy: string | null;
 }
+
+/** GET /api/ingest, one service: what has arrived from it since start-up. */
+export interface ServiceIngest {
+  service: string;
+  spans: number;
+  /** Spans that carry a database statement, the ones the detector reads. */
+  dbSpans: number;
+  /** ISO 8601: when the first and the latest span of this service arrived (arrival time, not span time). */
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/** GET /api/ingest: what has arrived since start-up, so an empty dashboard can say why it is empty. */
+export interface IngestReport {
+  /** ISO 8601: when counting started (server start-up). */
+  since: string;
+  spans: number;
+  dbSpans: number;
+  /** Most recent first. */
+  services: ServiceIngest[];
+}

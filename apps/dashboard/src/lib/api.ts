@@ -2,13 +2,13 @@
 
 import type { IgnorePreview } from "./ignore-preview";
 import type { ListedRule } from "./ignore-rules";
-import type { IngestReport } from "./ingest";
 import type {
   ApiErrorBody,
   DashboardConfig,
   Facets,
   IgnoreRule,
   IgnoreScope,
+  IngestReport,
   OffenderDetail,
   OffenderPage,
   Overview,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type IngestReport, ingestVerdict } from "./ingest";
+import { ingestVerdict } from "./ingest";
+import type { IngestReport } from "./types";
 
 const at = "2026-01-01T12:00:00.000Z";
 const report = (spans: number, dbSpans: number): IngestReport => ({

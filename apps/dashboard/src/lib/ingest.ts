@@ -1,20 +1,7 @@
 // What the empty state says about the wiring, from GET /api/ingest: nothing arrives, spans arrive without a
 // database statement (the detector has nothing to read), or everything is wired and there is no N+1 yet.
 
-export interface ServiceIngest {
-  service: string;
-  spans: number;
-  dbSpans: number;
-  firstSeen: string;
-  lastSeen: string;
-}
-
-export interface IngestReport {
-  since: string;
-  spans: number;
-  dbSpans: number;
-  services: ServiceIngest[];
-}
+import type { IngestReport } from "./types";
 
 export type IngestState = "nothing" | "no_db_spans" | "receiving";
 

@@ -9,6 +9,7 @@ export type {
   HistoryPoint,
   IgnoreRule,
   IgnoreScope,
+  IngestReport,
   Offender,
   OffenderDetail,
   OffenderListItem,

@@ -4,30 +4,11 @@
  * is wired, there is simply no N+1". In memory since start-up: it answers "does the wiring work now", and a
  * restart empties it (the findings themselves are in the database).
  */
-import type { SpanRecord } from "@n1radar/core";
+import type { IngestReport, SpanRecord } from "@n1radar/core";
 
 /** Services tracked by name; more than this (hostile or misconfigured senders) are summed under OTHER. */
 export const MAX_INGEST_SERVICES = 1000;
 export const OTHER_SERVICES = "(other services)";
-
-export interface ServiceIngest {
-  service: string;
-  spans: number;
-  /** Spans that carry a database statement, the ones the detector reads. */
-  dbSpans: number;
-  /** ISO 8601: when the first and the latest span of this service arrived (arrival time, not span time). */
-  firstSeen: string;
-  lastSeen: string;
-}
-
-export interface IngestReport {
-  /** ISO 8601: when counting started (server start-up). */
-  since: string;
-  spans: number;
-  dbSpans: number;
-  /** Most recent first. */
-  services: ServiceIngest[];
-}
 
 interface Counts {
   spans: number;

@@ -7,24 +7,9 @@
 import { defaultAssemblerSettings } from "@n1radar/detector";
 import { describe, expect, it } from "vitest";
 import { nPlusOneSpans, protobufOf } from "../test-payloads.js";
-import { eventually, startTestServer, type TestServer } from "../test-server.js";
+import { eventually, metricValue, sendProtobuf, startTestServer, type TestServer } from "../test-server.js";
 
 const TRACES = 60;
-
-async function post(s: TestServer, body: Uint8Array): Promise<void> {
-  const res = await fetch(`${s.otlpUrl}/v1/traces`, {
-    method: "POST",
-    headers: { "content-type": "application/x-protobuf" },
-    body,
-  });
-  expect(res.status).toBe(200);
-}
-
-async function metric(s: TestServer, series: string): Promise<number> {
-  const text = await (await fetch(`${s.apiUrl}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
-  return Number(line?.split(" ")[1]);
-}
 
 interface Listed {
   id: string;
@@ -47,8 +32,8 @@ async function findings(s: TestServer): Promise<Listed[]> {
 async function sendInterleaved(s: TestServer, route: (i: number) => string): Promise<void> {
   const requests = Array.from({ length: TRACES }, (_, i) => nPlusOneSpans({ route: route(i), repeats: 8 }));
   // Each is: the source query, 8 lookups, then the request span.
-  await post(s, protobufOf(requests.flatMap((spans) => spans.slice(0, 5))));
-  await post(s, protobufOf(requests.flatMap((spans) => spans.slice(5))));
+  await sendProtobuf(s, protobufOf(requests.flatMap((spans) => spans.slice(0, 5))));
+  await sendProtobuf(s, protobufOf(requests.flatMap((spans) => spans.slice(5))));
 }
 
 describe("the pipeline in worker threads", () => {
@@ -65,13 +50,13 @@ describe("the pipeline in worker threads", () => {
       for (const f of listed)
         expect(f).toMatchObject({ occurrences: TRACES / 2, repeats: 8, repeatsMedian: 8 });
       await eventually(async () =>
-        (await metric(s, 'n1radar_assembly_released_total{path="request_span"}')) === TRACES
+        (await metricValue(s, 'n1radar_assembly_released_total{path="request_span"}')) === TRACES
           ? true
           : undefined,
       );
-      expect(await metric(s, "n1radar_traces_judged_total")).toBe(TRACES);
-      expect(await metric(s, "n1radar_pipeline_spans_total")).toBe(TRACES * 10);
-      expect(await metric(s, 'n1radar_late_spans_total{kind="child"}')).toBe(0);
+      expect(await metricValue(s, "n1radar_traces_judged_total")).toBe(TRACES);
+      expect(await metricValue(s, "n1radar_pipeline_spans_total")).toBe(TRACES * 10);
+      expect(await metricValue(s, 'n1radar_late_spans_total{kind="child"}')).toBe(0);
     } finally {
       await s.close();
     }
@@ -91,10 +76,10 @@ describe("the pipeline in worker threads", () => {
         body: JSON.stringify({ scope: "endpoint", reason: "admin page, fine" }),
       });
       expect(res.status).toBe(200);
-      const judged = await metric(s, "n1radar_traces_judged_total");
+      const judged = await metricValue(s, "n1radar_traces_judged_total");
       await sendInterleaved(s, () => "/orders");
       await eventually(async () =>
-        (await metric(s, "n1radar_traces_judged_total")) === judged + TRACES ? true : undefined,
+        (await metricValue(s, "n1radar_traces_judged_total")) === judged + TRACES ? true : undefined,
       );
       await s.app.pipeline.flush();
       // Judged by both workers, and written by neither.
@@ -119,9 +104,9 @@ describe("the pipeline in worker threads", () => {
     });
     const requests = Array.from({ length: TRACES }, () => nPlusOneSpans({ route: "/orders", repeats: 8 }));
     // The queries only, no request span: held until their wait runs out, or until stop() judges them.
-    await post(s, protobufOf(requests.flatMap((spans) => spans.slice(0, -1))));
+    await sendProtobuf(s, protobufOf(requests.flatMap((spans) => spans.slice(0, -1))));
     await eventually(async () =>
-      (await metric(s, "n1radar_pipeline_spans_total")) === TRACES * 9 ? true : undefined,
+      (await metricValue(s, "n1radar_pipeline_spans_total")) === TRACES * 9 ? true : undefined,
     );
     expect(await s.store.listOffenders({ limit: 10, offset: 0 })).toEqual([]);
     await s.app.pipeline.drain();
