@@ -57,7 +57,10 @@ export function createApiApp(options: ApiOptions): Hono {
       const status = ERROR_STATUS[error.code].http as ContentfulStatusCode;
       return c.json({ error: { code: error.code, message: error.message } }, status);
     }
-    log.error({ err: error, method: c.req.method, path: c.req.path }, "API request failed");
+    log.error(
+      { err: error, reqId: c.get("requestId"), method: c.req.method, path: c.req.path },
+      "API request failed",
+    );
     return c.json({ error: { code: "internal", message: "internal error" } }, 500);
   });
 

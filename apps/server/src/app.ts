@@ -2,6 +2,7 @@ import { defaultRetention, type RetentionPolicy, type Store } from "@n1radar/db"
 import type { AssemblerSettings, DetectorSettings } from "@n1radar/detector";
 import { ServiceOrms } from "@n1radar/guidance";
 import { Hono } from "hono";
+import { requestId } from "hono/request-id";
 import { type AccessSettings, installAccess, openAccess } from "./access/access.js";
 import { dashboardCsp, securityHeaders } from "./access/headers.js";
 import { type AlertConfig, defaultAlertConfig } from "./alerts/settings.js";
@@ -210,7 +211,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     () => uploads.usedBytes,
   );
   const access = deps.access ?? openAccess;
-  const api = new Hono().use("*", securityHeaders(dashboardCsp(deps.dashboardDir)));
+  // Every API answer carries X-Request-Id (a proxy's own is kept), and the log lines of that request name it.
+  const api = new Hono()
+    .use("*", requestId({ limitLength: 64 }))
+    .use("*", securityHeaders(dashboardCsp(deps.dashboardDir)));
   // Before every route: sign-in, the probes left open, and the refusal of cross-site state changes.
   installAccess(api, access, deps.now);
   // /metrics is routed before the API app, whose dashboard catch-all would otherwise answer it.

@@ -26,6 +26,21 @@ beforeEach(async () => {
 
 afterEach(() => store.close());
 
+describe("request ids", () => {
+  it("name every answer, a fresh one each time, and keep a proxy's own", async () => {
+    const a = (await app.api.request("/api/health")).headers.get("x-request-id");
+    const b = (await app.api.request("/api/findings?limit=0x10")).headers.get("x-request-id");
+    expect(a).toMatch(/^[0-9a-f-]{36}$/);
+    expect(b).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a).not.toBe(b);
+    const given = await app.api.request("/api/health", { headers: { "x-request-id": "lb-7f3a" } });
+    expect(given.headers.get("x-request-id")).toBe("lb-7f3a");
+    // Not a plain token (a header-injection attempt): replaced by a fresh id.
+    const odd = await app.api.request("/api/health", { headers: { "x-request-id": "a b<script>" } });
+    expect(odd.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
 describe("security headers", () => {
   it("are on the dashboard, its assets, the API, errors and /metrics", async () => {
     const index = readFileSync(join(dashboardDir, "index.html"), "utf8");

@@ -41,6 +41,18 @@ async function jsonStatus(res: Response): Promise<JsonStatus> {
   return (await res.json()) as JsonStatus;
 }
 
+describe("OTLP/HTTP request ids", () => {
+  it("names a refused request in its answer, keeping the sender's id when it is a plain token", async () => {
+    const fresh = await post("not protobuf at all");
+    expect(fresh.status).toBe(400);
+    expect(fresh.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    const given = await post("not protobuf at all", { "x-request-id": "collector-42" });
+    expect(given.headers.get("x-request-id")).toBe("collector-42");
+    const odd = await post("not protobuf at all", { "x-request-id": "x".repeat(100) });
+    expect(odd.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
 describe("OTLP/HTTP success", () => {
   it("answers an empty request with an empty ExportTraceServiceResponse, in each encoding", async () => {
     const pb = await post(new Uint8Array(0));

@@ -9,6 +9,7 @@
  *   because the limit is the server's, not a per-client quota). Both are in the spec's retryable set, 400,
  *   401, 404, 405, 413 and 415 are not, so senders drop bad data instead of retrying it forever.
  */
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ERROR_STATUS, errorCodeOf, N1Error } from "@n1radar/core";
 import * as otlp from "@n1radar/otlp";
@@ -40,6 +41,12 @@ const CONTENT_TYPE: Record<Encoding, string> = {
   protobuf: "application/x-protobuf",
   json: "application/json",
 };
+
+/** The sender's (or its proxy's) X-Request-Id when it is a plain token, else a new one. */
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers["x-request-id"];
+  return typeof given === "string" && /^[\w\-=]{1,64}$/.test(given) ? given : randomUUID();
+}
 
 export function encodingOf(contentType: string | undefined): Encoding | null {
   const mime = contentType?.split(";")[0]?.trim().toLowerCase();
@@ -98,9 +105,11 @@ export function createOtlpHttpHandler(options: OtlpHttpOptions): RequestListener
   const fail = (req: IncomingMessage, res: ServerResponse, error: unknown): void => {
     const reason = receiver.refused("http", error);
     const status = ERROR_STATUS[errorCodeOf(error)];
-    if (reason === "internal") log.error({ err: error }, "OTLP/HTTP request failed");
+    // A failure names its request in the answer and the log line, so a sender's report meets the server's.
+    const reqId = requestIdOf(req);
+    if (reason === "internal") log.error({ err: error, reqId }, "OTLP/HTTP request failed");
     const message = error instanceof N1Error ? error.message : "internal error";
-    const headers: Record<string, string> = corsHeaders(req);
+    const headers: Record<string, string> = { ...corsHeaders(req), "x-request-id": reqId };
     const details: otlp.StatusDetail[] = [];
     if (reason === "overloaded") {
       headers["retry-after"] = String(receiver.retryAfterSeconds);
