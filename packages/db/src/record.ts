@@ -79,6 +79,23 @@ export function sampleColumns(delta: OffenderDelta) {
 }
 
 /**
+ * What a write reads of a stored offender to merge a delta into it: never the sample or the guidance, whose JSON
+ * (kilobytes) would be parsed for every offender of every flush only to be replaced.
+ */
+const MERGED = {
+  status: offenders.status,
+  statusChangedAt: offenders.statusChangedAt,
+  repeatsMax: offenders.repeatsMax,
+  repeatsHistogram: offenders.repeatsHistogram,
+  exampleTraceIds: offenders.exampleTraceIds,
+  firstSeen: offenders.firstSeen,
+  lastSeen: offenders.lastSeen,
+  sourceStatement: offenders.sourceStatement,
+  chain: offenders.chain,
+  environment: offenders.environment,
+};
+
+/**
  * Writes one flush worth of offender deltas in a single transaction: each offender is read and written once,
  * whatever the number of traces behind it. A resolved offender seen again becomes a regression. Alert events
  * (new, regression, a bar crossed) go to the outbox in the same transaction, so none is lost or invented.
@@ -91,7 +108,7 @@ export function recordDeltas(db: Db, writes: readonly OffenderWrite[], options: 
     const alert = (offenderId: string, event: "new" | "regression" | "threshold") =>
       tx.insert(alertEvents).values({ offenderId, event, createdAt: nowMs }).run();
     for (const { delta, guidance } of writes) {
-      const existing = tx.select().from(offenders).where(eq(offenders.id, delta.id)).get();
+      const existing = tx.select(MERGED).from(offenders).where(eq(offenders.id, delta.id)).get();
       const latest = delta.latest;
       // The latest hour's waste before and after this write, for the per-hour bars.
       const hourStart = Math.floor(delta.lastSeenMs / HOUR_MS) * HOUR_MS;

@@ -74,56 +74,48 @@ async function writeOne(
   thresholds: readonly AlertThreshold[],
 ): Promise<"new" | "regression" | "threshold" | null> {
   const latest = delta.latest;
-  const fresh = mergeHistogram({}, delta.repeatsHistogram);
-  // Only one of several replicas inserting the same new offender gets a row back: only it says "new".
-  const inserted = await tx
-    .insert(offenders)
-    .values({
-      id: delta.id,
-      kind: latest.kind,
-      service: latest.service,
-      endpoint: latest.endpoint,
-      statement: latest.statement,
-      fingerprint: latest.fingerprint,
-      sourceStatement: latest.sourceStatement,
-      chain: latest.chain,
-      parallel: latest.parallel,
-      dbSystem: latest.dbSystem,
-      orm: guidance.orm,
-      guidance,
-      repeatsMax: delta.repeatsMax,
-      repeatsHistogram: fresh,
-      repeatsMedian: histogramMedian(fresh),
-      occurrences: delta.occurrences,
-      traces: delta.traces,
-      wastedMs: delta.wastedMs,
-      firstSeen: delta.firstSeenMs,
-      lastSeen: delta.lastSeenMs,
-      exampleTraceIds: delta.exampleTraceIds,
-      environment: latest.environment ?? null,
-      ...sampleColumns(delta),
-    })
-    .onConflictDoNothing({ target: offenders.id })
-    .returning({ id: offenders.id });
   const hourStart = Math.floor(delta.lastSeenMs / HOUR_MS) * HOUR_MS;
-  if (inserted.length > 0) {
-    await addHours(tx, delta.id, delta.hours);
-    return "new";
+  // Most writes are to offenders already stored: lock and read first, and send the whole new row only when
+  // there is none. Of several replicas inserting the same new offender, only one gets a row back from the
+  // insert and says "new"; the others wait for it, then merge into its row like any later write.
+  let existing = await lockOffender(tx, delta.id);
+  if (!existing) {
+    const fresh = mergeHistogram({}, delta.repeatsHistogram);
+    const inserted = await tx
+      .insert(offenders)
+      .values({
+        id: delta.id,
+        kind: latest.kind,
+        service: latest.service,
+        endpoint: latest.endpoint,
+        statement: latest.statement,
+        fingerprint: latest.fingerprint,
+        sourceStatement: latest.sourceStatement,
+        chain: latest.chain,
+        parallel: latest.parallel,
+        dbSystem: latest.dbSystem,
+        orm: guidance.orm,
+        guidance,
+        repeatsMax: delta.repeatsMax,
+        repeatsHistogram: fresh,
+        repeatsMedian: histogramMedian(fresh),
+        occurrences: delta.occurrences,
+        traces: delta.traces,
+        wastedMs: delta.wastedMs,
+        firstSeen: delta.firstSeenMs,
+        lastSeen: delta.lastSeenMs,
+        exampleTraceIds: delta.exampleTraceIds,
+        environment: latest.environment ?? null,
+        ...sampleColumns(delta),
+      })
+      .onConflictDoNothing({ target: offenders.id })
+      .returning({ id: offenders.id });
+    if (inserted.length > 0) {
+      await addHours(tx, delta.id, delta.hours);
+      return "new";
+    }
+    existing = await lockOffender(tx, delta.id);
   }
-  const [existing] = await tx
-    .select({
-      status: offenders.status,
-      statusChangedAt: offenders.statusChangedAt,
-      repeatsMax: offenders.repeatsMax,
-      repeatsHistogram: offenders.repeatsHistogram,
-      exampleTraceIds: offenders.exampleTraceIds,
-      sourceStatement: offenders.sourceStatement,
-      chain: offenders.chain,
-      environment: offenders.environment,
-    })
-    .from(offenders)
-    .where(eq(offenders.id, delta.id))
-    .for("update");
   // Deleted between the insert and the lock (retention): the write fails and the pipeline writes it again.
   if (!existing) throw new Error(`offender ${delta.id} vanished while being written`);
   const histogram = mergeHistogram(existing.repeatsHistogram, delta.repeatsHistogram);
@@ -161,6 +153,25 @@ async function writeOne(
     (t) => !meets(t, existing.repeatsMax, hourBefore) && meets(t, repeatsAfter, hourAfter),
   );
   return crossed ? "threshold" : null;
+}
+
+/** The offender's fields a write merges, its row locked (FOR UPDATE) until the transaction ends; none if absent. */
+async function lockOffender(tx: PgTx, id: string) {
+  const [row] = await tx
+    .select({
+      status: offenders.status,
+      statusChangedAt: offenders.statusChangedAt,
+      repeatsMax: offenders.repeatsMax,
+      repeatsHistogram: offenders.repeatsHistogram,
+      exampleTraceIds: offenders.exampleTraceIds,
+      sourceStatement: offenders.sourceStatement,
+      chain: offenders.chain,
+      environment: offenders.environment,
+    })
+    .from(offenders)
+    .where(eq(offenders.id, id))
+    .for("update");
+  return row;
 }
 
 /** Adds the delta's hour buckets (atomic upserts); returns each bucket's waste after the write. */
