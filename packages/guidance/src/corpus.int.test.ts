@@ -119,9 +119,8 @@ function findingOf(dir: string, label: Label, e: Expected): GuidanceInput | null
 const ormOf = (dir: string): string =>
   (JSON.parse(readFileSync(`${CORPUS}${dir}/labels.json`, "utf8")) as { orm: string }).orm;
 
-const dirs = existsSync(CORPUS)
-  ? readdirSync(CORPUS).filter((d) => existsSync(`${CORPUS}${d}/labels.json`) && ormOf(d) in ORMS)
-  : [];
+// A missing corpus folder fails here (readdirSync throws) rather than skipping the suites below.
+const dirs = readdirSync(CORPUS).filter((d) => existsSync(`${CORPUS}${d}/labels.json`) && ormOf(d) in ORMS);
 
 /** The strategy each corpus scenario calls for, where the scenario says it unambiguously. */
 const STRATEGY: Record<string, string[]> = {
@@ -157,7 +156,11 @@ const SNIPPETS: Record<string, string[]> = {
   ],
 };
 
-describe.skipIf(dirs.length === 0)("guidance over the detector's corpus", () => {
+describe("guidance over the detector's corpus", () => {
+  it("reads the corpus of every recorded ORM", () => {
+    expect(dirs.length).toBeGreaterThanOrEqual(10);
+  });
+
   describe.each(dirs)("%s", (dir) => {
     const labels = JSON.parse(readFileSync(`${CORPUS}${dir}/labels.json`, "utf8")) as { traces: Label[] };
     // One labelled trace per scenario file: the scenarios differ, their traces mostly in row counts (Hibernate
@@ -239,7 +242,7 @@ const count = (t: Tally, orm: string | null, dir: string) => {
   else t.wrong++;
 };
 
-describe.skipIf(dirs.length === 0)("the ORM of a service over the corpus", () => {
+describe("the ORM of a service over the corpus", () => {
   const rows: string[] = [];
   it.each(dirs)("%s", (dir) => {
     const labels = JSON.parse(readFileSync(`${CORPUS}${dir}/labels.json`, "utf8")) as { traces: Label[] };

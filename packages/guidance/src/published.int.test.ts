@@ -51,7 +51,11 @@ const report = (line: string) => {
   if (process.env.GUIDANCE_PUBLISHED_REPORT) console.log(line);
 };
 
-describe.skipIf(files.length === 0)("guidance over SQL the ORMs' own projects publish", () => {
+describe("guidance over SQL the ORMs' own projects publish", () => {
+  it("reads the published scenarios (a missing folder fails, it does not skip)", () => {
+    expect(files.length).toBeGreaterThan(0);
+  });
+
   describe.each(files.map((f) => [f.orm, f] as const))("%s", (_, f) => {
     it("keeps each scenario's statements among what its source printed", () => {
       for (const s of f.scenarios) {
