@@ -73,7 +73,11 @@ const report = (line: string) => {
   if (process.env.GUIDANCE_RECORDED_REPORT) console.log(line);
 };
 
-describe.skipIf(recordings.length === 0)("guidance over SQL recorded from real ORMs", () => {
+describe("guidance over SQL recorded from real ORMs", () => {
+  it("reads the recordings (a missing folder fails, it does not skip)", () => {
+    expect(recordings.length).toBeGreaterThan(0);
+  });
+
   describe.each(recordings.map((r) => [`${r.orm} ${r.version}`, r] as const))("%s", (_, r) => {
     it("recorded what the N+1 scenarios run", () => {
       for (const s of r.scenarios) {
