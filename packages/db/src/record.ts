@@ -66,7 +66,13 @@ export function mergeHistogram(
   return Object.fromEntries([...merged].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v]));
 }
 
-export function sampleColumns(delta: OffenderDelta) {
+/**
+ * The evidence an offender keeps: one request's sample and the guidance read from that very sample, always written
+ * together, so the fix shown always describes the request shown. A write replaces them when its sample repeats at
+ * least as much as the stored one (newest evidence wins among equals: detection and guidance improve between
+ * versions), and leaves them otherwise.
+ */
+export function evidenceColumns(delta: OffenderDelta, guidance: Guidance) {
   const { sample, latest } = delta;
   const code = latest.code ?? sample.code;
   return {
@@ -75,6 +81,8 @@ export function sampleColumns(delta: OffenderDelta) {
     codeFunction: code?.function ?? null,
     codeFile: code?.file ?? null,
     codeLine: code?.line ?? null,
+    orm: guidance.orm,
+    guidance,
   };
 }
 
@@ -134,8 +142,6 @@ export function recordDeltas(db: Db, writes: readonly OffenderWrite[], options: 
             chain: latest.chain,
             parallel: latest.parallel,
             dbSystem: latest.dbSystem,
-            orm: guidance.orm,
-            guidance,
             repeatsMax: delta.repeatsMax,
             repeatsHistogram: histogram,
             repeatsMedian: histogramMedian(histogram),
@@ -146,7 +152,7 @@ export function recordDeltas(db: Db, writes: readonly OffenderWrite[], options: 
             lastSeen: delta.lastSeenMs,
             exampleTraceIds: delta.exampleTraceIds,
             environment: latest.environment ?? null,
-            ...sampleColumns(delta),
+            ...evidenceColumns(delta, guidance),
           })
           .run();
         alert(delta.id, "new");
@@ -168,15 +174,12 @@ export function recordDeltas(db: Db, writes: readonly OffenderWrite[], options: 
             wastedMs: sql`${offenders.wastedMs} + ${delta.wastedMs}`,
             firstSeen: Math.min(existing.firstSeen, delta.firstSeenMs),
             lastSeen: Math.max(existing.lastSeen, delta.lastSeenMs),
-            // Newest evidence wins: detection and guidance improve between versions.
-            orm: guidance.orm,
-            guidance,
             sourceStatement: latest.sourceStatement ?? existing.sourceStatement,
             chain: latest.chain.length > 0 ? latest.chain : existing.chain,
             parallel: latest.parallel,
             exampleTraceIds: examples,
             environment: latest.environment ?? existing.environment,
-            ...(delta.repeatsMax >= existing.repeatsMax ? sampleColumns(delta) : {}),
+            ...(delta.repeatsMax >= existing.repeatsMax ? evidenceColumns(delta, guidance) : {}),
             ...(regressed
               ? { status: "regressed", statusChangedAt: delta.lastSeenMs, statusChangedBy: null }
               : {}),

@@ -10,11 +10,11 @@ import { EXAMPLES, histogramMedian } from "@n1radar/detector";
 import { and, eq, lt, sql } from "drizzle-orm";
 import {
   type AlertThreshold,
+  evidenceColumns,
   meets,
   mergeHistogram,
   type OffenderWrite,
   type RecordOptions,
-  sampleColumns,
 } from "../record.js";
 import { alertEvents, journalRequests, offenderHours, offenders } from "../schema-pg.js";
 import type { PgDb, PgTx } from "./db.js";
@@ -94,8 +94,6 @@ async function writeOne(
         chain: latest.chain,
         parallel: latest.parallel,
         dbSystem: latest.dbSystem,
-        orm: guidance.orm,
-        guidance,
         repeatsMax: delta.repeatsMax,
         repeatsHistogram: fresh,
         repeatsMedian: histogramMedian(fresh),
@@ -106,7 +104,7 @@ async function writeOne(
         lastSeen: delta.lastSeenMs,
         exampleTraceIds: delta.exampleTraceIds,
         environment: latest.environment ?? null,
-        ...sampleColumns(delta),
+        ...evidenceColumns(delta, guidance),
       })
       .onConflictDoNothing({ target: offenders.id })
       .returning({ id: offenders.id });
@@ -132,15 +130,12 @@ async function writeOne(
       wastedMs: sql`${offenders.wastedMs} + ${delta.wastedMs}`,
       firstSeen: sql`least(${offenders.firstSeen}, ${delta.firstSeenMs})`,
       lastSeen: sql`greatest(${offenders.lastSeen}, ${delta.lastSeenMs})`,
-      // Newest evidence wins: detection and guidance improve between versions.
-      orm: guidance.orm,
-      guidance,
       sourceStatement: latest.sourceStatement ?? existing.sourceStatement,
       chain: latest.chain.length > 0 ? latest.chain : existing.chain,
       parallel: latest.parallel,
       exampleTraceIds: examples,
       environment: latest.environment ?? existing.environment,
-      ...(delta.repeatsMax >= existing.repeatsMax ? sampleColumns(delta) : {}),
+      ...(delta.repeatsMax >= existing.repeatsMax ? evidenceColumns(delta, guidance) : {}),
       ...(regressed ? { status: "regressed", statusChangedAt: delta.lastSeenMs } : {}),
     })
     .where(eq(offenders.id, delta.id));

@@ -1,0 +1,51 @@
+import type { Finding, Guidance } from "@n1radar/core";
+import { makeFinding } from "@n1radar/core/testing";
+import { FindingAccumulator } from "@n1radar/detector";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Store } from "./store.js";
+import { guidance } from "./testing/seed.js";
+import { DIALECTS, openTestStore } from "./testing/stores.js";
+
+const finding = (traceId: string, repeats: number): Finding =>
+  makeFinding({
+    traceId,
+    endpoint: "GET /posts",
+    dbSystem: "sqlite",
+    fingerprint: "abc",
+    repeats,
+    seenAtMs: 1000,
+  });
+
+/** One flush of one request, with guidance read (as the pipeline does) from that request's sample. */
+async function flush(store: Store, traceId: string, repeats: number, summary: string): Promise<void> {
+  const acc = new FindingAccumulator();
+  acc.addTrace([finding(traceId, repeats)]);
+  const withSummary: Guidance = { ...guidance, summary };
+  await store.recordDeltas(acc.drain().map((delta) => ({ delta, guidance: withSummary })));
+}
+
+const open: Store[] = [];
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close();
+});
+
+describe.each(DIALECTS)("%s: an offender's evidence", (dialect) => {
+  it("keeps the guidance of the sample it keeps, and replaces both together", async () => {
+    const store = await openTestStore(dialect);
+    open.push(store);
+    await flush(store, "t-nine", 9, "fix read from t-nine");
+    // A smaller request later: the sample stays, and so does the guidance read from it.
+    await flush(store, "t-five", 5, "fix read from t-five");
+    const [listed] = await store.listOffenders({ limit: 1, offset: 0 });
+    let detail = await store.getOffender(listed!.id);
+    expect(detail).toMatchObject({ sampleTraceId: "t-nine", guidance: { summary: "fix read from t-nine" } });
+    // As many repeats again: the newer request and its guidance replace both.
+    await flush(store, "t-nine-again", 9, "fix read from t-nine-again");
+    detail = await store.getOffender(listed!.id);
+    expect(detail).toMatchObject({
+      sampleTraceId: "t-nine-again",
+      guidance: { summary: "fix read from t-nine-again" },
+      occurrences: 3,
+    });
+  });
+});
