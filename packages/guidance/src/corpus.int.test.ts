@@ -1,7 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { SampleSpan } from "@n1radar/core";
-import { normalizeSql } from "@n1radar/detector";
+import type { SpanRecord } from "@n1radar/core";
+import {
+  defaultAssemblerSettings,
+  defaultDetectorSettings,
+  detect,
+  normalizeSql,
+  TraceAssembler,
+} from "@n1radar/detector";
+import { decodeJsonTraces } from "@n1radar/otlp";
 import { afterAll, describe, expect, it } from "vitest";
 import { guidanceFor } from "./guidance.js";
 import { ORMS } from "./orms/index.js";
@@ -10,58 +17,16 @@ import type { GuidanceInput, OrmId } from "./types.js";
 
 /**
  * Guidance over the detector's corpus: traces recorded from real ORMs (packages/detector/corpus/<orm>/, one
- * OTLP/JSON request per line, labels.json naming the repeated statement of each positive trace). The
- * statements go through the detector's own normalizer (a test-only dependency: guidance itself never imports
- * the detector), so guidance sees exactly what the server gives it.
+ * OTLP/JSON request per line, labels.json naming the repeated statement of each positive trace). Each labelled
+ * N+1 is the detector's own finding for that trace (decoded, assembled and detected as the server does: test-only
+ * dependencies, guidance itself never imports the detector), so guidance is judged on exactly what the server
+ * gives it, sample spans included, not on findings rebuilt from the labels.
  */
 
 const CORPUS = fileURLToPath(new URL("../../detector/corpus/", import.meta.url));
 
-/** The detector's display form, as the server hands it to guidance (an ORM call recorded as JSON passes as is). */
-const display = (sql: string): string => (sql.trimStart().startsWith("{") ? sql : normalizeSql(sql).display);
-
-/** The harness's own matching: literals to ?, whitespace collapsed. */
-const loose = (s: string) =>
-  s
-    .replace(/'(?:[^']|'')*'/g, "?")
-    .replace(/\b\d+(?:\.\d+)?\b/g, "?")
-    .replace(/\s+/g, " ");
-
 /** The detector corpus's own matching: placeholders of every style (%(name)s, $1, ?) alike, no quotes or spaces. */
 const canonical = (s: string) => normalizeSql(s).canonical.replace(/\s+/g, "");
-
-interface Span {
-  name: string;
-  scope: string;
-  language: string | null;
-  start: number;
-  end: number;
-  statement: string | null;
-}
-
-type Attr = { key: string; value: Record<string, unknown> };
-const attr = (attrs: Attr[] | undefined, key: string) => {
-  const v = attrs?.find((a) => a.key === key)?.value;
-  return v ? String(Object.values(v)[0]) : null;
-};
-
-function spansOf(file: string, traceId: string): Span[] {
-  const out: Span[] = [];
-  for (const line of readFileSync(file, "utf8").split("\n").filter(Boolean)) {
-    for (const rs of JSON.parse(line).resourceSpans ?? []) {
-      const language = attr(rs.resource?.attributes, "telemetry.sdk.language");
-      for (const ss of rs.scopeSpans ?? []) {
-        for (const s of ss.spans ?? []) {
-          if (s.traceId !== traceId) continue;
-          const statement = attr(s.attributes, "db.query.text") ?? attr(s.attributes, "db.statement");
-          const [start, end] = [Number(s.startTimeUnixNano) / 1e6, Number(s.endTimeUnixNano) / 1e6];
-          out.push({ name: s.name, scope: ss.scope?.name ?? "", language, start, end, statement });
-        }
-      }
-    }
-  }
-  return out.sort((a, b) => a.start - b.start);
-}
 
 interface Expected {
   statementContains: string;
@@ -78,41 +43,36 @@ interface Label {
   expected: Expected[];
 }
 
-/** What the detector would hand guidance for one labelled finding. */
-function findingOf(dir: string, label: Label, e: Expected): GuidanceInput | null {
-  const spans = spansOf(`${CORPUS}${dir}/${label.file}`, label.traceId);
-  const db = spans.filter((s) => s.statement !== null);
-  const find = (needle: string) =>
-    db.find(
-      (s) =>
-        loose(s.statement ?? "").includes(loose(needle)) ||
-        canonical(s.statement ?? "").includes(canonical(needle)),
-    );
-  const repeated = find(e.statementContains);
-  if (!repeated?.statement) return null;
-  const source = e.sourceContains ? find(e.sourceContains) : undefined;
-  const chain = (e.chainContains ?? []).map((c) => find(c)?.statement).filter((s): s is string => !!s);
-  const sample: SampleSpan[] = spans.map((s, i) => ({
-    spanId: String(i),
-    parentSpanId: null,
-    name: s.name,
-    offsetMs: s.start - (spans[0]?.start ?? 0),
-    durationMs: s.end - s.start,
-    statement: null,
-    repeated: s.statement === repeated.statement,
-  }));
-  return {
-    kind: e.kind,
-    statement: display(repeated.statement),
-    sourceStatement: source?.statement ? display(source.statement) : null,
-    chain: chain.length > 0 ? [...chain.map(display), display(repeated.statement)] : [],
-    parallel: e.parallel ?? false,
-    repeats: e.repeats ?? 5,
-    totalMs: 5,
-    scopeName: repeated.scope,
-    sdkLanguage: repeated.language,
-    spans: sample,
+/** Every trace of a scenario file, assembled as the server does (decoder, then assembler). */
+const assembled = new Map<string, Map<string, SpanRecord[]>>();
+function tracesOf(file: string): Map<string, SpanRecord[]> {
+  let traces = assembled.get(file);
+  if (traces) return traces;
+  traces = new Map();
+  const assembler = new TraceAssembler(defaultAssemblerSettings);
+  const keep = (ready: SpanRecord[][]) => {
+    for (const spans of ready) {
+      const id = spans[0]?.traceId;
+      if (id) traces!.set(id, [...(traces!.get(id) ?? []), ...spans]);
+    }
   };
+  const lines = readFileSync(file, "utf8").split("\n").filter(Boolean);
+  for (const [i, line] of lines.entries())
+    keep(assembler.add(decodeJsonTraces(new TextEncoder().encode(line)).spans, i));
+  keep(assembler.takeAll());
+  assembled.set(file, traces);
+  return traces;
+}
+
+/** The detector's own finding for one labelled N+1: what the server hands guidance, sample and all. */
+function findingOf(dir: string, label: Label, e: Expected): GuidanceInput | null {
+  const spans = tracesOf(`${CORPUS}${dir}/${label.file}`).get(label.traceId) ?? [];
+  const findings = detect(spans, defaultDetectorSettings);
+  return (
+    findings.find(
+      (f) => f.kind === e.kind && canonical(f.statement).includes(canonical(e.statementContains)),
+    ) ?? null
+  );
 }
 
 /** A directory's ORM is its labels' `orm` (sqlalchemy-psycopg holds SQLAlchemy recorded on another stack). */
