@@ -19,6 +19,9 @@ import type { AssemblerSettings, DetectorSettings } from "@n1radar/detector";
 import { log } from "../log.js";
 import type { PipelineHandle, PipelineSnapshot } from "./pipeline.js";
 
+/** How long close() waits for a worker to close its store before ending it. */
+const CLOSE_MS = 5_000;
+
 /** Spans posted to one worker and not yet taken by its pipeline, at most; the ingest queue holds the rest. */
 export const IN_FLIGHT_SPANS = 20_000;
 
@@ -63,6 +66,8 @@ export interface PipelineWorkersOptions extends Omit<WorkerInit, "ignoreRules" |
   onLost?: (spans: number) => void;
   /** Called on each tick in this thread, before the workers' (the ignore-rule copy refreshes when old). */
   onTick?: () => void;
+  /** The script each worker runs; the built pipeline-worker.js unless given (tests give one that crashes). */
+  script?: URL;
   /** Told when the worker has room again after `full` was true: the ingest queue feeds it then. */
   onRoom?: () => void;
 }
@@ -137,7 +142,7 @@ class PipelineThread {
   }
 
   private spawn(): void {
-    const worker = new Worker(workerScript, {
+    const worker = new Worker(this.options.script ?? workerScript, {
       workerData: this.init(),
       name: `n1radar-pipeline-${this.index}`,
     });
@@ -249,11 +254,18 @@ class PipelineThread {
     });
   }
 
+  /** Lets the worker close its store, then ends it; a worker that does not answer within CLOSE_MS is ended anyway. */
   async close(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLOSE_MS);
+    });
     try {
-      await this.request("close");
+      await Promise.race([this.request("close"), late]);
     } catch {
       // It exited while closing: nothing more to wait for.
+    } finally {
+      clearTimeout(timer);
     }
     await this.worker.terminate();
   }
