@@ -8,9 +8,10 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { FindingAccumulator } from "@n1radar/core";
 import { openStore } from "@n1radar/db";
 import { postgresBinDir, startPgCluster } from "@n1radar/db/testing";
-import { defaultDetectorSettings, detect, FindingAccumulator } from "@n1radar/detector";
+import { defaultDetectorSettings, detect, offenderId } from "@n1radar/detector";
 import { guidanceFor } from "@n1radar/guidance";
 import { requestSpans } from "./bench-retention.js";
 
@@ -22,7 +23,7 @@ export function makeFlushes({ count, offenders, tracesEach }) {
   const flushes = [];
   let now = Date.UTC(2026, 0, 1, 9);
   for (let f = 0; f < count; f++) {
-    const acc = new FindingAccumulator();
+    const acc = new FindingAccumulator(offenderId);
     for (let t = 0; t < tracesEach; t++)
       for (let o = 0; o < offenders; o++)
         acc.addTrace(detect(requestSpans(`/bench/${o}`, now + t), defaultDetectorSettings));

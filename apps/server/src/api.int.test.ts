@@ -2,10 +2,10 @@
  * The dashboard's API against a real SQLite store: list filters and paging, the triage workflow, ignore rules
  * (and that the pipeline honours them), overview, facets, settings and the live-update stream.
  */
-import type { Finding, Guidance } from "@n1radar/core";
+import { type Finding, FindingAccumulator, type Guidance } from "@n1radar/core";
 import { makeFinding } from "@n1radar/core/testing";
 import { openStore, type Store } from "@n1radar/db";
-import { FindingAccumulator } from "@n1radar/detector";
+import { offenderId } from "@n1radar/detector";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LiveHub } from "./api/events.js";
 import { createApiApp } from "./api.js";
@@ -45,7 +45,7 @@ let api: ReturnType<typeof createApiApp>;
 let now = NOW;
 
 async function record(findings: Finding[]): Promise<void> {
-  const acc = new FindingAccumulator();
+  const acc = new FindingAccumulator(offenderId);
   for (const f of findings) acc.addTrace([f]);
   await store.recordDeltas(acc.drain().map((delta) => ({ delta, guidance })));
 }

@@ -1,3 +1,4 @@
+export * from "./accumulator.js";
 export * from "./api.js";
 export * from "./errors.js";
 export * from "./finding.js";

@@ -1,6 +1,6 @@
-import type { Finding } from "@n1radar/core";
+import { type Finding, FindingAccumulator } from "@n1radar/core";
 import { makeFinding } from "@n1radar/core/testing";
-import { FindingAccumulator } from "@n1radar/detector";
+import { offenderId } from "@n1radar/detector";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FanOutInput } from "./alert-outbox.js";
 import type { RecordOptions } from "./record.js";
@@ -19,7 +19,7 @@ describe.each(DIALECTS)("%s", (dialect) => {
     makeFinding({ fingerprint: "abc", environment: "production", seenAtMs: 10 * HOUR, ...fields });
 
   async function flush(findings: Finding[], options: RecordOptions = {}): Promise<void> {
-    const acc = new FindingAccumulator();
+    const acc = new FindingAccumulator(offenderId);
     for (const f of findings) acc.addTrace([f]);
     await store.recordDeltas(
       acc.drain().map((delta) => ({ delta, guidance })),

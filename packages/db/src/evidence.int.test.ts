@@ -1,6 +1,6 @@
-import type { Finding, Guidance } from "@n1radar/core";
+import { type Finding, FindingAccumulator, type Guidance } from "@n1radar/core";
 import { makeFinding } from "@n1radar/core/testing";
-import { FindingAccumulator } from "@n1radar/detector";
+import { offenderId } from "@n1radar/detector";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Store } from "./store.js";
 import { guidance } from "./testing/seed.js";
@@ -18,7 +18,7 @@ const finding = (traceId: string, repeats: number): Finding =>
 
 /** One flush of one request, with guidance read (as the pipeline does) from that request's sample. */
 async function flush(store: Store, traceId: string, repeats: number, summary: string): Promise<void> {
-  const acc = new FindingAccumulator();
+  const acc = new FindingAccumulator(offenderId);
   acc.addTrace([finding(traceId, repeats)]);
   const withSummary: Guidance = { ...guidance, summary };
   await store.recordDeltas(acc.drain().map((delta) => ({ delta, guidance: withSummary })));

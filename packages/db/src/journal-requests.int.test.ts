@@ -1,6 +1,6 @@
-import type { Finding } from "@n1radar/core";
+import { type Finding, FindingAccumulator } from "@n1radar/core";
 import { makeFinding } from "@n1radar/core/testing";
-import { FindingAccumulator } from "@n1radar/detector";
+import { offenderId } from "@n1radar/detector";
 import { afterEach, describe, expect, it } from "vitest";
 import type { JournaledRequests } from "./record.js";
 import type { Store } from "./store.js";
@@ -18,7 +18,7 @@ const finding = (traceId: string): Finding =>
   });
 
 async function flush(store: Store, traceIds: string[], journaled?: JournaledRequests): Promise<void> {
-  const acc = new FindingAccumulator();
+  const acc = new FindingAccumulator(offenderId);
   for (const id of traceIds) acc.addTrace([finding(id)]);
   await store.recordDeltas(
     acc.drain().map((delta) => ({ delta, guidance })),

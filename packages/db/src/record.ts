@@ -1,5 +1,4 @@
-import type { Guidance } from "@n1radar/core";
-import { EXAMPLES, histogramMedian, type OffenderDelta } from "@n1radar/detector";
+import { EXAMPLES, type Guidance, histogramMedian, type OffenderDelta } from "@n1radar/core";
 import { and, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "./open.js";
 import { alertEvents, journalRequests, offenderHours, offenders } from "./schema.js";

@@ -5,9 +5,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Finding } from "@n1radar/core";
+import { type Finding, FindingAccumulator } from "@n1radar/core";
 import { makeFinding } from "@n1radar/core/testing";
-import { FindingAccumulator } from "@n1radar/detector";
+import { offenderId } from "@n1radar/detector";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FanOutInput } from "./alert-outbox.js";
 import { openStore } from "./open.js";
@@ -61,7 +61,7 @@ const plan = (input: FanOutInput) => ({
 });
 
 async function newOffenders(store: Store, n: number): Promise<void> {
-  const acc = new FindingAccumulator();
+  const acc = new FindingAccumulator(offenderId);
   for (let i = 0; i < n; i++)
     acc.addTrace([makeFinding({ fingerprint: `f${i}`, endpoint: `GET /e${i}`, seenAtMs: 1_000 }) as Finding]);
   await store.recordDeltas(

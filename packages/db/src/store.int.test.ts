@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Finding } from "@n1radar/core";
+import { type Finding, FindingAccumulator } from "@n1radar/core";
 import { makeFinding } from "@n1radar/core/testing";
-import { FindingAccumulator } from "@n1radar/detector";
+import { offenderId } from "@n1radar/detector";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStore } from "./open.js";
 import type { Store } from "./store.js";
@@ -25,7 +25,7 @@ function finding(traceId: string, repeats: number, seenAtMs: number, endpoint = 
 
 /** Runs findings (one array per trace) through the accumulator and the store, as the server does per flush. */
 async function flush(store: Store, traces: Finding[][]): Promise<void> {
-  const acc = new FindingAccumulator();
+  const acc = new FindingAccumulator(offenderId);
   for (const t of traces) acc.addTrace(t);
   await store.recordDeltas(acc.drain().map((delta) => ({ delta, guidance })));
 }

@@ -1,11 +1,4 @@
 export {
-  EXAMPLES,
-  FindingAccumulator,
-  type HourDelta,
-  histogramMedian,
-  type OffenderDelta,
-} from "./accumulator.js";
-export {
   type AssemblerSettings,
   type AssemblerStats,
   defaultAssemblerSettings,

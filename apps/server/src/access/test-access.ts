@@ -1,9 +1,9 @@
 /** What the in-process access-control tests share: an app with one recorded offender, and requests from a peer. */
-import type { Finding, Guidance } from "@n1radar/core";
+import { type Finding, FindingAccumulator, type Guidance } from "@n1radar/core";
 import { makeFinding } from "@n1radar/core/testing";
 import { dashboardDir } from "@n1radar/dashboard";
 import { openStore, type Store } from "@n1radar/db";
-import { defaultAssemblerSettings, defaultDetectorSettings, FindingAccumulator } from "@n1radar/detector";
+import { defaultAssemblerSettings, defaultDetectorSettings, offenderId } from "@n1radar/detector";
 import { afterEach } from "vitest";
 import { type App, createApp } from "../app.js";
 import { parseConfig } from "../config.js";
@@ -55,7 +55,7 @@ export async function build(access: Partial<AccessSettings>): Promise<{ app: App
     repeats: 8,
     seenAtMs: clock.now - HOUR,
   });
-  const acc = new FindingAccumulator();
+  const acc = new FindingAccumulator(offenderId);
   acc.addTrace([finding]);
   await store.recordDeltas(acc.drain().map((delta) => ({ delta, guidance })));
   return { app, store };

@@ -3,8 +3,15 @@
  * at once (no assembly timing: the file holds everything there is), then folded per offender exactly as the
  * server folds them, so a finding here is the offender the dashboard would show.
  */
-import { type DbKind, type Offender, projectedSavings, type SpanRecord } from "@n1radar/core";
-import { type DetectorSettings, detect, FindingAccumulator, histogramMedian } from "@n1radar/detector";
+import {
+  type DbKind,
+  FindingAccumulator,
+  histogramMedian,
+  type Offender,
+  projectedSavings,
+  type SpanRecord,
+} from "@n1radar/core";
+import { type DetectorSettings, detect, offenderId } from "@n1radar/detector";
 import { guidanceFor, ServiceOrms } from "@n1radar/guidance";
 
 /** The offender the dashboard would show (no workflow status offline), plus the store kind and example traces. */
@@ -28,7 +35,7 @@ export function analyzeSpans(spans: readonly SpanRecord[], settings: DetectorSet
     }
     trace.set(span.spanId, span); // a span written twice (exporter retry) counts once
   }
-  const accumulator = new FindingAccumulator();
+  const accumulator = new FindingAccumulator(offenderId);
   for (const trace of byTrace.values()) accumulator.addTrace(detect([...trace.values()], settings));
   const deltas = accumulator.drain();
   // Every offender of the file first, so each is read in the light of its service's other statements.

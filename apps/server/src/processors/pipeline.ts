@@ -1,10 +1,10 @@
-import type { Finding, SpanRecord } from "@n1radar/core";
+import { type Finding, FindingAccumulator, type SpanRecord } from "@n1radar/core";
 import type { AlertThreshold, OffenderWrite, Store } from "@n1radar/db";
 import {
   type AssemblerSettings,
   type DetectorSettings,
   detect,
-  FindingAccumulator,
+  offenderId,
   TraceAssembler,
 } from "@n1radar/detector";
 import { guidanceFor, type ServiceOrms } from "@n1radar/guidance";
@@ -99,7 +99,7 @@ export class Pipeline implements PipelineHandle {
   /** In this thread, accept() takes everything at once. */
   readonly full = false;
   private readonly assembler: TraceAssembler;
-  private readonly accumulator = new FindingAccumulator();
+  private readonly accumulator = new FindingAccumulator(offenderId);
   private readonly now: () => number;
   /** When findings were last written; only writes count, so the first finding after a quiet spell goes at once. */
   private lastWrite = Number.NEGATIVE_INFINITY;

@@ -6,7 +6,7 @@
  * concurrent writer of the same offender waits and then sees this write. Offenders are written in id order, so
  * two writers lock in the same order and never deadlock.
  */
-import { EXAMPLES, histogramMedian } from "@n1radar/detector";
+import { EXAMPLES, histogramMedian } from "@n1radar/core";
 import { and, eq, lt, sql } from "drizzle-orm";
 import {
   type AlertThreshold,

@@ -1,5 +1,4 @@
-import type { Finding } from "@n1radar/core";
-import { offenderId } from "./offender-id.js";
+import type { Finding } from "./finding.js";
 
 /**
  * Folds findings into one delta per offender between two store flushes, so the store writes each offender once
@@ -35,6 +34,12 @@ export const EXAMPLES = 10;
 const HOUR_MS = 3_600_000;
 
 export class FindingAccumulator {
+  /**
+   * `idOf` names the offender a finding belongs to (the detector's offenderId, a hash of service, endpoint, kind
+   * and fingerprint): aggregation needs the identity, not how it is computed.
+   */
+  constructor(private readonly idOf: (finding: Finding) => string) {}
+
   private deltas = new Map<string, OffenderDelta>();
   /** Trace ids seen per offender in this window; kept out of the delta, which the store reads. */
   private traceIds = new Map<string, Set<string>>();
@@ -46,7 +51,7 @@ export class FindingAccumulator {
    */
   addTrace(findings: readonly Finding[]): void {
     for (const finding of findings) {
-      const id = offenderId(finding);
+      const id = this.idOf(finding);
       const delta = this.deltas.get(id) ?? this.create(id, finding);
       let traces = this.traceIds.get(id);
       if (!traces) {

@@ -1,7 +1,10 @@
-import type { Finding } from "@n1radar/core";
-import { makeFinding } from "@n1radar/core/testing";
 import { describe, expect, it } from "vitest";
 import { FindingAccumulator, histogramMedian } from "./accumulator.js";
+import type { Finding } from "./finding.js";
+import { makeFinding } from "./testing.js";
+
+/** An offender's identity as the detector keys it (its hash aside). */
+const idOf = (f: Finding) => `${f.service}|${f.endpoint}|${f.kind}|${f.fingerprint}`;
 
 function finding(traceId: string, repeats: number, seenAtMs: number): Finding {
   return makeFinding({ traceId, service: "s", endpoint: "GET /x", statement: "SELECT ?", repeats, seenAtMs });
@@ -9,7 +12,7 @@ function finding(traceId: string, repeats: number, seenAtMs: number): Finding {
 
 describe("FindingAccumulator", () => {
   it("folds findings into one delta per offender", () => {
-    const acc = new FindingAccumulator();
+    const acc = new FindingAccumulator(idOf);
     acc.addTrace([finding("t1", 5, 1000), finding("t1", 7, 1000)]);
     acc.addTrace([finding("t2", 6, 3_600_000 + 5)]);
     const [delta, ...rest] = acc.drain();
@@ -48,7 +51,7 @@ describe("histogramMedian", () => {
 
 describe("FindingAccumulator across requests of one trace", () => {
   it("counts a trace once when the assembler releases its requests one by one", () => {
-    const acc = new FindingAccumulator();
+    const acc = new FindingAccumulator(idOf);
     acc.addTrace([finding("t1", 5, 1000)]);
     acc.addTrace([finding("t1", 6, 1001)]);
     acc.addTrace([finding("t2", 6, 1002)]);
