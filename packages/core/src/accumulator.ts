@@ -31,6 +31,24 @@ export interface OffenderDelta {
 }
 
 export const EXAMPLES = 10;
+
+/**
+ * What an offender says of the request it keeps as evidence (the sample: the most repeats in the window): its
+ * waterfall, its loop's source query and chain, whether the loop ran in parallel, and the code that ran it (the
+ * newest finding's location when it has one). The store writes these with the guidance read from the same sample,
+ * and `n1radar analyze` reports the same, so both describe one request.
+ */
+export function sampleEvidence(delta: OffenderDelta) {
+  const { sample, latest } = delta;
+  return {
+    sampleTraceId: sample.traceId,
+    sampleSpans: sample.spans,
+    sourceStatement: sample.sourceStatement,
+    chain: sample.chain,
+    parallel: sample.parallel,
+    code: latest.code ?? sample.code,
+  };
+}
 const HOUR_MS = 3_600_000;
 
 export class FindingAccumulator {

@@ -24,6 +24,14 @@ export type IgnoreScope = (typeof IGNORE_SCOPES)[number];
 export const OFFENDER_SORTS = ["wasted", "traces", "repeats", "recent"] as const;
 export type OffenderSort = (typeof OFFENDER_SORTS)[number];
 
+/**
+ * How the API and `n1radar analyze` report a time in milliseconds: sums of many float durations carry noise in the
+ * last digits; microseconds are plenty.
+ */
+export function roundMs(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
 /** One N+1 seen across many traces: the row the API lists. Field names are a public API contract. */
 export interface Offender {
   id: string;

@@ -4,12 +4,12 @@ import {
   type Overview,
   type OverviewCounts,
   type OverviewService,
+  roundMs,
   SAVINGS_MIN_WINDOW_MS,
 } from "@n1radar/core";
 import { and, count, desc, eq, isNotNull, isNull, max, ne, type SQL, sql, sum } from "drizzle-orm";
 import { filterWhere, HOUR_MS, type OffenderFilter } from "./list.js";
 import type { Db } from "./open.js";
-import { roundMs } from "./query.js";
 import { offenders } from "./schema.js";
 
 export const ENDPOINTS_PER_SERVICE = 50;

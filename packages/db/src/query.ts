@@ -4,6 +4,7 @@ import {
   type OffenderDetail,
   type OffenderStatus,
   projectedSavings,
+  roundMs,
   type SampleSpan,
 } from "@n1radar/core";
 import { asc, desc, eq } from "drizzle-orm";
@@ -73,11 +74,6 @@ export function toOffender(row: OffenderRow): Offender {
       parallel: row.parallel,
     }),
   };
-}
-
-/** Sums of many float durations carry noise in the last digits; microseconds are plenty. */
-export function roundMs(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
 }
 
 export interface ListOptions {

@@ -1,4 +1,4 @@
-import { EXAMPLES, type Guidance, histogramMedian, type OffenderDelta } from "@n1radar/core";
+import { EXAMPLES, type Guidance, histogramMedian, type OffenderDelta, sampleEvidence } from "@n1radar/core";
 import { and, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "./open.js";
 import { alertEvents, journalRequests, offenderHours, offenders } from "./schema.js";
@@ -72,11 +72,9 @@ export function mergeHistogram(
  * versions), and leaves them otherwise.
  */
 export function evidenceColumns(delta: OffenderDelta, guidance: Guidance) {
-  const { sample, latest } = delta;
-  const code = latest.code ?? sample.code;
+  const { code, ...evidence } = sampleEvidence(delta);
   return {
-    sampleTraceId: sample.traceId,
-    sampleSpans: sample.spans,
+    ...evidence,
     codeFunction: code?.function ?? null,
     codeFile: code?.file ?? null,
     codeLine: code?.line ?? null,
@@ -97,8 +95,6 @@ const MERGED = {
   exampleTraceIds: offenders.exampleTraceIds,
   firstSeen: offenders.firstSeen,
   lastSeen: offenders.lastSeen,
-  sourceStatement: offenders.sourceStatement,
-  chain: offenders.chain,
   environment: offenders.environment,
 };
 
@@ -137,9 +133,6 @@ export function recordDeltas(db: Db, writes: readonly OffenderWrite[], options: 
             endpoint: latest.endpoint,
             statement: latest.statement,
             fingerprint: latest.fingerprint,
-            sourceStatement: latest.sourceStatement,
-            chain: latest.chain,
-            parallel: latest.parallel,
             dbSystem: latest.dbSystem,
             repeatsMax: delta.repeatsMax,
             repeatsHistogram: histogram,
@@ -173,9 +166,6 @@ export function recordDeltas(db: Db, writes: readonly OffenderWrite[], options: 
             wastedMs: sql`${offenders.wastedMs} + ${delta.wastedMs}`,
             firstSeen: Math.min(existing.firstSeen, delta.firstSeenMs),
             lastSeen: Math.max(existing.lastSeen, delta.lastSeenMs),
-            sourceStatement: latest.sourceStatement ?? existing.sourceStatement,
-            chain: latest.chain.length > 0 ? latest.chain : existing.chain,
-            parallel: latest.parallel,
             exampleTraceIds: examples,
             environment: latest.environment ?? existing.environment,
             ...(delta.repeatsMax >= existing.repeatsMax ? evidenceColumns(delta, guidance) : {}),

@@ -9,7 +9,9 @@ import {
   histogramMedian,
   type Offender,
   projectedSavings,
+  roundMs,
   type SpanRecord,
+  sampleEvidence,
 } from "@n1radar/core";
 import { type DetectorSettings, detect, offenderId } from "@n1radar/detector";
 import { guidanceFor, ServiceOrms } from "@n1radar/guidance";
@@ -22,8 +24,6 @@ export interface Analysis {
   traces: number;
   spans: number;
 }
-
-const round = (ms: number) => Math.round(ms * 100) / 100;
 
 export function analyzeSpans(spans: readonly SpanRecord[], settings: DetectorSettings): Analysis {
   const byTrace = new Map<string, Map<string, SpanRecord>>();
@@ -43,6 +43,7 @@ export function analyzeSpans(spans: readonly SpanRecord[], settings: DetectorSet
   for (const delta of deltas) serviceOrms.observe(delta.sample);
   const findings = deltas.map((delta): AnalyzedOffender => {
     const { latest, sample } = delta;
+    const evidence = sampleEvidence(delta);
     const guidance = guidanceFor(sample, serviceOrms);
     const repeatsMedian = histogramMedian(delta.repeatsHistogram);
     return {
@@ -51,9 +52,9 @@ export function analyzeSpans(spans: readonly SpanRecord[], settings: DetectorSet
       service: latest.service,
       endpoint: latest.endpoint,
       statement: latest.statement,
-      sourceStatement: sample.sourceStatement,
-      chain: sample.chain,
-      parallel: sample.parallel,
+      sourceStatement: evidence.sourceStatement,
+      chain: evidence.chain,
+      parallel: evidence.parallel,
       dbSystem: latest.dbSystem,
       dbKind: latest.dbKind ?? "sql",
       orm: guidance.orm,
@@ -61,11 +62,11 @@ export function analyzeSpans(spans: readonly SpanRecord[], settings: DetectorSet
       repeatsMedian,
       traces: delta.traces,
       occurrences: delta.occurrences,
-      wastedMs: round(delta.wastedMs),
+      wastedMs: roundMs(delta.wastedMs),
       firstSeen: new Date(delta.firstSeenMs).toISOString(),
       lastSeen: new Date(delta.lastSeenMs).toISOString(),
       guidance,
-      code: latest.code ?? sample.code,
+      code: evidence.code,
       exampleTraceIds: delta.exampleTraceIds,
       // At the rate of the traces analyzed (a test run's rate says little about production: see savings.ts).
       savings: projectedSavings({
@@ -74,7 +75,7 @@ export function analyzeSpans(spans: readonly SpanRecord[], settings: DetectorSet
         wastedMs: delta.wastedMs,
         firstSeenMs: delta.firstSeenMs,
         lastSeenMs: delta.lastSeenMs,
-        parallel: sample.parallel,
+        parallel: evidence.parallel,
       }),
     };
   });

@@ -12,6 +12,7 @@ import {
   type OffenderPage,
   type OffenderSort,
   type Overview,
+  roundMs,
   SAVINGS_MIN_WINDOW_MS,
   type SampleSpan,
 } from "@n1radar/core";
@@ -39,7 +40,7 @@ import {
   type OffenderQuery,
 } from "../list.js";
 import { foldOverview } from "../overview.js";
-import { type ListOptions, roundMs, toOffender } from "../query.js";
+import { type ListOptions, toOffender } from "../query.js";
 import { offenderHours, offenders } from "../schema-pg.js";
 import type { StoredOrm } from "../stored-orms.js";
 import type { PgDb } from "./db.js";

@@ -90,9 +90,6 @@ async function writeOne(
         endpoint: latest.endpoint,
         statement: latest.statement,
         fingerprint: latest.fingerprint,
-        sourceStatement: latest.sourceStatement,
-        chain: latest.chain,
-        parallel: latest.parallel,
         dbSystem: latest.dbSystem,
         repeatsMax: delta.repeatsMax,
         repeatsHistogram: fresh,
@@ -130,9 +127,6 @@ async function writeOne(
       wastedMs: sql`${offenders.wastedMs} + ${delta.wastedMs}`,
       firstSeen: sql`least(${offenders.firstSeen}, ${delta.firstSeenMs})`,
       lastSeen: sql`greatest(${offenders.lastSeen}, ${delta.lastSeenMs})`,
-      sourceStatement: latest.sourceStatement ?? existing.sourceStatement,
-      chain: latest.chain.length > 0 ? latest.chain : existing.chain,
-      parallel: latest.parallel,
       exampleTraceIds: examples,
       environment: latest.environment ?? existing.environment,
       ...(delta.repeatsMax >= existing.repeatsMax ? evidenceColumns(delta, guidance) : {}),
@@ -159,8 +153,6 @@ async function lockOffender(tx: PgTx, id: string) {
       repeatsMax: offenders.repeatsMax,
       repeatsHistogram: offenders.repeatsHistogram,
       exampleTraceIds: offenders.exampleTraceIds,
-      sourceStatement: offenders.sourceStatement,
-      chain: offenders.chain,
       environment: offenders.environment,
     })
     .from(offenders)
