@@ -83,6 +83,32 @@ export function evidenceColumns(delta: OffenderDelta, guidance: Guidance) {
   };
 }
 
+/** A first sight's row, the same in both dialects: the delta as it is, with its evidence. */
+export function newOffenderColumns(delta: OffenderDelta, guidance: Guidance) {
+  const { latest } = delta;
+  const histogram = mergeHistogram({}, delta.repeatsHistogram);
+  return {
+    id: delta.id,
+    kind: latest.kind,
+    service: latest.service,
+    endpoint: latest.endpoint,
+    statement: latest.statement,
+    fingerprint: latest.fingerprint,
+    dbSystem: latest.dbSystem,
+    repeatsMax: delta.repeatsMax,
+    repeatsHistogram: histogram,
+    repeatsMedian: histogramMedian(histogram),
+    occurrences: delta.occurrences,
+    traces: delta.traces,
+    wastedMs: delta.wastedMs,
+    firstSeen: delta.firstSeenMs,
+    lastSeen: delta.lastSeenMs,
+    exampleTraceIds: delta.exampleTraceIds,
+    environment: latest.environment ?? null,
+    ...evidenceColumns(delta, guidance),
+  };
+}
+
 /**
  * What a write reads of a stored offender to merge a delta into it: never the sample or the guidance, whose JSON
  * (kilobytes) would be parsed for every offender of every flush only to be replaced.
@@ -124,29 +150,7 @@ export function recordDeltas(db: Db, writes: readonly OffenderWrite[], options: 
               .get()?.wastedMs ?? 0)
           : 0;
       if (!existing) {
-        const histogram = mergeHistogram({}, delta.repeatsHistogram);
-        tx.insert(offenders)
-          .values({
-            id: delta.id,
-            kind: latest.kind,
-            service: latest.service,
-            endpoint: latest.endpoint,
-            statement: latest.statement,
-            fingerprint: latest.fingerprint,
-            dbSystem: latest.dbSystem,
-            repeatsMax: delta.repeatsMax,
-            repeatsHistogram: histogram,
-            repeatsMedian: histogramMedian(histogram),
-            occurrences: delta.occurrences,
-            traces: delta.traces,
-            wastedMs: delta.wastedMs,
-            firstSeen: delta.firstSeenMs,
-            lastSeen: delta.lastSeenMs,
-            exampleTraceIds: delta.exampleTraceIds,
-            environment: latest.environment ?? null,
-            ...evidenceColumns(delta, guidance),
-          })
-          .run();
+        tx.insert(offenders).values(newOffenderColumns(delta, guidance)).run();
         alert(delta.id, "new");
       } else {
         const histogram = mergeHistogram(existing.repeatsHistogram, delta.repeatsHistogram);

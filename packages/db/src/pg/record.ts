@@ -13,6 +13,7 @@ import {
   evidenceColumns,
   meets,
   mergeHistogram,
+  newOffenderColumns,
   type OffenderWrite,
   type RecordOptions,
 } from "../record.js";
@@ -80,29 +81,9 @@ async function writeOne(
   // insert and says "new"; the others wait for it, then merge into its row like any later write.
   let existing = await lockOffender(tx, delta.id);
   if (!existing) {
-    const fresh = mergeHistogram({}, delta.repeatsHistogram);
     const inserted = await tx
       .insert(offenders)
-      .values({
-        id: delta.id,
-        kind: latest.kind,
-        service: latest.service,
-        endpoint: latest.endpoint,
-        statement: latest.statement,
-        fingerprint: latest.fingerprint,
-        dbSystem: latest.dbSystem,
-        repeatsMax: delta.repeatsMax,
-        repeatsHistogram: fresh,
-        repeatsMedian: histogramMedian(fresh),
-        occurrences: delta.occurrences,
-        traces: delta.traces,
-        wastedMs: delta.wastedMs,
-        firstSeen: delta.firstSeenMs,
-        lastSeen: delta.lastSeenMs,
-        exampleTraceIds: delta.exampleTraceIds,
-        environment: latest.environment ?? null,
-        ...evidenceColumns(delta, guidance),
-      })
+      .values(newOffenderColumns(delta, guidance))
       .onConflictDoNothing({ target: offenders.id })
       .returning({ id: offenders.id });
     if (inserted.length > 0) {
