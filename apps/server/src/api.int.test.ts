@@ -7,9 +7,9 @@ import { makeFinding } from "@n1radar/core/testing";
 import { openStore, type Store } from "@n1radar/db";
 import { offenderId } from "@n1radar/detector";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { LiveHub } from "./api/events.js";
 import { createApiApp } from "./api.js";
 import { parseConfig } from "./config.js";
+import { LiveHub } from "./exporters/live-updates.js";
 import { IgnoreRuleCache } from "./ignore-rules.js";
 
 const HOUR = 3_600_000;

@@ -7,9 +7,9 @@ import { type AccessSettings, installAccess, openAccess } from "./access/access.
 import { dashboardCsp, securityHeaders } from "./access/headers.js";
 import { type AlertConfig, defaultAlertConfig } from "./alerts/settings.js";
 import { AlertWorker } from "./alerts/worker.js";
-import { LiveHub } from "./api/events.js";
 import { createApiApp } from "./api.js";
 import type { Acknowledgement } from "./detector-settings.js";
+import { LiveHub } from "./exporters/live-updates.js";
 import { IgnoreRuleCache } from "./ignore-rules.js";
 import { log } from "./log.js";
 import { Metrics, PROMETHEUS_CONTENT_TYPE } from "./metrics.js";

@@ -2,9 +2,9 @@ import type { Store } from "@n1radar/db";
 import type { DetectorSettings } from "@n1radar/detector";
 import type { AccessSettings } from "../access/access.js";
 import type { Acknowledgement } from "../detector-settings.js";
+import type { LiveHub } from "../exporters/live-updates.js";
 import type { IgnoreRuleCache } from "../ignore-rules.js";
 import type { IngestStats } from "../processors/ingest-stats.js";
-import type { LiveHub } from "./events.js";
 
 /** What every route module shares. */
 export interface ApiContext {
