@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { freePorts, type MainPorts, type MainProcess, startMain } from "./test-main.js";
-import { jsonOf, nPlusOneSpans } from "./test-payloads.js";
+import { jsonOf, jsonRequest, nPlusOneSpans } from "./test-payloads.js";
 import { eventually } from "./test-server.js";
 
 const dirs: string[] = [];
@@ -78,18 +78,11 @@ function spansJson(spans: Parameters<typeof jsonOf>[0]): JsonSpan[] {
   return body.resourceSpans[0]!.scopeSpans[0]!.spans;
 }
 
-function otlpJson(service: string, spans: JsonSpan[]): Uint8Array {
-  return new TextEncoder().encode(
-    JSON.stringify({
-      resourceSpans: [
-        {
-          resource: { attributes: [{ key: "service.name", value: { stringValue: service } }] },
-          scopeSpans: [{ scope: { name: "test" }, spans }],
-        },
-      ],
-    }),
+/** One export request of `spans` from `service` (test-payloads' jsonRequest, as bytes). */
+const otlpJson = (service: string, spans: JsonSpan[]): Uint8Array =>
+  new TextEncoder().encode(
+    jsonRequest(spans, { attributes: [{ key: "service.name", value: { stringValue: service } }] }),
   );
-}
 
 async function kill(main: MainProcess): Promise<void> {
   main.child.kill("SIGKILL");

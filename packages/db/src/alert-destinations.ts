@@ -39,21 +39,22 @@ function assertNameFree(db: Db, name: string, exceptId: string | null): void {
     throw new N1Error("bad_request", `a destination named ${JSON.stringify(name)} already exists`);
 }
 
+/** A destination created through the API, as both dialects insert it. */
+export function newDestination(fields: DestinationFields, nowMs: number) {
+  return {
+    id: randomUUID(),
+    source: "api",
+    ...fields,
+    enabled: true,
+    disabledReason: null,
+    createdAt: nowMs,
+    updatedAt: nowMs,
+  };
+}
+
 export function createDestination(db: Db, fields: DestinationFields, nowMs: number): DestinationRow {
   assertNameFree(db, fields.name, null);
-  return db
-    .insert(alertDestinations)
-    .values({
-      id: randomUUID(),
-      source: "api",
-      ...fields,
-      enabled: true,
-      disabledReason: null,
-      createdAt: nowMs,
-      updatedAt: nowMs,
-    })
-    .returning()
-    .get();
+  return db.insert(alertDestinations).values(newDestination(fields, nowMs)).returning().get();
 }
 
 function editable(db: Db, id: string): DestinationRow | null {

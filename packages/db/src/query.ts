@@ -12,33 +12,40 @@ import type { Db } from "./open.js";
 import { offenderHours, offenders } from "./schema.js";
 
 /**
- * The columns an Offender is built from. Lists select only these: the sample spans, histogram and example ids
- * are the bulk of a row and only the detail page needs them.
+ * The fields an Offender is built from. Lists select only these: the sample spans, histogram and example ids
+ * are the bulk of a row and only the detail page needs them. Both dialects select them (columnsOf).
  */
-export const offenderColumns = {
-  id: offenders.id,
-  kind: offenders.kind,
-  service: offenders.service,
-  endpoint: offenders.endpoint,
-  statement: offenders.statement,
-  sourceStatement: offenders.sourceStatement,
-  chain: offenders.chain,
-  parallel: offenders.parallel,
-  dbSystem: offenders.dbSystem,
-  orm: offenders.orm,
-  guidance: offenders.guidance,
-  repeatsMax: offenders.repeatsMax,
-  repeatsMedian: offenders.repeatsMedian,
-  occurrences: offenders.occurrences,
-  traces: offenders.traces,
-  wastedMs: offenders.wastedMs,
-  firstSeen: offenders.firstSeen,
-  lastSeen: offenders.lastSeen,
-  status: offenders.status,
-  codeFunction: offenders.codeFunction,
-  codeFile: offenders.codeFile,
-  codeLine: offenders.codeLine,
-};
+export const OFFENDER_FIELDS = [
+  "id",
+  "kind",
+  "service",
+  "endpoint",
+  "statement",
+  "sourceStatement",
+  "chain",
+  "parallel",
+  "dbSystem",
+  "orm",
+  "guidance",
+  "repeatsMax",
+  "repeatsMedian",
+  "occurrences",
+  "traces",
+  "wastedMs",
+  "firstSeen",
+  "lastSeen",
+  "status",
+  "codeFunction",
+  "codeFile",
+  "codeLine",
+] as const;
+
+/** Some of a table's columns by name, for a select: the same field list serves either dialect's table. */
+export function columnsOf<T extends object, K extends keyof T>(table: T, names: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(names.map((name) => [name, table[name]])) as Pick<T, K>;
+}
+
+export const offenderColumns = columnsOf(offenders, OFFENDER_FIELDS);
 
 type OffenderRow = Pick<typeof offenders.$inferSelect, keyof typeof offenderColumns>;
 

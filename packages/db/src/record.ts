@@ -1,6 +1,7 @@
 import { EXAMPLES, type Guidance, histogramMedian, type OffenderDelta, sampleEvidence } from "@n1radar/core";
 import { and, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "./open.js";
+import { columnsOf } from "./query.js";
 import { alertEvents, journalRequests, offenderHours, offenders } from "./schema.js";
 import { writeTransaction } from "./write-transaction.js";
 
@@ -113,16 +114,18 @@ export function newOffenderColumns(delta: OffenderDelta, guidance: Guidance) {
  * What a write reads of a stored offender to merge a delta into it: never the sample or the guidance, whose JSON
  * (kilobytes) would be parsed for every offender of every flush only to be replaced.
  */
-const MERGED = {
-  status: offenders.status,
-  statusChangedAt: offenders.statusChangedAt,
-  repeatsMax: offenders.repeatsMax,
-  repeatsHistogram: offenders.repeatsHistogram,
-  exampleTraceIds: offenders.exampleTraceIds,
-  firstSeen: offenders.firstSeen,
-  lastSeen: offenders.lastSeen,
-  environment: offenders.environment,
-};
+/** What a write reads of a stored offender to merge a delta into it (see MERGED); both dialects. */
+export const MERGED_FIELDS = [
+  "status",
+  "statusChangedAt",
+  "repeatsMax",
+  "repeatsHistogram",
+  "exampleTraceIds",
+  "firstSeen",
+  "lastSeen",
+  "environment",
+] as const;
+const MERGED = columnsOf(offenders, MERGED_FIELDS);
 
 /**
  * Writes one flush worth of offender deltas in a single transaction: each offender is read and written once,

@@ -4,10 +4,9 @@
  * advisory lock that a replica only tries for (another one is planning: nothing to do this tick), and claiming
  * due deliveries takes rows `FOR UPDATE SKIP LOCKED` under a short advisory lock, leasing them to the claimer.
  */
-import { randomUUID } from "node:crypto";
 import { N1Error } from "@n1radar/core";
 import { and, asc, count, desc, eq, inArray, lte, notInArray, sql } from "drizzle-orm";
-import type { DestinationFields, DestinationRow } from "../alert-destinations.js";
+import { type DestinationFields, type DestinationRow, newDestination } from "../alert-destinations.js";
 import type {
   AlertOffenderFacts,
   DeliveryRow,
@@ -54,18 +53,7 @@ export async function createDestination(
   nowMs: number,
 ): Promise<DestinationRow> {
   await assertNameFree(db, fields.name, null);
-  const [row] = await db
-    .insert(alertDestinations)
-    .values({
-      id: randomUUID(),
-      source: "api",
-      ...fields,
-      enabled: true,
-      disabledReason: null,
-      createdAt: nowMs,
-      updatedAt: nowMs,
-    })
-    .returning();
+  const [row] = await db.insert(alertDestinations).values(newDestination(fields, nowMs)).returning();
   if (!row) throw new Error("the destination was not created");
   return row;
 }

@@ -40,36 +40,13 @@ import {
   type OffenderQuery,
 } from "../list.js";
 import { foldOverview } from "../overview.js";
-import { type ListOptions, toOffender } from "../query.js";
+import { columnsOf, type ListOptions, OFFENDER_FIELDS, toOffender } from "../query.js";
 import { offenderHours, offenders } from "../schema-pg.js";
 import type { StoredOrm } from "../stored-orms.js";
 import type { PgDb } from "./db.js";
 
-/** The columns an Offender is built from (query.ts's offenderColumns). */
-export const offenderColumns = {
-  id: offenders.id,
-  kind: offenders.kind,
-  service: offenders.service,
-  endpoint: offenders.endpoint,
-  statement: offenders.statement,
-  sourceStatement: offenders.sourceStatement,
-  chain: offenders.chain,
-  parallel: offenders.parallel,
-  dbSystem: offenders.dbSystem,
-  orm: offenders.orm,
-  guidance: offenders.guidance,
-  repeatsMax: offenders.repeatsMax,
-  repeatsMedian: offenders.repeatsMedian,
-  occurrences: offenders.occurrences,
-  traces: offenders.traces,
-  wastedMs: offenders.wastedMs,
-  firstSeen: offenders.firstSeen,
-  lastSeen: offenders.lastSeen,
-  status: offenders.status,
-  codeFunction: offenders.codeFunction,
-  codeFile: offenders.codeFile,
-  codeLine: offenders.codeLine,
-};
+/** The columns an Offender is built from (query.ts's OFFENDER_FIELDS). */
+export const offenderColumns = columnsOf(offenders, OFFENDER_FIELDS);
 
 const UNRESOLVED_STATUS = sql`${offenders.status} in ('open', 'acknowledged', 'regressed')`;
 

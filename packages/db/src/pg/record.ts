@@ -8,9 +8,11 @@
  */
 import { EXAMPLES, histogramMedian } from "@n1radar/core";
 import { and, eq, lt, sql } from "drizzle-orm";
+import { columnsOf } from "../query.js";
 import {
   type AlertThreshold,
   evidenceColumns,
+  MERGED_FIELDS,
   meets,
   mergeHistogram,
   newOffenderColumns,
@@ -21,6 +23,8 @@ import { alertEvents, journalRequests, offenderHours, offenders } from "../schem
 import type { PgDb, PgTx } from "./db.js";
 
 const HOUR_MS = 3_600_000;
+/** What a write reads of a stored offender to merge a delta into it (record.ts MERGED_FIELDS). */
+const MERGED = columnsOf(offenders, MERGED_FIELDS);
 
 export async function recordDeltas(
   db: PgDb,
@@ -127,18 +131,7 @@ async function writeOne(
 
 /** The offender's fields a write merges, its row locked (FOR UPDATE) until the transaction ends; none if absent. */
 async function lockOffender(tx: PgTx, id: string) {
-  const [row] = await tx
-    .select({
-      status: offenders.status,
-      statusChangedAt: offenders.statusChangedAt,
-      repeatsMax: offenders.repeatsMax,
-      repeatsHistogram: offenders.repeatsHistogram,
-      exampleTraceIds: offenders.exampleTraceIds,
-      environment: offenders.environment,
-    })
-    .from(offenders)
-    .where(eq(offenders.id, id))
-    .for("update");
+  const [row] = await tx.select(MERGED).from(offenders).where(eq(offenders.id, id)).for("update");
   return row;
 }
 
