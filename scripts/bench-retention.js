@@ -135,7 +135,7 @@ async function soak(label, policy, totalTraces, target) {
   const began = performance.now();
   for (let day = 0; day < DAYS; day++) {
     // The team fixes what appeared two days ago: resolved, and it stops happening.
-    for (const o of await store.listOffenders({ limit: 100_000, offset: 0 }))
+    for (const o of (await store.findOffenders({ limit: 100_000, offset: 0 }, now)).findings)
       if (o.endpoint.startsWith(`GET /new/${day - 2}/`) && o.status !== "resolved")
         await store.setOffenderStatus(o.id, "resolved", now);
     for (let hour = 0; hour < 24; hour++) {

@@ -113,7 +113,7 @@ export async function benchStore({ flushes: count = 20, offenders = 200, tracesE
     const pair = await Promise.all([openStore(url), openStore(url)]);
     const two = await writeAll(pair, flushes, { postgres: true });
     report("PostgreSQL, two replicas at once", two, offenders);
-    const [check] = await pair[0].listOffenders({ limit: 1, offset: 0 });
+    const [check] = (await pair[0].findOffenders({ limit: 1, offset: 0 }, Date.now())).findings;
     console.log(
       `  (the pair wrote the same offenders: each has ${check.traces} traces, 2 x ${count} flushes x ${tracesEach})`,
     );

@@ -93,7 +93,10 @@ async function run(dbPath: string, requests: SpanRecord[][]): Promise<Map<string
   await app.pipeline.drain();
   app.live.close();
   const orms = new Map(
-    (await store.listOffenders({ limit: 100, offset: 0 })).map((o) => [o.statement, o.orm]),
+    (await store.findOffenders({ limit: 100, offset: 0 }, Date.now())).findings.map((o) => [
+      o.statement,
+      o.orm,
+    ]),
   );
   await store.close();
   return orms;

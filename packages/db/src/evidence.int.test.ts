@@ -36,7 +36,7 @@ describe.each(DIALECTS)("%s: an offender's evidence", (dialect) => {
     await flush(store, "t-nine", 9, "fix read from t-nine");
     // A smaller request later: the sample stays, and so does the guidance read from it.
     await flush(store, "t-five", 5, "fix read from t-five");
-    const [listed] = await store.listOffenders({ limit: 1, offset: 0 });
+    const [listed] = (await store.findOffenders({ limit: 1, offset: 0 }, Date.now())).findings;
     let detail = await store.getOffender(listed!.id);
     expect(detail).toMatchObject({ sampleTraceId: "t-nine", guidance: { summary: "fix read from t-nine" } });
     // As many repeats again: the newer request and its guidance replace both.

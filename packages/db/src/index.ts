@@ -12,22 +12,14 @@ export type {
   NotifiedRow,
 } from "./alert-outbox.js";
 export type { CoveredOffender, IgnorePreview, RuleFields } from "./ignore-coverage.js";
-export {
-  DEFAULT_TREND_HOURS,
-  HOUR_MS,
-  type OffenderFilter,
-  type OffenderQuery,
-} from "./list.js";
+export type { OffenderFilter, OffenderQuery } from "./list.js";
 export {
   type Db,
   type OpenOptions,
   openSqliteStore,
   openStore,
   type SqliteStore,
-  sqlitePath,
 } from "./open.js";
-export { ENDPOINTS_PER_SERVICE } from "./overview.js";
-export type { ListOptions } from "./query.js";
 export type { AlertThreshold, JournaledRequests, OffenderWrite, RecordOptions } from "./record.js";
 export {
   defaultRetention,

@@ -49,7 +49,7 @@ describe.each(DIALECTS)("%s: the requests behind a durable write (INGEST_DURABLE
     await flush(store, ["t4"]);
     expect((await store.listJournalRequests("a")).sort()).toEqual(["t1/r1", "t2/r2"]);
     expect(await store.listJournalRequests("b")).toEqual(["t3/r3"]);
-    const offender = (await store.listOffenders({ limit: 1, offset: 0 }))[0];
+    const offender = (await store.findOffenders({ limit: 1, offset: 0 }, Date.now())).findings[0];
     expect(offender?.occurrences).toBe(5);
 
     expect(await store.pruneJournalRequests("a", 8)).toBe(1); // t2/r2 (7); t1/r1's last batch is 9

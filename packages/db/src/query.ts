@@ -7,7 +7,7 @@ import {
   roundMs,
   type SampleSpan,
 } from "@n1radar/core";
-import { asc, desc, eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import type { Db } from "./open.js";
 import { offenderHours, offenders } from "./schema.js";
 
@@ -81,23 +81,6 @@ export function toOffender(row: OffenderRow): Offender {
       parallel: row.parallel,
     }),
   };
-}
-
-export interface ListOptions {
-  limit: number;
-  offset: number;
-}
-
-/** Offenders ranked by the time they waste, most first. See `findOffenders` for filters and sorting. */
-export function listOffenders(db: Db, options: ListOptions): Offender[] {
-  return db
-    .select(offenderColumns)
-    .from(offenders)
-    .orderBy(desc(offenders.wastedMs), offenders.id)
-    .limit(options.limit)
-    .offset(options.offset)
-    .all()
-    .map(toOffender);
 }
 
 export function getOffender(db: Db, id: string): OffenderDetail | null {

@@ -25,7 +25,7 @@ import { findOffenders } from "./list.js";
 import type { Db } from "./open.js";
 import { facets, overview } from "./overview.js";
 import { ping } from "./ping.js";
-import { getOffender, listOffenders } from "./query.js";
+import { getOffender } from "./query.js";
 import { listJournalRequests, pruneJournalRequests, recordDeltas } from "./record.js";
 import { pruneBatch } from "./retention.js";
 import type { Store } from "./store.js";
@@ -39,7 +39,6 @@ export function bindSqlite(db: Db): Omit<Store, "close"> {
     listJournalRequests: async (journal) => listJournalRequests(db, journal),
     pruneJournalRequests: async (journal, seq) => pruneJournalRequests(db, journal, seq),
     findOffenders: async (query, nowMs) => findOffenders(db, query, nowMs),
-    listOffenders: async (options) => listOffenders(db, options),
     getOffender: async (id) => getOffender(db, id),
     overview: async (filter) => overview(db, filter),
     facets: async () => facets(db),

@@ -56,7 +56,7 @@ describe.each(DIALECTS)("%s", (dialect) => {
       await store.close();
 
       const reopened = await openStore(url);
-      const list = await reopened.listOffenders({ limit: 10, offset: 0 });
+      const list = (await reopened.findOffenders({ limit: 10, offset: 0 }, Date.now())).findings;
       expect(list.map((o) => o.endpoint)).toEqual(["GET /other", "GET /posts"]); // ranked by time wasted
       const id = list[1]?.id as string;
       const o1 = await reopened.getOffender(id);
@@ -83,7 +83,7 @@ describe.each(DIALECTS)("%s", (dialect) => {
     it("counts a trace once even when it shows the offender twice", async () => {
       const store = await openTestStore(dialect);
       await flush(store, [[finding("t1", 5, 1000), finding("t1", 6, 1001)]]);
-      expect((await store.listOffenders({ limit: 1, offset: 0 }))[0]).toMatchObject({
+      expect((await store.findOffenders({ limit: 1, offset: 0 }, Date.now())).findings[0]).toMatchObject({
         traces: 1,
         occurrences: 2,
         repeats: 6,
@@ -94,7 +94,7 @@ describe.each(DIALECTS)("%s", (dialect) => {
     it("marks a resolved offender seen again as regressed", async () => {
       const store = await openTestStore(dialect);
       await flush(store, [[finding("t1", 5, 1000)]]);
-      const id = (await store.listOffenders({ limit: 1, offset: 0 }))[0]?.id as string;
+      const id = (await store.findOffenders({ limit: 1, offset: 0 }, Date.now())).findings[0]?.id as string;
       await store.setOffenderStatus(id, "resolved", 2000);
       await flush(store, [[finding("t2", 5, 1500)]]);
       expect((await store.getOffender(id))?.status).toBe("resolved"); // seen before it was resolved: late data
@@ -118,7 +118,7 @@ describe.each(DIALECTS)("%s", (dialect) => {
             );
         }),
       );
-      const list = await writers[0]!.listOffenders({ limit: 10, offset: 0 });
+      const list = (await writers[0]!.findOffenders({ limit: 10, offset: 0 }, Date.now())).findings;
       expect(list).toHaveLength(3);
       for (const o of list) expect(o).toMatchObject({ traces: 100, occurrences: 100, repeats: 7 });
       const detail = await writers[0]!.getOffender(list[0]!.id);

@@ -8,7 +8,6 @@ import type {
   Facets,
   IgnoreRule,
   IgnoreScope,
-  Offender,
   OffenderDetail,
   OffenderPage,
   Overview,
@@ -25,7 +24,6 @@ import type {
 } from "./alert-outbox.js";
 import type { IgnorePreview } from "./ignore-coverage.js";
 import type { OffenderFilter, OffenderQuery } from "./list.js";
-import type { ListOptions } from "./query.js";
 import type { OffenderWrite, RecordOptions } from "./record.js";
 import type { PruneResult, RetentionPolicy } from "./retention.js";
 import type { StoredOrm } from "./stored-orms.js";
@@ -59,7 +57,6 @@ export interface Store {
 
   // Reading offenders (list.ts, query.ts, overview.ts, stored-orms.ts).
   findOffenders(query: OffenderQuery, nowMs: number): Promise<OffenderPage>;
-  listOffenders(options: ListOptions): Promise<Offender[]>;
   getOffender(id: string): Promise<OffenderDetail | null>;
   overview(filter?: Omit<OffenderFilter, "status">): Promise<Overview>;
   facets(): Promise<Facets>;

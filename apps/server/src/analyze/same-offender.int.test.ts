@@ -28,7 +28,7 @@ it("gives the same offender offline and in the store", async () => {
     });
     pipeline.accept(spans);
     await pipeline.drain();
-    const stored = await store.listOffenders({ limit: 10, offset: 0 });
+    const stored = (await store.findOffenders({ limit: 10, offset: 0 }, Date.now())).findings;
     expect(offline).toHaveLength(1);
     expect(stored).toHaveLength(1);
     const fields = [

@@ -62,7 +62,7 @@ describe("Pipeline.heldFromSeq", () => {
     p.accept(stored, 1);
     p.accept(fresh, 1);
     await p.flush();
-    const offenders = await store!.listOffenders({ limit: 10, offset: 0 });
+    const offenders = (await store!.findOffenders({ limit: 10, offset: 0 }, Date.now())).findings;
     expect(offenders.map((o) => o.endpoint)).toEqual(["GET /fresh"]);
     expect(await store!.listJournalRequests("journal-1")).toEqual([requestOf(fresh)]);
     expect(p.heldFromSeq()).toBe(Number.POSITIVE_INFINITY);
@@ -74,7 +74,7 @@ describe("Pipeline.heldFromSeq", () => {
     p.accept(spansOf("/done"), 2);
     expect(p.heldFromSeq()).toBe(Number.POSITIVE_INFINITY);
     await p.flush();
-    expect((await store!.listOffenders({ limit: 10, offset: 0 })).length).toBe(1);
+    expect((await store!.findOffenders({ limit: 10, offset: 0 }, Date.now())).findings.length).toBe(1);
     expect(await store!.listJournalRequests("journal-1")).toEqual([]);
   });
 });

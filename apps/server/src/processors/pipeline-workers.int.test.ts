@@ -108,9 +108,9 @@ describe("the pipeline in worker threads", () => {
     await eventually(async () =>
       (await metricValue(s, "n1radar_pipeline_spans_total")) === TRACES * 9 ? true : undefined,
     );
-    expect(await s.store.listOffenders({ limit: 10, offset: 0 })).toEqual([]);
+    expect((await s.store.findOffenders({ limit: 10, offset: 0 }, Date.now())).findings).toEqual([]);
     await s.app.pipeline.drain();
-    const [stored] = await s.store.listOffenders({ limit: 10, offset: 0 });
+    const [stored] = (await s.store.findOffenders({ limit: 10, offset: 0 }, Date.now())).findings;
     expect(stored).toMatchObject({ occurrences: TRACES, repeats: 8 });
     await s.close();
   });

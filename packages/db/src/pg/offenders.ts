@@ -7,7 +7,6 @@ import {
   DAY_MS,
   type Facets,
   type Guidance,
-  type Offender,
   type OffenderDetail,
   type OffenderPage,
   type OffenderSort,
@@ -40,7 +39,7 @@ import {
   type OffenderQuery,
 } from "../list.js";
 import { foldOverview } from "../overview.js";
-import { columnsOf, type ListOptions, OFFENDER_FIELDS, toOffender } from "../query.js";
+import { columnsOf, OFFENDER_FIELDS, toOffender } from "../query.js";
 import { offenderHours, offenders } from "../schema-pg.js";
 import type { StoredOrm } from "../stored-orms.js";
 import type { PgDb } from "./db.js";
@@ -141,16 +140,6 @@ export async function findOffenders(db: PgDb, query: OffenderQuery, nowMs: numbe
     },
     { isolationLevel: "repeatable read", accessMode: "read only" },
   );
-}
-
-export async function listOffenders(db: PgDb, options: ListOptions): Promise<Offender[]> {
-  const rows = await db
-    .select(offenderColumns)
-    .from(offenders)
-    .orderBy(desc(offenders.wastedMs), offenders.id)
-    .limit(options.limit)
-    .offset(options.offset);
-  return rows.map(toOffender);
 }
 
 export async function getOffender(db: PgDb, id: string): Promise<OffenderDetail | null> {

@@ -64,7 +64,6 @@ export async function openPgStore(databaseUrl: string, options: { poolSize?: num
     listJournalRequests: (journal) => listJournalRequests(db, journal),
     pruneJournalRequests: (journal, seq) => pruneJournalRequests(db, journal, seq),
     findOffenders: (query, nowMs) => read.findOffenders(db, query, nowMs),
-    listOffenders: (options) => read.listOffenders(db, options),
     getOffender: (id) => read.getOffender(db, id),
     overview: (filter) => read.overview(db, filter),
     facets: () => read.facets(db),
