@@ -1,7 +1,7 @@
 /**
  * SQL fingerprints: the same query with other values must normalize to the same text, and a query on
- * another table, column or join must not. One left-to-right pass over the text, no regex backtracking,
- * so hostile or truncated statements cost linear time and never throw.
+ * another table, column or join must not. Read from @n1radar/sql's token stream (one linear pass, no regex
+ * backtracking), so hostile or truncated statements cost linear time and never throw.
  *
  *   SELECT * FROM "posts" WHERE id = 42 AND title = 'O''Brien' -- app:blog
  *   -> display:   SELECT * FROM "posts" WHERE id = ? AND title = ?
@@ -11,33 +11,17 @@
  * also drops quotes and case, and is what grouping compares. Neither ever keeps a literal value.
  */
 
+import { FUNCTION_KEYWORDS, KEYWORDS, type Token as SqlToken, tokenize, unquote } from "@n1radar/sql";
+
 export interface NormalizedStatement {
   display: string;
   canonical: string;
 }
 
-const KEYWORDS = new Set(
-  (
-    "select from where and or not in is null like ilike between exists as on join inner left right full outer " +
-    "cross natural using group by order having limit offset fetch first next rows row only union all distinct " +
-    "insert into values update set delete returning with recursive case when then else end asc desc nulls last " +
-    "for share nowait skip locked count sum avg min max coalesce lateral any some top"
-  ).split(" "),
-);
 const LITERAL_WORDS = new Set(["true", "false"]);
 const COMPARISONS = new Set(["=", "<>", "!=", "<", ">", "<=", ">=", "like", "ilike"]);
 
 type Token = { text: string; canon: string; literal: boolean };
-
-function isIdentStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c > 127;
-}
-function isIdentPart(c: number): boolean {
-  return isIdentStart(c) || (c >= 48 && c <= 57) || c === 36;
-}
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
 
 const LITERAL: Token = { text: "?", canon: "?", literal: true };
 
@@ -46,31 +30,9 @@ function afterComparison(out: Token[]): boolean {
   return prev !== undefined && COMPARISONS.has(prev.canon);
 }
 
-/** Skips a quoted run starting at `i` (the opening quote); returns the index after the closing quote. */
-function skipQuoted(sql: string, i: number, quote: number, backslashEscapes: boolean): number {
-  let j = i + 1;
-  while (j < sql.length) {
-    const c = sql.charCodeAt(j);
-    if (backslashEscapes && c === 92) {
-      j += 2;
-      continue;
-    }
-    if (c === quote) {
-      if (sql.charCodeAt(j + 1) === quote) {
-        j += 2; // doubled quote is an escaped quote
-        continue;
-      }
-      return j + 1;
-    }
-    j++;
-  }
-  return sql.length; // unterminated (truncated statement): the rest is the literal
-}
-
-function tokenize(sql: string): Token[] {
+/** The statement's tokens as the fingerprint reads them: values become `?`, keywords upper-case, names keep quotes. */
+function readTokens(sql: string): Token[] {
   const out: Token[] = [];
-  const n = sql.length;
-  let i = 0;
   // Per open "(": whether it holds values (a VALUES row, an IN list), where a "double-quoted" token is a string.
   const parens: boolean[] = [];
   let lastClosedHeldValues = false;
@@ -88,132 +50,49 @@ function tokenize(sql: string): Token[] {
     const p = out[out.length - 1];
     return p !== undefined && (p.literal || p.text === ")" || (!KEYWORDS.has(p.canon) && /\w$/.test(p.text)));
   };
-  while (i < n) {
-    const c = sql.charCodeAt(i);
-    const next = sql.charCodeAt(i + 1);
-    if (c <= 32) {
-      i++;
-    } else if (c === 45 && next === 45) {
-      // -- line comment
-      const end = sql.indexOf("\n", i);
-      i = end < 0 ? n : end + 1;
-    } else if (c === 35 && !isDigit(next)) {
-      // MySQL # comment
-      const end = sql.indexOf("\n", i);
-      i = end < 0 ? n : end + 1;
-    } else if (c === 47 && next === 42) {
-      // /* block comment */ (sqlcommenter tags live here)
-      const end = sql.indexOf("*/", i + 2);
-      i = end < 0 ? n : end + 2;
-    } else if (c === 39) {
-      i = skipQuoted(sql, i, 39, true);
-      out.push(LITERAL);
-    } else if (
-      (c === 69 || c === 101 || c === 78 || c === 110 || c === 88 || c === 120 || c === 66 || c === 98) &&
-      next === 39
-    ) {
-      // E'..', N'..', X'..', B'..' prefixed strings
-      i = skipQuoted(sql, i + 1, 39, true);
-      out.push(LITERAL);
-    } else if (c === 34 || c === 96) {
-      const end = skipQuoted(sql, i, c, false);
-      if (c === 34 && (afterComparison(out) || inValueList()) && sql.charCodeAt(end) !== 46) {
-        // MySQL's and SQLite's "double-quoted string" compared to a column or in a VALUES row or IN list: a value,
-        // not an identifier (`= "alice"`, `VALUES (1,"2026-12-03 08:12:40")`: GORM's plugin inlines so).
+  const stream = tokenize(sql);
+  for (let k = 0; k < stream.length; k++) {
+    const t = stream[k] as SqlToken;
+    switch (t.kind) {
+      case "whitespace":
+      case "comment":
+        break;
+      case "string":
+      case "number":
+      case "placeholder":
         out.push(LITERAL);
-        i = end;
-        continue;
+        break;
+      case "quoted": {
+        const end = t.at + t.text.length;
+        if (t.text[0] === '"' && (afterComparison(out) || inValueList()) && sql.charCodeAt(end) !== 46) {
+          // MySQL's and SQLite's "double-quoted string" compared to a column or in a VALUES row or IN list: a value,
+          // not an identifier (`= "alice"`, `VALUES (1,"2026-12-03 08:12:40")`: GORM's plugin inlines so).
+          out.push(LITERAL);
+        } else out.push({ text: t.text, canon: unquote(t.text).toLowerCase(), literal: false });
+        break;
       }
-      const raw = sql.slice(i, end);
-      const inner = raw.slice(1, raw.endsWith(String.fromCharCode(c)) && raw.length > 1 ? -1 : undefined);
-      out.push({ text: raw, canon: inner.toLowerCase(), literal: false });
-      i = end;
-    } else if (c === 91) {
-      // [bracketed] identifier (SQL Server)
-      const end = sql.indexOf("]", i);
-      const stop = end < 0 ? n : end + 1;
-      const inner = sql.slice(i + 1, end < 0 ? n : end);
-      out.push({ text: sql.slice(i, stop), canon: inner.toLowerCase(), literal: false });
-      i = stop;
-    } else if (c === 36 && (next === 36 || isIdentStart(next))) {
-      // $$dollar quoted$$ or $tag$...$tag$ strings (PostgreSQL); $name placeholders are rarer than this
-      const tagEnd = sql.indexOf("$", i + 1);
-      const tag = tagEnd < 0 ? "" : sql.slice(i, tagEnd + 1);
-      if (tag && /^\$\w*\$$/.test(tag)) {
-        const close = sql.indexOf(tag, tagEnd + 1);
-        i = close < 0 ? n : close + tag.length;
-      } else {
-        i++;
-        while (i < n && isIdentPart(sql.charCodeAt(i))) i++;
+      case "keyword":
+      case "identifier": {
+        const lower = t.text.toLowerCase();
+        const prev = out[out.length - 1]?.canon;
+        if (LITERAL_WORDS.has(lower)) out.push(LITERAL);
+        else if (lower === "null" && prev !== "is" && prev !== "not")
+          out.push(LITERAL); // `VALUES (?, NULL)` is the same INSERT as `VALUES (?, ?)`; `IS NULL` is not `= ?`
+        else if (t.kind === "keyword") out.push({ text: t.text.toUpperCase(), canon: lower, literal: false });
+        else out.push({ text: t.text, canon: lower, literal: false });
+        break;
       }
-      out.push(LITERAL);
-    } else if (c === 36 && isDigit(next)) {
-      i++; // $1 placeholder
-      while (i < n && isDigit(sql.charCodeAt(i))) i++;
-      out.push(LITERAL);
-    } else if (c === 63) {
-      i++; // ? or ?1 placeholder
-      while (i < n && isDigit(sql.charCodeAt(i))) i++;
-      out.push(LITERAL);
-    } else if (c === 37 && (next === 115 || next === 100 || next === 98)) {
-      i += 2; // %s %d %b (psycopg, mysqlclient)
-      out.push(LITERAL);
-    } else if (c === 37 && next === 40) {
-      const close = sql.indexOf(")", i);
-      i = close < 0 ? n : Math.min(n, close + 2); // %(name)s
-      out.push(LITERAL);
-    } else if (c === 58 && (isIdentStart(next) || isDigit(next)) && sql.charCodeAt(i - 1) !== 58) {
-      i++; // :name or :1 placeholder (not a ::cast)
-      while (i < n && isIdentPart(sql.charCodeAt(i))) i++;
-      out.push(LITERAL);
-    } else if (c === 64 && isIdentStart(next)) {
-      i++; // @p1 / @name placeholder (SQL Server, ADO.NET)
-      while (i < n && isIdentPart(sql.charCodeAt(i))) i++;
-      out.push(LITERAL);
-    } else if (
-      isDigit(c) ||
-      (c === 46 && isDigit(next)) ||
-      (c === 45 && (isDigit(next) || next === 46) && !prevIsValue())
-    ) {
-      i++;
-      if (c === 48 && (next === 120 || next === 88)) {
-        i++;
-        while (i < n && /[0-9a-fA-F]/.test(sql[i] as string)) i++;
-      } else {
-        while (i < n) {
-          const d = sql.charCodeAt(i);
-          const isExp =
-            (d === 101 || d === 69) &&
-            (isDigit(sql.charCodeAt(i + 1)) || sql[i + 1] === "-" || sql[i + 1] === "+");
-          if (isDigit(d) || d === 46) i++;
-          else if (isExp) i += 2;
-          else break;
+      default: {
+        // A minus sign glued to a number where no value precedes it is the number's sign: `= -1` is `= ?`.
+        if (t.text === "-" && stream[k + 1]?.kind === "number" && !prevIsValue()) {
+          out.push(LITERAL);
+          k++;
+          break;
         }
+        if (t.text === "(") parens.push(opensValueList());
+        else if (t.text === ")") lastClosedHeldValues = parens.pop() ?? false;
+        out.push({ text: t.text, canon: t.text, literal: false });
       }
-      out.push(LITERAL);
-    } else if (isIdentStart(c)) {
-      const start = i;
-      while (i < n && isIdentPart(sql.charCodeAt(i))) i++;
-      const word = sql.slice(start, i);
-      const lower = word.toLowerCase();
-      if (LITERAL_WORDS.has(lower)) out.push(LITERAL);
-      else if (
-        lower === "null" &&
-        out[out.length - 1]?.canon !== "is" &&
-        out[out.length - 1]?.canon !== "not"
-      )
-        out.push(LITERAL); // `VALUES (?, NULL)` is the same INSERT as `VALUES (?, ?)`; `IS NULL` is not `= ?`
-      else if (KEYWORDS.has(lower)) out.push({ text: word.toUpperCase(), canon: lower, literal: false });
-      else out.push({ text: word, canon: lower, literal: false });
-    } else {
-      // operators and punctuation; keep multi-char operators together
-      let j = i + 1;
-      if (":<>!=|&".includes(sql[i] as string)) while (j < n && ":<>!=|&".includes(sql[j] as string)) j++;
-      const op = sql.slice(i, j);
-      if (op === "(") parens.push(opensValueList());
-      else if (op === ")") lastClosedHeldValues = parens.pop() ?? false;
-      out.push({ text: op, canon: op, literal: false });
-      i = j;
     }
   }
   return out;
@@ -253,7 +132,6 @@ function collapseLists(tokens: Token[]): Token[] {
 
 /** `INSERT INTO users (a, b)`: a table name before "(" keeps its space. */
 const TABLE_BEFORE = new Set(["into", "table", "update", "join", "from", "using", "exists"]);
-const FUNCTION_WORDS = new Set(["count", "sum", "avg", "min", "max", "coalesce", "any", "some"]);
 
 /**
  * `calls` glues a function name to its "(" (`count(*)`, `lower(name)`) for display; canonical text keeps the
@@ -279,7 +157,7 @@ function join(tokens: Token[], pick: (t: Token) => string, calls = false): strin
         text === "(" &&
         prevToken !== undefined &&
         !prevToken.literal &&
-        (FUNCTION_WORDS.has(prevToken.canon) ||
+        (FUNCTION_KEYWORDS.has(prevToken.canon) ||
           (!KEYWORDS.has(prevToken.canon) && /\w$/.test(prev) && !TABLE_BEFORE.has(beforePrev))));
     s += glue ? text : ` ${text}`;
     prev = text;
@@ -309,7 +187,7 @@ function closeTruncatedList(tokens: Token[]): Token[] {
 
 export function normalizeSql(sql: string): NormalizedStatement {
   const tokens = closeTruncatedList(
-    collapseLists(tokenize(sql.length > MAX_STATEMENT_CHARS ? sql.slice(0, MAX_STATEMENT_CHARS) : sql)),
+    collapseLists(readTokens(sql.length > MAX_STATEMENT_CHARS ? sql.slice(0, MAX_STATEMENT_CHARS) : sql)),
   );
   return { display: join(tokens, (t) => t.text, true), canonical: join(tokens, (t) => t.canon) };
 }

@@ -1,117 +1,27 @@
-// A small SQL tokenizer and formatter for display. Pure and linear-time: statements come from traces
-// (untrusted, possibly truncated or hostile), and the tokens are rendered as text nodes, never as HTML.
+// The dashboard's SQL display: highlighting and clause-per-line formatting on @n1radar/sql's token stream (the
+// one the detector normalizes with). Pure and linear-time: statements come from traces (untrusted, possibly
+// truncated or hostile), and the tokens are rendered as text nodes, never as HTML.
+import { FUNCTION_KEYWORDS, type TokenKind as SqlTokenKind, tokenize as sqlTokens } from "@n1radar/sql";
 
-export type TokenKind =
-  | "keyword"
-  | "function"
-  | "identifier"
-  | "quoted"
-  | "string"
-  | "number"
-  | "placeholder"
-  | "operator"
-  | "punctuation"
-  | "comment"
-  | "whitespace";
+/** The stream's kinds, and `function`: a name (or COUNT, COALESCE, ...) called with `(`. */
+export type TokenKind = SqlTokenKind | "function";
 
 export interface Token {
   kind: TokenKind;
   text: string;
 }
 
-const KEYWORDS = new Set(
-  (
-    "ALL AND ANY AS ASC BETWEEN BY CASE CAST CONFLICT CROSS CURRENT DEFAULT DELETE DESC DISTINCT DO ELSE END " +
-    "EXCEPT EXISTS FALSE FETCH FILTER FIRST FOR FROM FULL GROUP HAVING ILIKE IN INNER INSERT INTERSECT INTO IS " +
-    "JOIN LATERAL LEFT LIKE LIMIT LOCKED NATURAL NEXT NOT NOTHING NOWAIT NULL NULLS OF OFFSET ON ONLY OR ORDER " +
-    "OUTER OVER PARTITION RECURSIVE RETURNING RIGHT ROWS SELECT SET SHARE SKIP SOME STRAIGHT_JOIN THEN TOP TRUE " +
-    "UNION UNIQUE UPDATE USING VALUES WHEN WHERE WINDOW WITH"
-  ).split(" "),
-);
-
-// Sticky patterns tried at the current position, in order. Each consumes at least one character.
-const WHITESPACE = /\s+/y;
-const WORD = /[\p{L}_][\p{L}\p{N}_$]*/uy;
-const NUMBER = /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/y;
-const PLACEHOLDER = /\?\d*|\$\d+|%\([^)\s]{1,64}\)s|%s|:[\p{L}_][\p{L}\p{N}_]*|@[\p{L}_][\p{L}\p{N}_]*/uy;
-const BRACKET_IDENT = /\[[\p{L}_][\p{L}\p{N}_$ ]*\]/uy;
-const DOLLAR_TAG = /\$(?:[\p{L}_][\p{L}\p{N}_]*)?\$/uy;
-const OPERATOR = /::|->>|->|<=|>=|<>|!=|\|\||[-+*/%=<>!|&^~]/y;
-
-function matchAt(re: RegExp, text: string, at: number): string | null {
-  re.lastIndex = at;
-  return re.exec(text)?.[0] ?? null;
-}
-
-/** End (exclusive) of a quoted run starting at `at`; a doubled quote escapes itself. Unterminated runs to the end. */
-function quotedEnd(text: string, at: number, quote: string): number {
-  let i = at + 1;
-  for (;;) {
-    const close = text.indexOf(quote, i);
-    if (close < 0) return text.length;
-    if (text[close + 1] === quote) {
-      i = close + 2;
-      continue;
-    }
-    return close + 1;
-  }
-}
-
-function untilEnd(text: string, at: number, terminator: string): number {
-  const found = text.indexOf(terminator, at);
-  return found < 0 ? text.length : found + terminator.length;
-}
-
 /** Splits `sql` into tokens whose texts concatenate back to exactly `sql`. */
 export function tokenize(sql: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < sql.length) {
-    const [kind, end] = scan(sql, i, tokens);
-    tokens.push({ kind, text: sql.slice(i, end) });
-    i = end;
-  }
-  return tokens;
-}
-
-/** Kind and end (exclusive) of the token starting at `i`. */
-function scan(sql: string, i: number, before: Token[]): [TokenKind, number] {
-  const c = sql[i];
-  const next = sql[i + 1];
-  if (c === "-" && next === "-") {
-    const newline = sql.indexOf("\n", i);
-    return ["comment", newline < 0 ? sql.length : newline];
-  }
-  if (c === "/" && next === "*") return ["comment", untilEnd(sql, i + 2, "*/")];
-  if (c === "'") return ["string", quotedEnd(sql, i, "'")];
-  if (c === '"' || c === "`") return ["quoted", quotedEnd(sql, i, c)];
-  const simple: [RegExp, TokenKind][] = [
-    [WHITESPACE, "whitespace"],
-    [BRACKET_IDENT, "quoted"],
-    [PLACEHOLDER, "placeholder"],
-  ];
-  for (const [re, kind] of simple) {
-    const m = matchAt(re, sql, i);
-    if (m) return [kind, i + m.length];
-  }
-  const tag = matchAt(DOLLAR_TAG, sql, i);
-  if (tag) return ["string", untilEnd(sql, i + tag.length, tag)];
-  const word = matchAt(WORD, sql, i);
-  if (word) return [classifyWord(sql, i, word, before), i + word.length];
-  const number = matchAt(NUMBER, sql, i);
-  if (number) return ["number", i + number.length];
-  const operator = matchAt(OPERATOR, sql, i);
-  if (operator) return ["operator", i + operator.length];
-  // One code point, so a surrogate pair is never split across two spans.
-  return ["punctuation", i + ((sql.codePointAt(i) ?? 0) > 0xffff ? 2 : 1)];
-}
-
-function classifyWord(sql: string, at: number, word: string, before: Token[]): TokenKind {
-  const previous = before[before.length - 1];
-  // After a dot it is a column or table name even when it is spelled like a keyword ("t.order").
-  if (previous?.text === ".") return "identifier";
-  if (KEYWORDS.has(word.toUpperCase())) return "keyword";
-  return sql[at + word.length] === "(" ? "function" : "identifier";
+  const stream = sqlTokens(sql);
+  return stream.map((t, k): Token => {
+    if (t.kind !== "keyword" && t.kind !== "identifier") return { kind: t.kind, text: t.text };
+    // After a dot it is a column or table name even when it is spelled like a keyword ("t.order").
+    if (stream[k - 1]?.text === ".") return { kind: "identifier", text: t.text };
+    const called =
+      stream[k + 1]?.text === "(" && (t.kind === "identifier" || FUNCTION_KEYWORDS.has(t.text.toLowerCase()));
+    return { kind: called ? "function" : t.kind, text: t.text };
+  });
 }
 
 const JOIN_MODIFIERS = new Set(["INNER", "LEFT", "RIGHT", "FULL", "CROSS", "NATURAL", "OUTER"]);

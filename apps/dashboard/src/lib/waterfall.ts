@@ -1,5 +1,5 @@
 // Lays out a sample trace's spans as waterfall rows: parents before children, siblings by start time.
-import { statementLabel } from "@n1radar/core";
+import { statementLabel } from "@n1radar/sql";
 import type { SampleSpan } from "./types";
 
 /**

@@ -1,5 +1,5 @@
 /** The human-readable report of `n1radar analyze`: one row per offender, its fix and its id on the lines below. */
-import { offenderLabel } from "@n1radar/core";
+import { offenderLabel } from "@n1radar/sql";
 import type { Analysis, AnalyzedOffender } from "./analyze.js";
 
 const KIND: Record<AnalyzedOffender["kind"], string> = { n_plus_one: "N+1", repeated_write: "writes" };

@@ -129,14 +129,7 @@ describe("offenderLabel", () => {
         "SELECT comments.id FROM comments WHERE comments.post_id = ?",
         "x",
       ],
-      relationship: {
-        parentTable: "comments",
-        childTable: "authors",
-        column: "id",
-        direction: "many-to-one",
-        parentModel: "Comment",
-        attribute: "author",
-      },
+      relationship: { parentModel: "Comment", attribute: "author" },
     });
     expect(label).toBe("SELECT authors WHERE id = ? · Comment.author · nested, 3 levels");
     expect(offenderLabel({ statement: "SELECT a FROM t WHERE b = ?", chain: [], relationship: null })).toBe(
