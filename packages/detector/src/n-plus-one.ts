@@ -1,8 +1,9 @@
 import type { Finding } from "@n1radar/core";
+import { namesTable } from "@n1radar/sql";
 import { findSource, firstCall, type Group } from "./groups.js";
 import { nestLoops } from "./nested.js";
 import { buildFinding, type Detector, groupFinding, type RequestContext } from "./report.js";
-import { isKeyLookup, namesTable, parentsNamed, tableRead } from "./sql-shape.js";
+import { isKeyLookup, parentsNamed, tableRead } from "./sql-shape.js";
 
 /**
  * N+1 reads: one read statement repeated under one parent (after calls.ts looked through wrappers).

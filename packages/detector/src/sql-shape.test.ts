@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { normalizeSql } from "./fingerprint.js";
-import { classifySql, namesTable, parentsNamed, tableRead } from "./sql-shape.js";
+import { classifySql, parentsNamed, tableRead } from "./sql-shape.js";
 
 const shape = (sql: string) => classifySql(normalizeSql(sql).canonical);
 
@@ -74,15 +74,5 @@ describe("what a per-row read points at", () => {
       "posts",
     );
     expect(tableRead(canonical("UPDATE posts SET x = ?"))).toBeNull();
-  });
-
-  it("matches a parent to its table, plural or with Django's app label", () => {
-    expect(namesTable("post", "posts")).toBe(true);
-    expect(namesTable("post", "post")).toBe(true);
-    expect(namesTable("post", "blog_post")).toBe(true);
-    expect(namesTable("category", "categories")).toBe(true);
-    expect(namesTable("box", "boxes")).toBe(true);
-    expect(namesTable("post", "comments")).toBe(false);
-    expect(namesTable("post", "poster")).toBe(false);
   });
 });

@@ -24,6 +24,8 @@
  * so n-plus-one.ts looks at the query before the loop: a list of the parents its key names makes it a load per
  * parent, and a reported N+1.
  */
+import { namesTable, singular } from "@n1radar/sql";
+
 export type CallOp = "read" | "write" | "control" | "cursor";
 
 export interface SqlShape {
@@ -127,14 +129,7 @@ export function rowKeyNeeded(canonical: string): RowKey | null {
   const table = ID_LOOKUP.test(canonical) ? tableRead(canonical) : null;
   if (!table) return null;
   const model = table.slice(table.lastIndexOf("_") + 1); // Django's blog_author -> author
-  const singular = model.endsWith("ies")
-    ? `${model.slice(0, -3)}y`
-    : model.endsWith("ses") || model.endsWith("xes")
-      ? model.slice(0, -2)
-      : model.endsWith("s")
-        ? model.slice(0, -1)
-        : model;
-  return { column: `${singular}_id` };
+  return { column: `${singular(model)}_id` };
 }
 
 /**
@@ -148,13 +143,6 @@ export function suppliesRowKey(canonical: string, key: RowKey): boolean {
     return STAR_SELECT.test(canonical) || new RegExp(`\\b${key.column}\\b`).test(canonical);
   const table = tableRead(canonical);
   return table !== null && namesTable(key.parent, table) && !LIST_FILTER.test(canonical);
-}
-
-/** "post" names the tables post, posts, postes, and Django's blog_post; "category" also categories. */
-export function namesTable(parent: string, table: string): boolean {
-  const names = [parent, `${parent}s`, `${parent}es`];
-  if (parent.endsWith("y")) names.push(`${parent.slice(0, -1)}ies`);
-  return names.some((name) => table === name || table.endsWith(`_${name}`));
 }
 
 function isOffsetPage(canonical: string): boolean {

@@ -1,6 +1,6 @@
 import type { Guidance, GuidanceRelationship } from "@n1radar/core";
+import { cased } from "@n1radar/sql";
 import { isGraphqlEndpoint, withDataLoader } from "./graphql.js";
-import { cased } from "./naming.js";
 import { ORMS } from "./orms/index.js";
 import { opaqueFix, plainSql } from "./orms/plain-sql.js";
 import { languageOf, recognizeOrm } from "./recognize.js";

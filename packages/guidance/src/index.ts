@@ -1,5 +1,4 @@
 export { guidanceFor } from "./guidance.js";
-export { cased, plural, singular, snake } from "./naming.js";
 export { ORMS } from "./orms/index.js";
 export { plainSql } from "./orms/plain-sql.js";
 export { languageOf, type OrmMatch, type RecognitionInput, recognizeOrm } from "./recognize.js";

@@ -1,4 +1,4 @@
-import { cased, entityOf, foreignKeyBase, isPrimaryKey, plural, sharedAppLabel, snake } from "./naming.js";
+import { cased, entityOf, foreignKeyBase, isPrimaryKey, plural, sharedAppLabel, snake } from "@n1radar/sql";
 import { type Filter, type ParsedStatement, parseStatement } from "./sql.js";
 import type { Direction, Link, Names, NamingStyle } from "./types.js";
 

@@ -4,7 +4,7 @@
  * repeats a query that filters and sorts; an eager load that drops them returns rows, or an order, the loop
  * never had. Guidance names them so the fix keeps them. The SQL is read once, by sql.ts.
  */
-import { cased } from "./naming.js";
+import { cased } from "@n1radar/sql";
 import type { ParsedStatement } from "./sql.js";
 import type { SourceQuery } from "./types.js";
 

@@ -1,4 +1,5 @@
 import type { Finding, GuidanceStrategy, RelationshipDirection } from "@n1radar/core";
+import type { Cased } from "@n1radar/sql";
 
 /** Every ORM with a catalog entry. Adding one here makes the compiler ask for its entry in `orms/index.ts`. */
 export type OrmId =
@@ -34,11 +35,7 @@ export type GuidanceInput = Pick<
   >;
 
 /** One word in the casings ORMs use: snake (Python, Ruby, Elixir), camel (JS, Java fields), pascal (types). */
-export interface Cased {
-  snake: string;
-  camel: string;
-  pascal: string;
-}
+export type { Cased };
 
 /** Names for one relationship (parent -> attribute -> child), ready for snippets. Never empty strings. */
 export interface Names {

@@ -1,5 +1,17 @@
 export { type LabelInput, offenderLabel, statementLabel } from "./label.js";
 export {
+  type Cased,
+  cased,
+  entityOf,
+  foreignKeyBase,
+  isPrimaryKey,
+  namesTable,
+  plural,
+  sharedAppLabel,
+  singular,
+  snake,
+} from "./naming.js";
+export {
   FUNCTION_KEYWORDS,
   isName,
   KEYWORDS,

@@ -1,4 +1,4 @@
-import { cased } from "../naming.js";
+import { cased } from "@n1radar/sql";
 import type { Cased, FixContext, Link } from "../types.js";
 
 /** Small shared pieces of fix text, so each ORM file holds only what is its own. */

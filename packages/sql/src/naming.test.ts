@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { cased, entityOf, foreignKeyBase, plural, sharedAppLabel, singular, snake } from "./naming.js";
+import {
+  cased,
+  entityOf,
+  foreignKeyBase,
+  namesTable,
+  plural,
+  sharedAppLabel,
+  singular,
+  snake,
+} from "./naming.js";
 
 describe("naming", () => {
   it("singularizes and pluralizes table words", () => {
@@ -42,5 +51,16 @@ describe("naming", () => {
     expect(entityOf("shop_orderitem", true)).toBe("orderitem");
     expect(entityOf("my_blog_post", true, sharedAppLabel("my_blog_post", "my_blog_comment"))).toBe("post");
     expect(entityOf("posts", true)).toBe("post");
+  });
+
+  it("matches a parent to its table, plural or with Django's app label", () => {
+    expect(namesTable("post", "posts")).toBe(true);
+    expect(namesTable("post", "post")).toBe(true);
+    expect(namesTable("post", "blog_post")).toBe(true);
+    expect(namesTable("category", "categories")).toBe(true);
+    expect(namesTable("box", "boxes")).toBe(true);
+    expect(namesTable("person", "people")).toBe(true);
+    expect(namesTable("post", "comments")).toBe(false);
+    expect(namesTable("post", "poster")).toBe(false);
   });
 });

@@ -1,5 +1,3 @@
-import type { Cased } from "./types.js";
-
 /**
  * Table and column names -> model and attribute names. ORMs derive table names from model names with simple
  * English rules (Rails, Laravel, Sequelize pluralize; Django prefixes the app label), so simple rules invert
@@ -53,6 +51,14 @@ export function plural(word: string): string {
   });
 }
 
+/**
+ * Whether `table` holds the rows `name` refers to: "post" names post, posts and Django's blog_post, "category"
+ * categories, "person" people. Lower-case in, as fingerprints are.
+ */
+export function namesTable(name: string, table: string): boolean {
+  return [name, plural(name)].some((form) => table === form || table.endsWith(`_${form}`));
+}
+
 /** Any casing -> snake: "OrderItems" -> "order_items", "authorId" -> "author_id", "PostID" -> "post_id". */
 export function snake(word: string): string {
   return word
@@ -61,6 +67,13 @@ export function snake(word: string): string {
     .replace(/[^A-Za-z0-9]+/g, "_")
     .replace(/^_+|_+$/g, "")
     .toLowerCase();
+}
+
+/** One name in the three casings fix snippets need: `order_item`, `orderItem`, `OrderItem`. */
+export interface Cased {
+  snake: string;
+  camel: string;
+  pascal: string;
 }
 
 export function cased(word: string): Cased {
