@@ -1,25 +1,13 @@
+import { significant, type Token, tokenize, unquote } from "@n1radar/sql";
 import type { WriteOp } from "./types.js";
 
 /**
  * Just enough SQL reading for guidance: the statement's operation, its main table, table aliases, the columns
  * compared with a parameter, and a per-row aggregate. Input is the detector's normalized display form
  * (literals -> `?`, keywords upper-cased, identifier quoting kept), but lower-case keywords and raw driver
- * placeholders work too. The patterns have no nested quantifiers, so a hostile 64 KB statement costs linear time.
+ * placeholders work too. Read from @n1radar/sql's token stream, the one the detector normalizes with, in passes
+ * linear in the statement's length, so a hostile 64 KB statement costs linear time.
  */
-
-/**
- * One identifier: "quoted", `backticked`, [bracketed] or bare. A bracketed one stops at the next `[`, as quoted
- * ones stop at the next quote: otherwise each `[` of a hostile `[a.[a.[a.` with no `]` would scan to the end.
- */
-const ID = String.raw`(?:"[^"]*"|\x60[^\x60]*\x60|\[[^\][]*\]|[A-Za-z_][\w$]*)`;
-/** schema.table.column at most. */
-const QNAME = String.raw`${ID}(?:\s*\.\s*${ID}){0,2}`;
-
-/**
- * A bound parameter: `?` in the display form, and the raw forms the normalizer may leave (TypeORM's spread
- * `:...ids`) or a caller may pass (`$1`, `:name`, `@p0`, `%s`, `%(name)s`).
- */
-const PARAM = String.raw`(?:\?|:\.{0,3}[A-Za-z_]\w*|\$\d+|@\w+|%s|%\(\w+\)s)`;
 
 /** Words that follow a table name but are never its alias. */
 const RESERVED = new Set(
@@ -57,152 +45,283 @@ export interface ParsedStatement {
   names: string[];
 }
 
-export function unquote(part: string): string {
-  const first = part[0];
-  if (first === '"' || first === "`" || first === "[") return part.slice(1, -1);
-  return part;
+const lower = (t: Token | undefined): string => t?.text.toLowerCase() ?? "";
+const isKeyword =
+  (...words: string[]) =>
+  (t: Token | undefined): boolean =>
+    t?.kind === "keyword" && words.includes(t.text.toLowerCase());
+/** A name as the statement writes it: bare, "quoted", `backticked`, [bracketed]. */
+const isNameToken = (t: Token | undefined): boolean => t?.kind === "identifier" || t?.kind === "quoted";
+/** A part after a dot may be spelled like a keyword (`t.order`). */
+const isPart = (t: Token | undefined): boolean => isNameToken(t) || t?.kind === "keyword";
+
+/** A dotted name (`schema.table.column` at most) starting at `k`: its unquoted parts and the index after it. */
+interface Chain {
+  parts: string[];
+  end: number;
+}
+
+function chainAt(tokens: Token[], k: number): Chain | null {
+  if (!isNameToken(tokens[k])) return null;
+  const parts = [unquote((tokens[k] as Token).text)];
+  let end = k + 1;
+  while (tokens[end]?.text === "." && isPart(tokens[end + 1])) {
+    parts.push(unquote((tokens[end + 1] as Token).text));
+    end += 2;
+  }
+  return { parts: parts.slice(-3), end };
+}
+
+/**
+ * Tokens a bound parameter spans at `k`: `?`, `$1`, `:name`, `@p0`, `%s`, TypeORM's spread `:...ids`, with a
+ * cast if it has one (`$1::INTEGER`); 0 if there is none.
+ */
+function paramAt(tokens: Token[], k: number): number {
+  let span = 0;
+  if (tokens[k]?.kind === "placeholder") span = 1;
+  else if (tokens[k]?.text === ":") {
+    let j = k + 1;
+    while (tokens[j]?.text === "." && j - k <= 3) j++;
+    if (j > k + 1 && isNameToken(tokens[j])) span = j - k + 1;
+  }
+  if (span > 0 && tokens[k + span]?.text === "::" && isPart(tokens[k + span + 1])) span += 2;
+  return span;
 }
 
 /** `"public"."Author"` -> ["public", "Author"]. */
 export function nameParts(qname: string): string[] {
-  return [...qname.matchAll(new RegExp(ID, "g"))].map((m) => unquote(m[0]));
+  return significant(tokenize(qname))
+    .filter((t) => isPart(t))
+    .map((t) => unquote(t.text));
 }
 
-function lastPart(qname: string): string | null {
-  const parts = nameParts(qname);
-  return parts[parts.length - 1] ?? null;
-}
+const VERBS = new Map<string, ParsedStatement["op"]>([
+  ["select", "select"],
+  ["insert", "insert"],
+  ["update", "update"],
+  ["delete", "delete"],
+  ["replace", "insert"],
+  ["merge", "insert"],
+  ["upsert", "insert"],
+]);
 
-function operation(sql: string): ParsedStatement["op"] {
-  const word = /^\s*\(?\s*(\w+)/.exec(sql)?.[1]?.toLowerCase();
-  if (word === "select" || word === "insert" || word === "update" || word === "delete") return word;
-  if (word === "with") {
-    // A CTE: the operation is the first one after the last closing parenthesis of the WITH list.
-    const after = /\)\s*(SELECT|INSERT|UPDATE|DELETE)\b/i.exec(sql)?.[1]?.toLowerCase();
-    if (after) return after as ParsedStatement["op"];
+function operation(tokens: Token[]): ParsedStatement["op"] {
+  const first = lower(tokens[0]?.text === "(" ? tokens[1] : tokens[0]);
+  if (first === "with") {
+    // A CTE: the operation is the first one right after a closing parenthesis (the end of the WITH list).
+    for (let k = 1; k < tokens.length; k++) {
+      const word = lower(tokens[k]);
+      if (tokens[k - 1]?.text === ")" && ["select", "insert", "update", "delete"].includes(word)) {
+        return VERBS.get(word) ?? "other";
+      }
+    }
   }
-  if (word === "replace" || word === "merge" || word === "upsert") return "insert";
-  return "other";
+  return VERBS.get(first) ?? "other";
 }
 
-function mainTable(sql: string, op: ParsedStatement["op"]): string | null {
-  const pattern =
-    op === "insert"
-      ? String.raw`\b(?:INSERT|REPLACE|MERGE)\s+(?:IGNORE\s+)?(?:INTO\s+)?(${QNAME})`
-      : op === "update"
-        ? String.raw`\bUPDATE\s+(?:ONLY\s+)?(${QNAME})`
-        : String.raw`\bFROM\s+(?:ONLY\s+)?(${QNAME})`;
-  const m = new RegExp(pattern, "i").exec(sql);
-  return m?.[1] ? lastPart(m[1]) : null;
-}
-
-/** alias (lower-cased) -> table, from `FROM t [AS] a` and `JOIN t [AS] a`; each table maps to itself too. */
-function aliasesOf(sql: string): Map<string, string> {
-  const map = new Map<string, string>();
-  const re = new RegExp(String.raw`\b(?:FROM|JOIN|UPDATE|INTO)\s+(${QNAME})(?:\s+(?:AS\s+)?(${ID}))?`, "gi");
-  for (const m of sql.matchAll(re)) {
-    const table = m[1] ? lastPart(m[1]) : null;
-    if (!table) continue;
-    map.set(table.toLowerCase(), table);
-    const alias = m[2] ? unquote(m[2]) : null;
-    if (alias && !RESERVED.has(alias.toLowerCase())) map.set(alias.toLowerCase(), table);
-  }
-  return map;
-}
-
-function filtersOf(sql: string, table: string | null, aliases: Map<string, string>): Filter[] {
-  const where = /\bWHERE\b/i.exec(sql);
-  if (!where) return [];
-  const clause = sql.slice(where.index);
-  const out: Filter[] = [];
-  const add = (qname: string | undefined) => {
-    if (!qname) return;
-    const parts = nameParts(qname);
-    const column = parts[parts.length - 1];
-    if (!column || RESERVED.has(column.toLowerCase())) return;
-    const qualifier = parts[parts.length - 2];
-    const resolved = qualifier ? (aliases.get(qualifier.toLowerCase()) ?? qualifier) : table;
-    out.push({ table: resolved, column });
-  };
-  const left = new RegExp(String.raw`(${QNAME})\s*(?:=\s*(?:ANY\s*)?|IN\s*)\(?\s*${PARAM}`, "gi");
-  for (const m of clause.matchAll(left)) add(m[1]);
-  const right = new RegExp(String.raw`${PARAM}\s*=\s*(${QNAME})`, "gi");
-  for (const m of clause.matchAll(right)) add(m[1]);
-  return out;
-}
-
-const COMPARED = new RegExp(
-  String.raw`(${QNAME})\s*(?:<>|!=|<=|>=|=|<|>|\bNOT\s+LIKE\b|\bI?LIKE\b|\bNOT\s+IN\b|\bIN\b)\s*\(?\s*${PARAM}`,
-  "gi",
-);
-const ORDER_BY = /\bORDER BY\s+(.+?)(?=\s+LIMIT\b|\s+OFFSET\b|\s+FETCH\b|\s+FOR\b|\)|$)/i;
-
-function conditionsOf(sql: string): string[] {
-  const where = /\bWHERE\b/i.exec(sql);
-  if (!where) return [];
-  const columns = new Set<string>();
-  for (const m of sql.slice(where.index).matchAll(COMPARED)) {
-    const column = lastPart(m[1] as string);
-    if (column && !RESERVED.has(column.toLowerCase())) columns.add(column);
-  }
-  return [...columns];
-}
-
-function orderByOf(sql: string): string | null {
-  const terms = ORDER_BY.exec(sql)?.[1];
-  if (!terms) return null;
-  return terms
-    .split(",")
-    .map((term) => {
-      const [name = "", ...rest] = term.trim().split(/\s+/);
-      return [lastPart(name) ?? name, ...rest].join(" ");
-    })
-    .join(", ");
-}
-
-const BOUND = String.raw`(\d+|\?|\$\d+|:\w+|@\w+)`;
-/** `LIMIT n`, MySQL's `LIMIT offset, n`, `FETCH FIRST n ROWS`, `SELECT TOP (n)`. */
-const LIMIT = new RegExp(
-  String.raw`\b(?:LIMIT|FETCH\s+(?:FIRST|NEXT)|SELECT\s+TOP)\s*\(?\s*${BOUND}(?:\s*,\s*${BOUND})?`,
-  "gi",
-);
-
-/** The statement's last row limit (an outer query's, after any subquery's); bound parameters read as "?". */
-function limitOf(sql: string): string | null {
-  let value: string | null = null;
-  for (const m of sql.matchAll(LIMIT)) value = m[2] ?? m[1] ?? null;
-  return value === null ? null : /^\d+$/.test(value) ? value : "?";
-}
-
-function aggregateOf(sql: string): ParsedStatement["aggregate"] {
-  const fn = /^\s*SELECT\s+(?:DISTINCT\s+)?(COUNT|SUM|AVG|MIN|MAX)\s*\(\s*(?:DISTINCT\s+)?([^)]*)\)/i.exec(
-    sql,
-  );
-  if (fn?.[1]) {
-    const arg = (fn[2] ?? "").trim();
-    const column = arg === "*" || arg === "?" || arg === "" ? null : lastPart(arg);
-    return { fn: fn[1].toLowerCase() as "count", column: column === "*" ? null : column };
-  }
-  // Django's exists() -> SELECT 1 AS "a" ... LIMIT 1; Rails' exists? -> SELECT 1 AS one ... LIMIT 1.
-  if (/^\s*SELECT\s+(?:\?|1)\s+AS\s+\S+\s+FROM\b/i.test(sql) || /^\s*SELECT\s+EXISTS\s*\(/i.test(sql)) {
-    return { fn: "exists", column: null };
+/** The table read (first `FROM name`) or written (`INSERT [IGNORE] [INTO] name`, `UPDATE [ONLY] name`). */
+function mainTable(tokens: Token[], op: ParsedStatement["op"]): string | null {
+  const starts = op === "insert" ? ["insert", "replace", "merge"] : op === "update" ? ["update"] : ["from"];
+  for (let k = 0; k < tokens.length; k++) {
+    if (!starts.includes(lower(tokens[k]))) continue;
+    let j = k + 1;
+    if (op === "insert" && lower(tokens[j]) === "ignore") j++;
+    if (op === "insert" && lower(tokens[j]) === "into") j++;
+    if (op !== "insert" && lower(tokens[j]) === "only") j++;
+    const chain = chainAt(tokens, j);
+    if (chain) return chain.parts[chain.parts.length - 1] ?? null;
   }
   return null;
 }
 
-function resolve(qname: string, aliases: Map<string, string>): Filter | null {
-  const parts = nameParts(qname);
-  const column = parts[parts.length - 1];
-  const qualifier = parts[parts.length - 2];
-  if (!column || !qualifier) return null;
-  return { table: aliases.get(qualifier.toLowerCase()) ?? qualifier, column };
+/** alias (lower-cased) -> table, from `FROM t [AS] a` and `JOIN t [AS] a`; each table maps to itself too. */
+function aliasesOf(tokens: Token[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (let k = 0; k < tokens.length; k++) {
+    if (!isKeyword("from", "join", "update", "into")(tokens[k])) continue;
+    const chain = chainAt(tokens, k + 1);
+    const table = chain?.parts[chain.parts.length - 1];
+    if (!chain || !table) continue;
+    map.set(table.toLowerCase(), table);
+    const aliasAt = lower(tokens[chain.end]) === "as" ? chain.end + 1 : chain.end;
+    const alias = tokens[aliasAt];
+    if (alias && isNameToken(alias) && !RESERVED.has(lower(alias)))
+      map.set(unquote(alias.text).toLowerCase(), table);
+  }
+  return map;
 }
 
-function joinsOf(sql: string, aliases: Map<string, string>): [Filter, Filter][] {
+/** Each dotted name in `tokens`, from its first part. */
+function* chains(tokens: Token[]): Generator<Chain & { start: number }> {
+  for (let k = 0; k < tokens.length; k++) {
+    if (tokens[k - 1]?.text === ".") continue;
+    const chain = chainAt(tokens, k);
+    if (!chain) continue;
+    yield { ...chain, start: k };
+    k = chain.end - 1;
+  }
+}
+
+function filter(parts: string[], table: string | null, aliases: Map<string, string>): Filter | null {
+  const column = parts[parts.length - 1];
+  if (!column || RESERVED.has(column.toLowerCase())) return null;
+  const qualifier = parts[parts.length - 2];
+  return { table: qualifier ? (aliases.get(qualifier.toLowerCase()) ?? qualifier) : table, column };
+}
+
+/** `t.c = ?`, `t.c = ANY (?)`, `t.c IN (?)`, then `? = t.c`: columns a parameter selects rows by. */
+function filtersOf(clause: Token[], table: string | null, aliases: Map<string, string>): Filter[] {
+  const out: Filter[] = [];
+  for (const chain of chains(clause)) {
+    let j = chain.end;
+    if (clause[j]?.text === "=") {
+      j++;
+      if (isKeyword("any")(clause[j])) j++;
+    } else if (isKeyword("in")(clause[j])) j++;
+    else continue;
+    if (clause[j]?.text === "(") j++;
+    const found = paramAt(clause, j) > 0 ? filter(chain.parts, table, aliases) : null;
+    if (found) out.push(found);
+  }
+  for (let k = 0; k < clause.length; k++) {
+    const span = paramAt(clause, k);
+    if (span === 0 || clause[k + span]?.text !== "=") continue;
+    const chain = chainAt(clause, k + span + 1);
+    const found = chain ? filter(chain.parts, table, aliases) : null;
+    if (found) out.push(found);
+  }
+  return out;
+}
+
+const COMPARISONS = new Set(["<>", "!=", "<=", ">=", "=", "<", ">"]);
+
+/** Length of the comparison at `k` (`=`, `<>`, `LIKE`, `NOT IN`, ...), 0 if none. */
+function comparisonAt(tokens: Token[], k: number): number {
+  const t = tokens[k];
+  if (t?.kind === "operator" && COMPARISONS.has(t.text)) return 1;
+  if (isKeyword("like", "ilike", "in")(t)) return 1;
+  if (isKeyword("not")(t) && isKeyword("like", "in")(tokens[k + 1])) return 2;
+  return 0;
+}
+
+function conditionsOf(clause: Token[]): string[] {
+  const columns = new Set<string>();
+  for (const chain of chains(clause)) {
+    const op = comparisonAt(clause, chain.end);
+    if (op === 0) continue;
+    let j = chain.end + op;
+    if (clause[j]?.text === "(") j++;
+    const column = chain.parts[chain.parts.length - 1];
+    if (paramAt(clause, j) > 0 && column && !RESERVED.has(column.toLowerCase())) columns.add(column);
+  }
+  return [...columns];
+}
+
+/**
+ * Tokens as text with every dotted name cut to its last part and quotes dropped, spaced as written:
+ * `"posts"."created_at" DESC` -> `created_at DESC`, `COUNT(p1_0.id)` -> `COUNT(id)`.
+ */
+function unqualified(tokens: Token[]): string {
+  let out = "";
+  let prev: Token | undefined;
+  for (let k = 0; k < tokens.length; ) {
+    const t = tokens[k] as Token;
+    if (prev && t.at > prev.at + prev.text.length) out += " ";
+    const chain = chainAt(tokens, k);
+    out += chain ? (chain.parts[chain.parts.length - 1] ?? "") : t.text;
+    const next = chain ? chain.end : k + 1;
+    prev = tokens[next - 1];
+    k = next;
+  }
+  return out;
+}
+
+/** The first ORDER BY's terms with qualifiers and quoting removed (`created_at DESC, id`), or null. */
+function orderByOf(tokens: Token[]): string | null {
+  const at = tokens.findIndex((t, k) => isKeyword("order")(t) && isKeyword("by")(tokens[k + 1]));
+  if (at < 0) return null;
+  const terms: string[] = [];
+  let term: Token[] = [];
+  let depth = 0;
+  const flush = () => {
+    if (term.length > 0) terms.push(unqualified(term));
+    term = [];
+  };
+  for (let k = at + 2; k < tokens.length; k++) {
+    const t = tokens[k] as Token;
+    if (depth === 0 && (t.text === ")" || t.text === ";" || isKeyword("limit", "offset", "fetch", "for")(t)))
+      break;
+    if (t.text === "(") depth++;
+    else if (t.text === ")") depth--;
+    if (depth === 0 && t.text === ",") flush();
+    else term.push(t);
+  }
+  flush();
+  return terms.length > 0 ? terms.join(", ") : null;
+}
+
+/** The value a row limit is bound to at `k`: digits, "?" for a parameter, or null when there is none. */
+function boundAt(tokens: Token[], k: number): string | null {
+  const t = tokens[k];
+  if (t?.kind === "number") return /^\d+$/.test(t.text) ? t.text : "?";
+  return paramAt(tokens, k) > 0 ? "?" : null;
+}
+
+/** The statement's last row limit (`LIMIT n`, MySQL's `LIMIT offset, n`, `FETCH FIRST n ROWS`, `SELECT TOP (n)`). */
+function limitOf(tokens: Token[]): string | null {
+  let value: string | null = null;
+  for (let k = 0; k < tokens.length; k++) {
+    let j: number;
+    if (isKeyword("limit")(tokens[k])) j = k + 1;
+    else if (isKeyword("fetch")(tokens[k]) && isKeyword("first", "next")(tokens[k + 1])) j = k + 2;
+    else if (isKeyword("select")(tokens[k]) && isKeyword("top")(tokens[k + 1])) j = k + 2;
+    else continue;
+    if (tokens[j]?.text === "(") j++;
+    const first = boundAt(tokens, j);
+    if (first === null) continue;
+    value = (tokens[j + 1]?.text === "," ? boundAt(tokens, j + 2) : null) ?? first;
+  }
+  return value;
+}
+
+const AGGREGATES = new Set(["count", "sum", "avg", "min", "max"]);
+
+function aggregateOf(tokens: Token[]): ParsedStatement["aggregate"] {
+  if (!isKeyword("select")(tokens[0])) return null;
+  let k = isKeyword("distinct")(tokens[1]) ? 2 : 1;
+  const fn = lower(tokens[k]);
+  if (AGGREGATES.has(fn) && tokens[k + 1]?.text === "(") {
+    k += 2;
+    if (isKeyword("distinct")(tokens[k])) k++;
+    let column: string | null = null;
+    for (; k < tokens.length && tokens[k]?.text !== ")"; k++) {
+      if (isPart(tokens[k])) column = unquote((tokens[k] as Token).text);
+    }
+    return { fn: fn as "count", column };
+  }
+  // Django's exists() -> SELECT 1 AS "a" ... LIMIT 1; Rails' exists? -> SELECT 1 AS one ... LIMIT 1.
+  const one = tokens[1]?.text === "?" || tokens[1]?.text === "1";
+  if (one && isKeyword("as")(tokens[2]) && tokens[3] && isKeyword("from")(tokens[4]))
+    return { fn: "exists", column: null };
+  if (isKeyword("exists")(tokens[1]) && tokens[2]?.text === "(") return { fn: "exists", column: null };
+  return null;
+}
+
+/** Column pairs of `ON a.x = b.y` join conditions, aliases resolved; both sides must be qualified. */
+function joinsOf(tokens: Token[], aliases: Map<string, string>): [Filter, Filter][] {
   const out: [Filter, Filter][] = [];
-  for (const m of sql.matchAll(new RegExp(String.raw`\bON\s*\(?\s*(${QNAME})\s*=\s*(${QNAME})`, "gi"))) {
-    const a = m[1] ? resolve(m[1], aliases) : null;
-    const b = m[2] ? resolve(m[2], aliases) : null;
+  const resolve = (chain: Chain | null): Filter | null => {
+    const column = chain?.parts[chain.parts.length - 1];
+    const qualifier = chain?.parts[chain.parts.length - 2];
+    return column && qualifier ? { table: aliases.get(qualifier.toLowerCase()) ?? qualifier, column } : null;
+  };
+  for (let k = 0; k < tokens.length; k++) {
+    if (!isKeyword("on")(tokens[k])) continue;
+    const start = tokens[k + 1]?.text === "(" ? k + 2 : k + 1;
+    const left = chainAt(tokens, start);
+    if (!left || tokens[left.end]?.text !== "=") continue;
+    const a = resolve(left);
+    const b = resolve(chainAt(tokens, left.end + 1));
     if (a && b) out.push([a, b]);
   }
   return out;
@@ -242,19 +361,21 @@ function parseCall(text: string): ParsedStatement {
 
 export function parseStatement(sql: string): ParsedStatement {
   if (/^\s*\{/.test(sql)) return parseCall(sql);
-  const op = operation(sql);
-  const table = mainTable(sql, op);
-  const aliases = aliasesOf(sql);
-  const names = [...sql.matchAll(new RegExp(ID, "g"))].map((m) => unquote(m[0]));
+  const tokens = significant(tokenize(sql));
+  const op = operation(tokens);
+  const aliases = aliasesOf(tokens);
+  const where = tokens.findIndex(isKeyword("where"));
+  const clause = where < 0 ? [] : tokens.slice(where);
+  const table = mainTable(tokens, op);
   return {
     op,
     table,
-    filters: op === "insert" ? [] : filtersOf(sql, table, aliases),
-    conditions: op === "insert" ? [] : conditionsOf(sql),
-    orderBy: op === "select" ? orderByOf(sql) : null,
-    limit: op === "select" ? limitOf(sql) : null,
-    aggregate: op === "select" ? aggregateOf(sql) : null,
-    joins: op === "select" ? joinsOf(sql, aliases) : [],
-    names,
+    filters: op === "insert" ? [] : filtersOf(clause, table, aliases),
+    conditions: op === "insert" ? [] : conditionsOf(clause),
+    orderBy: op === "select" ? orderByOf(tokens) : null,
+    limit: op === "select" ? limitOf(tokens) : null,
+    aggregate: op === "select" ? aggregateOf(tokens) : null,
+    joins: op === "select" ? joinsOf(tokens, aliases) : [],
+    names: tokens.filter(isPart).map((t) => unquote(t.text)),
   };
 }

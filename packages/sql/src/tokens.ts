@@ -78,6 +78,11 @@ function isHexDigit(c: number): boolean {
 function isOperatorRun(c: number): boolean {
   return c === 58 || c === 60 || c === 62 || c === 33 || c === 61 || c === 124 || c === 38;
 }
+/** `:name` / `:1` at `i` (not the second colon of a `::cast`): a bound parameter, also right after `=` (`id=:id`). */
+function namedParameterAt(sql: string, i: number): boolean {
+  const next = sql.charCodeAt(i + 1);
+  return sql.charCodeAt(i) === 58 && (isIdentStart(next) || isDigit(next)) && sql.charCodeAt(i - 1) !== 58;
+}
 /** Single-character operators; anything else that is not a name, value or space is punctuation. */
 const SINGLE_OPERATORS = "+-*/%^~";
 
@@ -180,9 +185,7 @@ function scan(sql: string, i: number): [TokenKind, number] {
     const close = sql.indexOf(")", i);
     return ["placeholder", close < 0 ? n : Math.min(n, close + 2)];
   }
-  if (c === 58 && (isIdentStart(next) || isDigit(next)) && sql.charCodeAt(i - 1) !== 58) {
-    return ["placeholder", identEnd(sql, i + 1)];
-  }
+  if (namedParameterAt(sql, i)) return ["placeholder", identEnd(sql, i + 1)];
   if (c === 64 && isIdentStart(next)) return ["placeholder", identEnd(sql, i + 1)];
   if (isDigit(c) || (c === 46 && isDigit(next))) return ["number", numberEnd(sql, i)];
   if (isIdentStart(c)) {
@@ -191,7 +194,7 @@ function scan(sql: string, i: number): [TokenKind, number] {
   }
   if (isOperatorRun(c)) {
     let j = i + 1;
-    while (j < n && isOperatorRun(sql.charCodeAt(j))) j++;
+    while (j < n && isOperatorRun(sql.charCodeAt(j)) && !namedParameterAt(sql, j)) j++;
     return ["operator", j];
   }
   return [SINGLE_OPERATORS.includes(sql[i] as string) ? "operator" : "punctuation", i + 1];
