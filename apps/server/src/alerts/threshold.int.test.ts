@@ -41,42 +41,58 @@ afterAll(async () => {
 });
 
 const settle = () => new Promise((r) => setTimeout(r, 800));
-const text = (p: PlatformReceiver, i: number) => JSON.stringify(p.received[i]?.json);
+/** What each destination received since `before` (each test counts from its own start, on its own routes). */
+const since = (before: number[]) => [big, staging, all].map((p, i) => p.received.slice(before[i]));
+const counts = () => [big, staging, all].map((p) => p.received.length);
 
 describe("bars and scope", () => {
   it("alerts a threshold once the loop crosses the destination's bar, and only then", async () => {
+    const before = counts();
     traffic.request("/posts", 6);
     await traffic.flush();
-    await eventually(async () => (all.received.length === 1 ? true : undefined));
+    await eventually(async () => (since(before)[2]!.length === 1 ? true : undefined));
     await settle();
-    expect(big.received).toHaveLength(0);
+    expect(since(before)[0]).toHaveLength(0);
 
     traffic.request("/posts", 12);
     await traffic.flush();
-    await eventually(async () => (big.received.length === 1 ? true : undefined));
-    expect(text(big, 0)).toContain("N+1 query crossed a threshold");
-    expect(text(big, 0)).toContain("*12 queries per request*");
+    await eventually(async () => (since(before)[0]!.length === 1 ? true : undefined));
+    const crossed = JSON.stringify(since(before)[0]![0]!.json);
+    expect(crossed).toContain("N+1 query crossed a threshold");
+    expect(crossed).toContain("*12 queries per request*");
     traffic.request("/posts", 14);
     await traffic.flush();
     await settle();
-    expect(big.received).toHaveLength(1);
-    expect(all.received).toHaveLength(1);
-    expect(staging.received).toHaveLength(0);
+    expect(since(before).map((received) => received.length)).toEqual([1, 0, 1]);
   });
 
-  it("never alerts an ignored offender", async () => {
+  it("never alerts an ignored offender; the same loop on an endpoint not ignored alerts", async () => {
+    const before = counts();
+    traffic.request("/ignored", 6);
+    await traffic.flush();
+    await eventually(async () => (since(before)[2]!.length === 1 ? true : undefined)); // alerted before the rule
     const { findings } = (await (await fetch(`${server.apiUrl}/api/findings`)).json()) as {
-      findings: { id: string }[];
+      findings: { id: string; endpoint: string }[];
     };
-    const ignored = await fetch(`${server.apiUrl}/api/findings/${findings[0]!.id}/ignore`, {
+    const target = findings.find((f) => f.endpoint === "GET /ignored")!;
+    const ignored = await fetch(`${server.apiUrl}/api/findings/${target.id}/ignore`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ scope: "endpoint" }),
     });
     expect(ignored.status).toBe(200);
-    traffic.request("/posts", 30, "comments"); // a new statement on the ignored endpoint
+    traffic.request("/ignored", 30, "comments"); // a new statement on the ignored endpoint
+    traffic.request("/watched", 30, "comments"); // the twin: the same loop where no rule applies
     await traffic.flush();
+    await eventually(async () => (since(before)[0]!.length === 1 ? true : undefined));
     await settle();
-    expect([big, staging, all].map((p) => p.received.length)).toEqual([1, 0, 1]);
+    const [toBig, toStaging, toAll] = since(before).map((received) =>
+      received.map((r) => JSON.stringify(r.json)),
+    );
+    expect([toBig!.length, toStaging!.length, toAll!.length]).toEqual([1, 0, 2]);
+    for (const text of [toBig![0]!, toAll![1]!]) {
+      expect(text).toContain("GET /watched");
+      expect(text).not.toContain("GET /ignored");
+    }
   });
 });
