@@ -130,6 +130,12 @@ describe("TraceAssembler: late, duplicate and orphan spans", () => {
     const findings = judged.flatMap((set) => detect(set, defaultDetectorSettings));
     expect(findings).toEqual([]); // three before the request span, three late: neither half is a loop of five
     expect(asm.stats().lateSpans).toBe(3);
+    // The twin: all six before the request span are one loop of six.
+    const whole = loopTrace();
+    const judgedWhole = new TraceAssembler(settings).add([...whole.children, whole.root], 0);
+    expect(judgedWhole.flatMap((set) => detect(set, defaultDetectorSettings))).toMatchObject([
+      { repeats: 6 },
+    ]);
   });
 
   it("drops a span sent twice (exporter retry)", () => {

@@ -37,6 +37,11 @@ describe("detect: requests, services and settings", () => {
     const job = worker.wrap(page, "process", () => {});
     loop(worker, job, 3);
     expect(detect([...front.spans, ...worker.spans], defaultDetectorSettings)).toEqual([]);
+    // The twin: the worker's three lookups in the front's own request make one loop of six.
+    loop(front, page, 3, "authors");
+    const [finding, ...rest] = detect([...front.spans, ...worker.spans], defaultDetectorSettings);
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ service: "web", repeats: 6 });
   });
 
   it("applies per-service overrides", () => {

@@ -103,7 +103,11 @@ describe("explain", () => {
   it("leaves out requests with no repeated call", () => {
     const t = traceBuilder();
     const root = t.request("/health");
-    t.query(root, "SELECT 1 FROM dual WHERE x = 1");
+    // A real read (a `FROM dual` ping would be skipped as a control statement however often it ran).
+    t.query(root, "SELECT * FROM pages WHERE slug = 'health'");
     expect(explain(t.spans, defaultDetectorSettings)).toEqual([]);
+    // The twin: the same request with the call repeated is explained.
+    t.query(root, "SELECT * FROM pages WHERE slug = 'status'");
+    expect(explain(t.spans, defaultDetectorSettings)).toMatchObject([{ groups: [{ calls: 2 }] }]);
   });
 });

@@ -216,6 +216,12 @@ describe("n_plus_one: wrapper spans are looked through", () => {
       });
     }
     expect(run(t.spans)).toEqual([]);
+    // The twin: the same six lookups in one span are one loop.
+    const one = traceBuilder();
+    one.wrap(one.request(), "load_page", (w) => {
+      for (let i = 0; i < 6; i++) one.query(w, author(i % 3));
+    });
+    expect(run(one.spans)).toMatchObject([{ repeats: 6 }]);
   });
 });
 

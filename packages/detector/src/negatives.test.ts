@@ -28,13 +28,21 @@ describe("not an N+1", () => {
       t.query(c, author(i));
     }
     expect(run(t.spans)).toEqual([]);
+    // The twin: the same six lookups in one request.
+    const d = t.request("/d");
+    for (let i = 0; i < 6; i++) t.query(d, author(i));
+    expect(run(t.spans).map((f) => [f.endpoint, f.repeats])).toEqual([["GET /d", 6]]);
   });
 
   it("spans marked cached", () => {
-    const t = traceBuilder();
-    const root = t.request();
-    for (let i = 0; i < 8; i++) t.query(root, author(i), { cached: i > 1 });
-    expect(run(t.spans)).toEqual([]);
+    const loop = (cached: boolean) => {
+      const t = traceBuilder();
+      const root = t.request();
+      for (let i = 0; i < 8; i++) t.query(root, author(i), { cached: cached && i > 1 });
+      return run(t.spans);
+    };
+    expect(loop(true)).toEqual([]);
+    expect(loop(false)).toHaveLength(1);
   });
 
   it("cursor and stream fetches: FETCH statements and asyncpg CURSOR spans", () => {
@@ -48,6 +56,9 @@ describe("not an N+1", () => {
       t.call(root, { system: "mongodb", operation: "getMore", collection: "events" });
     for (let i = 0; i < 10; i++) t.call(root, { system: "redis", statement: `SCAN ${i * 10} MATCH user:*` });
     expect(run(t.spans)).toEqual([]);
+    // The twin: the same SELECT run ten times without a cursor is a loop.
+    for (let i = 0; i < 10; i++) t.query(root, "SELECT * FROM events WHERE kind = $1");
+    expect(run(t.spans).map((f) => f.repeats)).toEqual([10]);
   });
 
   it("statement preparation spans from driver instrumentation count as nothing", () => {
@@ -71,6 +82,11 @@ describe("not an N+1", () => {
     const gaveUp = t.request("/other");
     for (let i = 0; i < 6; i++) t.query(gaveUp, author(1), { status: "error" });
     expect(run(t.spans)).toEqual([]);
+    // The twin: the same five calls, none failing, are a repeat.
+    const twin = traceBuilder();
+    const again = twin.request();
+    for (let i = 0; i < 5; i++) twin.query(again, author(1));
+    expect(run(twin.spans).map((f) => f.repeats)).toEqual([5]);
   });
 
   it("pagination: LIMIT/OFFSET pages and keyset pages (Rails find_each)", () => {
@@ -113,6 +129,9 @@ describe("not an N+1", () => {
         t.query(root, sql);
     }
     expect(run(t.spans)).toEqual([]);
+    // The twin: one real lookup per unit of work among them is the loop, and only it.
+    for (let i = 0; i < 6; i++) t.query(root, `SELECT * FROM orders WHERE id = ${i}`);
+    expect(run(t.spans).map((f) => f.statement)).toEqual(["SELECT * FROM orders WHERE id = ?"]);
   });
 
   it("loops whose repeats cost less than minWastedMs", () => {

@@ -44,5 +44,8 @@ describe("repeated_write", () => {
     t.query(root, "INSERT INTO t (a, b) VALUES (%s, %s)", { name: "executemany" });
     for (let i = 0; i < 4; i++) t.query(root, `DELETE FROM sessions WHERE id = ${i}`);
     expect(run(t.spans)).toEqual([]);
+    // The twin: one write more reaches the threshold, and only that loop fires.
+    t.query(root, "DELETE FROM sessions WHERE id = 4");
+    expect(run(t.spans)).toMatchObject([{ statement: "DELETE FROM sessions WHERE id = ?", repeats: 5 }]);
   });
 });
