@@ -2,7 +2,18 @@
  * The dashboard's API against a real SQLite store: list filters and paging, the triage workflow, ignore rules
  * (and that the pipeline honours them), overview, facets, settings and the live-update stream.
  */
-import { type Finding, FindingAccumulator, type Guidance } from "@n1radar/core";
+import { type Finding, FindingAccumulator, type Guidance, type OffenderListItem } from "@n1radar/core";
+import {
+  DashboardConfigSchema,
+  FacetsSchema,
+  FindingAnswerSchema,
+  IgnoreAnswerSchema,
+  IgnorePreviewSchema,
+  IgnoreRuleDeletedSchema,
+  IgnoreRuleListSchema,
+  OffenderPageSchema,
+  OverviewSchema,
+} from "@n1radar/core/schemas";
 import { makeFinding } from "@n1radar/core/testing";
 import { openStore, type Store } from "@n1radar/db";
 import { offenderId } from "@n1radar/detector";
@@ -11,6 +22,7 @@ import { createApiApp } from "./api.js";
 import { parseConfig } from "./config.js";
 import { LiveHub } from "./exporters/live-updates.js";
 import { IgnoreRuleCache } from "./ignore-rules.js";
+import { apiError, apiJson } from "./test-api.js";
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 0, 10, 12, 0);
@@ -50,15 +62,16 @@ async function record(findings: Finding[]): Promise<void> {
   await store.recordDeltas(acc.drain().map((delta) => ({ delta, guidance })));
 }
 
-async function call(method: string, path: string, body?: unknown) {
-  const response = await api.request(path, {
+async function call(method: string, path: string, body?: unknown): Promise<Response> {
+  return api.request(path, {
     method,
     headers: { "content-type": "application/json" },
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
-  // biome-ignore lint/suspicious/noExplicitAny: test-side JSON inspection
-  return { status: response.status, body: (await response.json()) as any };
 }
+const list = async (query = "") => apiJson(await call("GET", `/api/findings${query}`), OffenderPageSchema);
+const rulesList = async () =>
+  (await apiJson(await call("GET", "/api/ignore-rules"), IgnoreRuleListSchema)).rules;
 
 beforeEach(async () => {
   now = NOW;
@@ -85,32 +98,24 @@ afterEach(async () => {
 
 describe("GET /api/findings", () => {
   it("ranks, filters, pages and counts, with an hourly trend per row", async () => {
-    const all = await call("GET", "/api/findings");
-    expect(all.status).toBe(200);
-    expect(all.body.total).toBe(3);
-    expect(all.body.findings.map((f: Finding) => f.endpoint)).toEqual([
-      "GET /posts",
-      "GET /feed",
-      "GET /posts",
-    ]);
-    expect(all.body.findings[0].trend).toHaveLength(24);
-    expect(all.body.findings[0].trend.slice(-2)).toEqual([1, 0]); // seen at 11:30; the last bucket is 12:00
-    expect(all.body.trendStart).toBe(new Date(NOW - 23 * HOUR).toISOString());
+    const all = await list();
+    expect(all.total).toBe(3);
+    expect(all.findings.map((f) => f.endpoint)).toEqual(["GET /posts", "GET /feed", "GET /posts"]);
+    expect(all.findings[0]?.trend).toHaveLength(24);
+    expect(all.findings[0]?.trend.slice(-2)).toEqual([1, 0]); // seen at 11:30; the last bucket is 12:00
+    expect(all.trendStart).toBe(new Date(NOW - 23 * HOUR).toISOString());
 
-    const recent = await call("GET", "/api/findings?sort=recent&since=24h&limit=1");
-    expect(recent.body).toMatchObject({
+    const recent = await list("?sort=recent&since=24h&limit=1");
+    expect(recent).toMatchObject({
       total: 2,
       findings: [{ statement: "SELECT * FROM authors WHERE id = ?" }],
     });
-    expect(recent.body.findings).toHaveLength(1);
-    const search = await call(
-      "GET",
-      "/api/findings?q=tags&service=blog&status=open,regressed&orm=sqlalchemy",
-    );
-    expect(search.body.total).toBe(1);
-    const empty = await call("GET", "/api/findings?endpoint=GET%20/feed&until=2020-01-01T00:00:00Z");
-    expect(empty.body).toMatchObject({ total: 0, findings: [] });
-    expect((await call("GET", "/api/findings?service=&q=")).body.total).toBe(3); // empty means absent
+    expect(recent.findings).toHaveLength(1);
+    const search = await list("?q=tags&service=blog&status=open,regressed&orm=sqlalchemy");
+    expect(search.total).toBe(1);
+    const empty = await list("?endpoint=GET%20/feed&until=2020-01-01T00:00:00Z");
+    expect(empty).toMatchObject({ total: 0, findings: [] });
+    expect((await list("?service=&q=")).total).toBe(3); // empty means absent
   });
 
   it("rejects bad parameters in the error shape", async () => {
@@ -121,106 +126,107 @@ describe("GET /api/findings", () => {
       "since=1700000000",
       "limit=0",
     ]) {
-      const res = await call("GET", `/api/findings?${query}`);
-      expect(res.status, query).toBe(400);
-      expect(res.body.error.code).toBe("bad_request");
+      const res = await apiError(await call("GET", `/api/findings?${query}`), 400);
+      expect(res.error.code, query).toBe("bad_request");
     }
     // Routes without parameters refuse any, rather than ignore a caller's mistake.
     for (const path of ["/api/facets?limit=5", "/api/config?x=1", "/api/ignore-rules?service=a"]) {
-      const res = await call("GET", path);
-      expect(res.status, path).toBe(400);
-      expect(res.body.error.code).toBe("bad_request");
+      const res = await apiError(await call("GET", path), 400);
+      expect(res.error.code, path).toBe("bad_request");
     }
   });
 });
 
 describe("workflow", () => {
   it("resolves, then marks the offender regressed when it is seen again", async () => {
-    const id = (await call("GET", "/api/findings")).body.findings[0].id;
-    const ack = await call("POST", `/api/findings/${id}/status`, { status: "acknowledged" });
-    expect(ack).toMatchObject({ status: 200, body: { finding: { id, status: "acknowledged" } } });
+    const id = (await list()).findings[0]?.id as string;
+    const setStatus = async (status: unknown) =>
+      (await apiJson(await call("POST", `/api/findings/${id}/status`, { status }), FindingAnswerSchema))
+        .finding;
+    expect(await setStatus("acknowledged")).toMatchObject({ id, status: "acknowledged" });
     now = NOW + 60_000;
-    expect(
-      (await call("POST", `/api/findings/${id}/status`, { status: "resolved" })).body.finding.status,
-    ).toBe("resolved");
+    expect((await setStatus("resolved")).status).toBe("resolved");
     await record([finding("GET /posts", "SELECT * FROM authors WHERE id = ?", 20, NOW + 120_000)]);
-    expect((await call("GET", `/api/findings/${id}`)).body.finding.status).toBe("regressed");
-    expect((await call("POST", `/api/findings/${id}/status`, { status: "ignored" })).status).toBe(400);
-    expect((await call("POST", `/api/findings/${id}/status`, "{not json")).status).toBe(400);
-    expect((await call("POST", "/api/findings/nope/status", { status: "open" })).status).toBe(404);
+    expect(
+      (await apiJson(await call("GET", `/api/findings/${id}`), FindingAnswerSchema)).finding.status,
+    ).toBe("regressed");
+    await apiError(await call("POST", `/api/findings/${id}/status`, { status: "ignored" }), 400);
+    await apiError(await call("POST", `/api/findings/${id}/status`, "{not json"), 400);
+    await apiError(await call("POST", "/api/findings/nope/status", { status: "open" }), 404);
   });
 
   it("ignores by statement through a rule the pipeline honours, and deleting the rule reopens", async () => {
-    const [first] = (await call("GET", "/api/findings")).body.findings;
+    const first = (await list()).findings[0] as OffenderListItem;
     const target = { service: "blog", endpoint: "GET /feed", statement: first.statement };
     expect(rules.covers(target)).toBe(false);
     // Before: what each scope would cover, and nothing created.
-    const preview = await call("GET", `/api/findings/${first.id}/ignore-preview?scope=statement`);
-    expect(preview.body).toMatchObject({
+    const preview = (scope: string) => call("GET", `/api/findings/${first.id}/ignore-preview?scope=${scope}`);
+    const byStatement = await apiJson(await preview("statement"), IgnorePreviewSchema);
+    expect(byStatement).toMatchObject({
       scope: "statement",
       rule: { service: "blog", endpoint: null, statement: first.statement },
       covers: 2,
     });
-    expect(preview.body.offenders.map((o: { endpoint: string }) => o.endpoint).sort()).toEqual([
-      "GET /feed",
-      "GET /posts",
-    ]);
-    expect((await call("GET", `/api/findings/${first.id}/ignore-preview?scope=endpoint`)).body.covers).toBe(
-      2,
+    expect(byStatement.offenders.map((o) => o.endpoint).sort()).toEqual(["GET /feed", "GET /posts"]);
+    expect((await apiJson(await preview("endpoint"), IgnorePreviewSchema)).covers).toBe(2);
+    await apiError(await preview("all"), 400);
+    await apiError(await call("GET", "/api/findings/nope/ignore-preview?scope=statement"), 404);
+    expect(await rulesList()).toEqual([]);
+    const ignored = await apiJson(
+      await call("POST", `/api/findings/${first.id}/ignore`, { scope: "statement", reason: "ok" }),
+      IgnoreAnswerSchema,
     );
-    expect((await call("GET", `/api/findings/${first.id}/ignore-preview?scope=all`)).status).toBe(400);
-    expect((await call("GET", "/api/findings/nope/ignore-preview?scope=statement")).status).toBe(404);
-    expect((await call("GET", "/api/ignore-rules")).body.rules).toEqual([]);
-    const ignored = await call("POST", `/api/findings/${first.id}/ignore`, {
-      scope: "statement",
-      reason: "ok",
-    });
-    expect(ignored.body).toMatchObject({
+    expect(ignored).toMatchObject({
       finding: { status: "ignored" },
       rule: { service: "blog", endpoint: null, statement: first.statement, reason: "ok" },
       ignored: 2, // the same statement under GET /feed too
     });
     expect(rules.covers(target)).toBe(true); // the pipeline's copy was refreshed
-    const listed = await call("GET", "/api/ignore-rules");
-    expect(listed.body.rules).toEqual([expect.objectContaining({ statement: first.statement, covers: 2 })]);
+    expect(await rulesList()).toEqual([expect.objectContaining({ statement: first.statement, covers: 2 })]);
 
-    const ruleId = ignored.body.rule.id;
-    expect(await call("DELETE", `/api/ignore-rules/${ruleId}`)).toMatchObject({
-      status: 200,
-      body: { deleted: true, reopened: 2 },
+    const ruleId = ignored.rule.id;
+    expect(
+      await apiJson(await call("DELETE", `/api/ignore-rules/${ruleId}`), IgnoreRuleDeletedSchema),
+    ).toEqual({
+      deleted: true,
+      reopened: 2,
     });
     expect(rules.covers(target)).toBe(false);
-    expect((await call("DELETE", `/api/ignore-rules/${ruleId}`)).status).toBe(404);
-    expect((await call("DELETE", "/api/ignore-rules/abc")).status).toBe(400);
-    expect((await call("POST", `/api/findings/${first.id}/ignore`, { scope: "everything" })).status).toBe(
-      400,
-    );
+    await apiError(await call("DELETE", `/api/ignore-rules/${ruleId}`), 404);
+    await apiError(await call("DELETE", "/api/ignore-rules/abc"), 400);
+    await apiError(await call("POST", `/api/findings/${first.id}/ignore`, { scope: "everything" }), 400);
   });
 
   it("reopening an ignored finding removes its rule", async () => {
-    const [first] = (await call("GET", "/api/findings")).body.findings;
-    await call("POST", `/api/findings/${first.id}/ignore`, { scope: "endpoint" });
-    const reopened = await call("POST", `/api/findings/${first.id}/status`, { status: "open" });
-    expect(reopened.body.finding.status).toBe("open");
-    expect((await call("GET", "/api/ignore-rules")).body.rules).toEqual([]);
+    const id = (await list()).findings[0]?.id as string;
+    const ignored = await apiJson(
+      await call("POST", `/api/findings/${id}/ignore`, { scope: "endpoint" }),
+      IgnoreAnswerSchema,
+    );
+    expect(ignored.finding.status).toBe("ignored");
+    const reopened = await apiJson(
+      await call("POST", `/api/findings/${id}/status`, { status: "open" }),
+      FindingAnswerSchema,
+    );
+    expect(reopened.finding.status).toBe("open");
+    expect(await rulesList()).toEqual([]);
   });
 });
 
 describe("overview, facets, config", () => {
   it("summarises services and endpoints and lists filter values", async () => {
-    const overview = await call("GET", "/api/overview");
-    expect(overview.body.totals).toMatchObject({ services: 1, endpoints: 2, offenders: 3, unresolved: 3 });
-    expect(overview.body.services[0].endpoints.map((e: { endpoint: string }) => e.endpoint)).toEqual([
-      "GET /posts",
-      "GET /feed",
-    ]);
-    expect((await call("GET", "/api/overview?since=7d")).body.totals.offenders).toBe(2);
-    expect((await call("GET", "/api/facets")).body).toEqual({
+    const overview = await apiJson(await call("GET", "/api/overview"), OverviewSchema);
+    expect(overview.totals).toMatchObject({ services: 1, endpoints: 2, offenders: 3, unresolved: 3 });
+    expect(overview.services[0]?.endpoints.map((e) => e.endpoint)).toEqual(["GET /posts", "GET /feed"]);
+    expect(
+      (await apiJson(await call("GET", "/api/overview?since=7d"), OverviewSchema)).totals.offenders,
+    ).toBe(2);
+    expect(await apiJson(await call("GET", "/api/facets"), FacetsSchema)).toEqual({
       services: ["blog"],
       orms: [{ orm: "sqlalchemy", name: "SQLAlchemy" }],
       unknownOrm: false,
     });
-    expect((await call("GET", "/api/config")).body).toEqual({
+    expect(await apiJson(await call("GET", "/api/config"), DashboardConfigSchema)).toEqual({
       traceUrlTemplate: "http://j/{traceId}",
       otlpHttpPort: 4318,
       access: { mode: "open", user: null, canSignOut: false },
@@ -249,8 +255,11 @@ describe("GET /api/events", () => {
     expect(await next()).toBe(
       `event: update\ndata: {"reason":"flush","at":"${new Date(NOW).toISOString()}","offenders":3}\n\n`,
     );
-    const id = (await call("GET", "/api/findings")).body.findings[0].id;
-    await call("POST", `/api/findings/${id}/status`, { status: "resolved" });
+    const id = (await list()).findings[0]?.id as string;
+    await apiJson(
+      await call("POST", `/api/findings/${id}/status`, { status: "resolved" }),
+      FindingAnswerSchema,
+    );
     expect(await next()).toContain('"reason":"status"');
     live.close();
     expect((await reader.read()).done).toBe(true);

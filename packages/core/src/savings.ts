@@ -7,17 +7,14 @@
  * - Request time: the same for a sequential loop, whose calls run one after another; a concurrent fan-out
  *   (Promise.all) mostly overlaps them, so it saves about one call's time per request, not all of them.
  */
+import type { Savings } from "./schemas/offender.js";
+
 export const DAY_MS = 86_400_000;
 /** The shortest window a rate is taken over. */
 export const SAVINGS_MIN_WINDOW_MS = 3_600_000;
 
-export interface Savings {
-  /** Requests a day that showed the loop. */
-  requestsPerDay: number;
-  dbCallsPerDay: number;
-  dbTimeMsPerDay: number;
-  requestTimeMsPerDay: number;
-}
+/** Requests, database calls and times a day: the shape is part of the API's contract (schemas/offender.ts). */
+export type { Savings } from "./schemas/offender.js";
 
 export interface SavingsInput {
   occurrences: number;

@@ -3,6 +3,10 @@
  * with old and new semantic conventions already folded together, so no later stage ever looks at raw
  * attribute names.
  */
+import type { CodeLocation, LoopIntent } from "./schemas/offender.js";
+
+// A span's code location and intended-loop mark reach the API in offenders and their samples: defined there.
+export type { CodeLocation, LoopIntent } from "./schemas/offender.js";
 
 /** OTLP SpanKind numbering (opentelemetry/proto/trace/v1/trace.proto). */
 export const SpanKind = {
@@ -42,15 +46,6 @@ export interface HttpFacts {
   statusCode: number | null;
 }
 
-export interface CodeLocation {
-  /** `code.function.name` (new) or `code.namespace` + `code.function` (old). */
-  function: string | null;
-  /** `code.file.path` / `code.filepath`. */
-  file: string | null;
-  /** `code.line.number` / `code.lineno`. */
-  line: number | null;
-}
-
 /**
  * The unit of work a span names when an HTTP route does not say it: a GraphQL operation (every one arrives as
  * `POST /graphql`), an RPC method, a message consumer. `name` is the endpoint the team knows it by:
@@ -59,17 +54,6 @@ export interface CodeLocation {
 export interface UnitOfWork {
   kind: "graphql" | "rpc" | "messaging";
   name: string;
-}
-
-/**
- * A loop the application says it means: `n1radar.intended_loop` on a span around it (the request span or one
- * wrapping the loop), `true` or the most repeats per request it expects, with an optional
- * `n1radar.intended_loop.reason`. The detectors leave such a loop alone, up to that many repeats.
- */
-export interface LoopIntent {
-  /** Null: any number of repeats is intended. */
-  maxRepeats: number | null;
-  reason: string | null;
 }
 
 export interface Resource {

@@ -5,13 +5,13 @@
  */
 import { type DestinationFilter, destinationSchema, type TargetPolicy } from "@n1radar/alerts";
 import { N1Error } from "@n1radar/core";
+import { DeliveriesQuerySchema, EnabledChangeSchema } from "@n1radar/core/schemas";
 import type { DestinationRow } from "@n1radar/db";
 import type { Hono } from "hono";
-import { z } from "zod";
 import { destinationProblem } from "../alerts/settings.js";
 import type { AlertWorker } from "../alerts/worker.js";
 import type { ApiContext } from "./context.js";
-import { jsonBody, noQuery, parseQuery, parseValue, wholeNumber } from "./params.js";
+import { jsonBody, noQuery, parseQuery, parseValue } from "./params.js";
 
 export interface AlertApiContext extends ApiContext {
   alerts: AlertWorker;
@@ -62,11 +62,6 @@ function settingsFrom(body: unknown, policy: TargetPolicy, existing: Destination
   return { name, type, url, secret: secret ?? null, filter };
 }
 
-const deliveriesQuery = z.object({
-  status: z.enum(["pending", "sent", "dead"]).optional(),
-  limit: wholeNumber(1, 500).default(100),
-});
-
 export function alertRoutes(app: Hono, ctx: AlertApiContext): void {
   app.get("/api/alerts/destinations", async (c) => {
     noQuery(c.req);
@@ -89,7 +84,7 @@ export function alertRoutes(app: Hono, ctx: AlertApiContext): void {
 
   app.post("/api/alerts/destinations/:id/enabled", async (c) => {
     const id = c.req.param("id");
-    const { enabled } = parseValue(z.object({ enabled: z.boolean() }), await jsonBody(c.req));
+    const { enabled } = parseValue(EnabledChangeSchema, await jsonBody(c.req));
     if (found(await ctx.db.getDestination(id), id).source === "env")
       throw new N1Error("bad_request", "this destination is set by ALERT_DESTINATIONS; change it there");
     const row = await ctx.db.setDestinationEnabled(
@@ -114,7 +109,7 @@ export function alertRoutes(app: Hono, ctx: AlertApiContext): void {
   });
 
   app.get("/api/alerts/deliveries", async (c) => {
-    const query = parseQuery(deliveriesQuery, c.req.queries());
+    const query = parseQuery(DeliveriesQuerySchema, c.req.queries());
     const rows = await ctx.db.listDeliveries({
       statuses: query.status ? [query.status] : undefined,
       limit: query.limit,

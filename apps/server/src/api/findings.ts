@@ -1,19 +1,15 @@
 /** Findings: the ranked, filtered list; one finding; and the triage workflow (status, ignore). */
 import { N1Error, type Offender } from "@n1radar/core";
+import {
+  IgnorePreviewQuerySchema,
+  IgnoreRequestSchema,
+  OffenderListQuerySchema,
+  StatusChangeSchema,
+} from "@n1radar/core/schemas";
 import type { Hono } from "hono";
 import { rulesAcknowledgement } from "../detector-settings.js";
 import type { ApiContext } from "./context.js";
-import {
-  ignoreBody,
-  ignorePreviewQuery,
-  jsonBody,
-  listQuery,
-  noQuery,
-  parseQuery,
-  parseValue,
-  statusBody,
-  timeRange,
-} from "./params.js";
+import { jsonBody, noQuery, parseQuery, parseValue, timeRange } from "./params.js";
 
 function found<T>(value: T | null | undefined | false, id: string): T {
   if (value === null || value === undefined || value === false)
@@ -32,7 +28,7 @@ function withAcknowledgement<T extends Offender>(offender: T, ctx: ApiContext): 
 
 export function findingRoutes(app: Hono, ctx: ApiContext): void {
   app.get("/api/findings", async (c) => {
-    const query = parseQuery(listQuery, c.req.queries());
+    const query = parseQuery(OffenderListQuerySchema, c.req.queries());
     const now = ctx.now();
     const page = await ctx.db.findOffenders(
       {
@@ -60,7 +56,7 @@ export function findingRoutes(app: Hono, ctx: ApiContext): void {
 
   app.post("/api/findings/:id/status", async (c) => {
     const id = c.req.param("id");
-    const { status } = parseValue(statusBody, await jsonBody(c.req));
+    const { status } = parseValue(StatusChangeSchema, await jsonBody(c.req));
     const wasIgnored = (await ctx.db.getOffender(id))?.status === "ignored";
     found(await ctx.db.setOffenderStatus(id, status, ctx.now(), c.get("user") ?? null), id);
     // Reopening an ignored finding deletes the rules that covered it.
@@ -73,13 +69,13 @@ export function findingRoutes(app: Hono, ctx: ApiContext): void {
   // runs the statement along, often the worst offender.
   app.get("/api/findings/:id/ignore-preview", async (c) => {
     const id = c.req.param("id");
-    const { scope } = parseQuery(ignorePreviewQuery, c.req.queries());
+    const { scope } = parseQuery(IgnorePreviewQuerySchema, c.req.queries());
     return c.json(found(await ctx.db.previewIgnore(id, scope), id));
   });
 
   app.post("/api/findings/:id/ignore", async (c) => {
     const id = c.req.param("id");
-    const body = parseValue(ignoreBody, await jsonBody(c.req));
+    const body = parseValue(IgnoreRequestSchema, await jsonBody(c.req));
     const result = found(
       await ctx.db.ignoreOffender(id, body.scope, body.reason || null, ctx.now(), c.get("user") ?? null),
       id,

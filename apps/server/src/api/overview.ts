@@ -1,13 +1,14 @@
 /** The overview, the list's filter values, ignore rules, dashboard settings and the live-update stream. */
 import { N1Error } from "@n1radar/core";
+import { OverviewQuerySchema, RuleIdSchema } from "@n1radar/core/schemas";
 import type { Hono } from "hono";
 import { accessView } from "../access/access.js";
 import type { ApiContext } from "./context.js";
-import { noQuery, parseQuery, parseValue, rangeQuery, ruleId, timeRange } from "./params.js";
+import { noQuery, parseQuery, parseValue, timeRange } from "./params.js";
 
 export function overviewRoutes(app: Hono, ctx: ApiContext): void {
   app.get("/api/overview", async (c) => {
-    const query = parseQuery(rangeQuery, c.req.queries());
+    const query = parseQuery(OverviewQuerySchema, c.req.queries());
     return c.json(await ctx.db.overview({ service: query.service, ...timeRange(query, ctx.now()) }));
   });
 
@@ -40,7 +41,7 @@ export function overviewRoutes(app: Hono, ctx: ApiContext): void {
   });
 
   app.delete("/api/ignore-rules/:id", async (c) => {
-    const id = parseValue(ruleId, c.req.param("id"));
+    const id = parseValue(RuleIdSchema, c.req.param("id"));
     const result = await ctx.db.deleteIgnoreRule(id, ctx.now(), c.get("user") ?? null);
     if (!result) throw new N1Error("not_found", `no ignore rule with id ${id}`);
     await ctx.ignoreRules.reload();

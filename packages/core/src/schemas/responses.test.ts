@@ -1,0 +1,390 @@
+/**
+ * Each response schema takes a realistic answer and refuses its broken twins: a field dropped, renamed, added or
+ * of the wrong type, which is what an API test parsing the answer through it must catch.
+ */
+import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import {
+  type Guidance,
+  type OffenderDetail,
+  OffenderDetailSchema,
+  type OffenderListItem,
+  OffenderPageSchema,
+  OffenderSchema,
+} from "./offender.js";
+import {
+  ApiErrorSchema,
+  DashboardConfigSchema,
+  FacetsSchema,
+  FindingAnswerSchema,
+  HealthSchema,
+  IgnoreAnswerSchema,
+  IgnorePreviewSchema,
+  IgnoreRuleDeletedSchema,
+  IgnoreRuleListSchema,
+  IngestReportSchema,
+  OverviewSchema,
+  ReadinessSchema,
+} from "./responses.js";
+
+const guidance: Guidance = {
+  orm: "sqlalchemy",
+  ormName: "SQLAlchemy",
+  confidence: 0.9,
+  summary: "Load Post.author with the posts: selectinload(Post.author)",
+  why: "GET /posts ran SELECT * FROM authors WHERE id = ? 20 times",
+  before: "for post in session.scalars(select(Post)):\n    print(post.author.name)",
+  after: "select(Post).options(selectinload(Post.author))",
+  verify: "the request runs 2 queries instead of 21",
+  strategy: "eager-many-to-one",
+  tradeoff: "one extra IN query",
+  pitfalls: ["a serializer that touches another relation"],
+  evidence: ["instrumentation scope opentelemetry.instrumentation.sqlalchemy"],
+  relationship: {
+    parentTable: "posts",
+    childTable: "authors",
+    column: "id",
+    direction: "many-to-one",
+    parentModel: "Post",
+    attribute: "author",
+  },
+  expectedQueries: 2,
+};
+
+const offender = {
+  id: "3f9a0c1d2e4b5a69",
+  kind: "n_plus_one",
+  service: "blog",
+  endpoint: "GET /posts",
+  statement: "SELECT * FROM authors WHERE id = ?",
+  sourceStatement: "SELECT * FROM posts",
+  chain: [],
+  parallel: false,
+  dbSystem: "postgresql",
+  orm: "sqlalchemy",
+  repeats: 20,
+  repeatsMedian: 18.5,
+  traces: 12,
+  occurrences: 14,
+  wastedMs: 412.25,
+  firstSeen: "2026-01-10T09:00:00.000Z",
+  lastSeen: "2026-01-10T11:30:00.000Z",
+  status: "open",
+  guidance,
+  code: { function: "list_posts", file: "app/views.py", line: 42 },
+  savings: { requestsPerDay: 134, dbCallsPerDay: 2345, dbTimeMsPerDay: 3957, requestTimeMsPerDay: 3957 },
+} satisfies z.input<typeof OffenderSchema>;
+
+const listItem: OffenderListItem = { ...offender, trend: [0, 2, 5, 7] };
+
+const detail: OffenderDetail = {
+  ...offender,
+  acknowledgement: { reason: "admin page", author: "ana", expires: "2026-03-01", expired: false },
+  sampleTraceId: "0af7651916cd43dd8448eb211c80319c",
+  exampleTraceIds: ["0af7651916cd43dd8448eb211c80319c"],
+  sampleSpans: [
+    {
+      spanId: "b7ad6b7169203331",
+      parentSpanId: null,
+      name: "GET /posts",
+      offsetMs: 0,
+      durationMs: 35.5,
+      statement: null,
+      repeated: false,
+      intent: { maxRepeats: null, reason: null },
+    },
+    {
+      spanId: "c7ad6b7169203332",
+      parentSpanId: "b7ad6b7169203331",
+      name: "SELECT blog",
+      offsetMs: 1.25,
+      durationMs: 0.75,
+      statement: "SELECT * FROM authors WHERE id = ?",
+      repeated: true,
+      op: "read",
+      dbKind: "sql",
+      scope: "opentelemetry.instrumentation.sqlalchemy",
+    },
+  ],
+  history: [{ at: "2026-01-10T11:00:00.000Z", occurrences: 3, wastedMs: 57, repeatsMax: 20 }],
+  statusChange: { at: "2026-01-10T11:45:00.000Z", by: "ana" },
+};
+
+const counts = {
+  offenders: 3,
+  unresolved: 2,
+  regressed: 1,
+  wastedMs: 812.5,
+  unresolvedWastedMs: 400,
+  savingsPerDay: { dbCalls: 4000, dbTimeMs: 7000 },
+  traces: 30,
+  lastSeen: "2026-01-10T11:30:00.000Z",
+};
+
+const rule = {
+  id: 7,
+  service: "blog",
+  endpoint: null,
+  statement: "SELECT * FROM authors WHERE id = ?",
+  reason: "cached upstream",
+  createdAt: "2026-01-10T11:50:00.000Z",
+  createdBy: null,
+};
+
+/** A schema, an answer it must take, and broken twins of that answer it must refuse. */
+interface Case {
+  name: string;
+  schema: z.ZodType;
+  valid: unknown;
+  broken: Record<string, unknown>;
+}
+
+/** A copy of `value` with `path` changed by `edit` (which may delete or rename the field). */
+function twin(
+  value: unknown,
+  path: (string | number)[],
+  edit: (parent: Record<string, unknown>, key: string) => void,
+) {
+  const copy = structuredClone(value) as Record<string, unknown>;
+  let parent = copy;
+  for (const step of path.slice(0, -1)) parent = parent[step] as Record<string, unknown>;
+  edit(parent, String(path.at(-1)));
+  return copy;
+}
+const drop = (value: unknown, ...path: (string | number)[]) => twin(value, path, (p, k) => delete p[k]);
+const set = (value: unknown, to: unknown, ...path: (string | number)[]) =>
+  twin(value, path, (p, k) => {
+    p[k] = to;
+  });
+const rename = (value: unknown, to: string, ...path: (string | number)[]) =>
+  twin(value, path, (p, k) => {
+    p[to] = p[k];
+    delete p[k];
+  });
+
+const cases: Case[] = [
+  {
+    name: "OffenderPage",
+    schema: OffenderPageSchema,
+    valid: { findings: [listItem], total: 31, trendStart: "2026-01-09T13:00:00.000Z" },
+    broken: {
+      "a row without its trend": drop(
+        { findings: [listItem], total: 1, trendStart: counts.lastSeen },
+        "findings",
+        0,
+        "trend",
+      ),
+      "wastedMs renamed": rename(
+        { findings: [listItem], total: 1, trendStart: counts.lastSeen },
+        "wasted",
+        "findings",
+        0,
+        "wastedMs",
+      ),
+      "an undocumented field": set(
+        { findings: [listItem], total: 1, trendStart: counts.lastSeen },
+        1,
+        "findings",
+        0,
+        "score",
+      ),
+      "an unknown status": set(
+        { findings: [listItem], total: 1, trendStart: counts.lastSeen },
+        "fixed",
+        "findings",
+        0,
+        "status",
+      ),
+      "a time that is not ISO 8601": set(
+        { findings: [], total: 0, trendStart: "yesterday" },
+        "yesterday",
+        "trendStart",
+      ),
+    },
+  },
+  {
+    name: "FindingAnswer (offender detail)",
+    schema: FindingAnswerSchema,
+    valid: { finding: detail },
+    broken: {
+      "no sample spans": drop({ finding: detail }, "finding", "sampleSpans"),
+      "a sample span's statement renamed": rename(
+        { finding: detail },
+        "sql",
+        "finding",
+        "sampleSpans",
+        1,
+        "statement",
+      ),
+      "guidance without its summary": drop({ finding: detail }, "finding", "guidance", "summary"),
+      "an unknown guidance strategy": set({ finding: detail }, "prefetch", "finding", "guidance", "strategy"),
+      "savings without requestsPerDay": drop({ finding: detail }, "finding", "savings", "requestsPerDay"),
+      "a code line as text": set({ finding: detail }, "42", "finding", "code", "line"),
+      "statusChange without its time": drop({ finding: detail }, "finding", "statusChange", "at"),
+    },
+  },
+  {
+    name: "Overview",
+    schema: OverviewSchema,
+    valid: {
+      totals: { ...counts, services: 1, endpoints: 2, ignored: 1 },
+      services: [
+        { ...counts, service: "blog", endpointCount: 2, endpoints: [{ ...counts, endpoint: "GET /posts" }] },
+      ],
+    },
+    broken: {
+      "totals without ignored": { totals: counts, services: [] },
+      "an endpoint without its name": {
+        totals: { ...counts, services: 1, endpoints: 1, ignored: 0 },
+        services: [{ ...counts, service: "blog", endpointCount: 1, endpoints: [counts] }],
+      },
+      "savingsPerDay renamed": {
+        totals: { ...rename(counts, "savings", "savingsPerDay"), services: 0, endpoints: 0, ignored: 0 },
+        services: [],
+      },
+    },
+  },
+  {
+    name: "Facets",
+    schema: FacetsSchema,
+    valid: { services: ["blog"], orms: [{ orm: "sqlalchemy", name: "SQLAlchemy" }], unknownOrm: false },
+    broken: {
+      "an ORM without its name": { services: ["blog"], orms: [{ orm: "sqlalchemy" }], unknownOrm: false },
+      "unknownOrm missing": { services: ["blog"], orms: [] },
+    },
+  },
+  {
+    name: "IgnoreRuleList",
+    schema: IgnoreRuleListSchema,
+    valid: { rules: [{ ...rule, covers: 2 }] },
+    broken: {
+      "a rule without covers": { rules: [rule] },
+      "an id as text": { rules: [{ ...rule, id: "7", covers: 2 }] },
+    },
+  },
+  {
+    name: "IgnoreAnswer",
+    schema: IgnoreAnswerSchema,
+    valid: { finding: { ...detail, status: "ignored" }, rule, ignored: 2 },
+    broken: {
+      "without the count ignored": { finding: detail, rule },
+      "a rule without createdBy": { finding: detail, rule: drop(rule, "createdBy"), ignored: 1 },
+    },
+  },
+  {
+    name: "IgnorePreview",
+    schema: IgnorePreviewSchema,
+    valid: {
+      scope: "statement",
+      rule: { service: "blog", endpoint: null, statement: rule.statement },
+      covers: 2,
+      offenders: [
+        { id: "a1", endpoint: "GET /feed", statement: rule.statement, status: "open", wastedMs: 90 },
+      ],
+    },
+    broken: {
+      "an unknown scope": {
+        scope: "all",
+        rule: { service: null, endpoint: null, statement: null },
+        covers: 0,
+        offenders: [],
+      },
+      "a covered offender without wastedMs": {
+        scope: "endpoint",
+        rule: { service: "blog", endpoint: "GET /feed", statement: null },
+        covers: 1,
+        offenders: [{ id: "a1", endpoint: "GET /feed", statement: rule.statement, status: "open" }],
+      },
+    },
+  },
+  {
+    name: "IgnoreRuleDeleted",
+    schema: IgnoreRuleDeletedSchema,
+    valid: { deleted: true, reopened: 2 },
+    broken: { "deleted false": { deleted: false, reopened: 0 }, "without reopened": { deleted: true } },
+  },
+  {
+    name: "IngestReport",
+    schema: IngestReportSchema,
+    valid: {
+      since: "2026-01-10T08:00:00.000Z",
+      spans: 120,
+      dbSpans: 80,
+      services: [
+        {
+          service: "blog",
+          spans: 120,
+          dbSpans: 80,
+          firstSeen: "2026-01-10T08:01:00.000Z",
+          lastSeen: counts.lastSeen,
+        },
+      ],
+    },
+    broken: {
+      "dbSpans renamed": { since: "2026-01-10T08:00:00.000Z", spans: 1, db_spans: 1, services: [] },
+      "a negative count": { since: "2026-01-10T08:00:00.000Z", spans: -1, dbSpans: 0, services: [] },
+    },
+  },
+  {
+    name: "DashboardConfig",
+    schema: DashboardConfigSchema,
+    valid: {
+      traceUrlTemplate: "http://localhost:16686/trace/{traceId}",
+      otlpHttpPort: 4318,
+      access: { mode: "token", user: "token", canSignOut: true },
+    },
+    broken: {
+      "an unknown access mode": {
+        traceUrlTemplate: null,
+        otlpHttpPort: 4318,
+        access: { mode: "sso", user: null, canSignOut: false },
+      },
+      "without access": { traceUrlTemplate: null, otlpHttpPort: 4318 },
+    },
+  },
+  {
+    name: "Health",
+    schema: HealthSchema,
+    valid: { status: "ok" },
+    broken: { "another status": { status: "up" } },
+  },
+  {
+    name: "Readiness",
+    schema: ReadinessSchema,
+    valid: { status: "not_ready", problems: ["the database does not answer"] },
+    broken: {
+      "not ready without problems": { status: "not_ready" },
+      "ready with an extra field": { status: "ready", problems: [] },
+    },
+  },
+  {
+    name: "ApiError",
+    schema: ApiErrorSchema,
+    valid: { error: { code: "not_found", message: "no finding with id x" } },
+    broken: {
+      "a code outside the vocabulary": { error: { code: "oops", message: "x" } },
+      "a bare message": { message: "no finding with id x" },
+    },
+  },
+];
+
+describe("response schemas", () => {
+  for (const c of cases) {
+    it(`${c.name}: takes a realistic answer`, () => {
+      const parsed = c.schema.safeParse(c.valid);
+      expect(parsed.error).toBeUndefined();
+      expect(parsed.data).toEqual(c.valid);
+    });
+    for (const [what, value] of Object.entries(c.broken)) {
+      it(`${c.name}: refuses ${what}`, () => {
+        expect(c.schema.safeParse(value).success).toBe(false);
+      });
+    }
+  }
+
+  it("stays strict where it extends another schema (a detail or list row with an extra field)", () => {
+    expect(OffenderDetailSchema.safeParse({ ...detail, extra: 1 }).success).toBe(false);
+    expect(OffenderSchema.safeParse({ ...offender, trend: [] }).success).toBe(false);
+    expect(OffenderDetailSchema.safeParse(detail).success).toBe(true);
+  });
+});
