@@ -57,6 +57,16 @@ describe("planAlerts", () => {
     expect(
       planAlerts([{ offenderId: "a", event: "new" }], offenders, destinations, [], settings).messages,
     ).toEqual([]);
+    // The twins: each destination hears of it once its one condition holds.
+    const inStaging = new Map([["a", { ...offender("a"), environment: "staging" }]]);
+    const heard = (event: "new" | "regression", from: Map<string, PlanOffender>, filter: object) =>
+      planAlerts([{ offenderId: "a", event }], from, [{ id: "d", filter }], [], settings).messages.map(
+        (m) => m.items[0]!.event,
+      );
+    expect(heard("new", inStaging, destinations[0]!.filter)).toEqual(["new"]);
+    expect(heard("regression", offenders, destinations[1]!.filter)).toEqual(["regression"]);
+    const repeats = offenders.get("a")!.offender.repeats;
+    expect(heard("new", offenders, { minRepeats: repeats })).toEqual(["new"]);
   });
 
   it("alerts a threshold once, only where the offender was below the bar before", () => {
@@ -104,7 +114,22 @@ describe("planAlerts", () => {
       { offenderId: "b", event: "threshold" as const },
       { offenderId: "gone", event: "new" as const },
     ];
-    expect(planAlerts(events, quiet, [all], [], settings).messages).toEqual([]);
+    // A destination with a bar too, so that the threshold event would be heard were b open.
+    const bar: PlanDestination = { id: "bar", filter: { minRepeats: 40 } };
+    expect(planAlerts(events, quiet, [all, bar], [], settings).messages).toEqual([]);
+    // The twin: the same events for open offenders alert.
+    const open = new Map([
+      ["a", offender("a")],
+      ["b", offender("b")],
+    ]);
+    const heard = planAlerts(events, open, [all, bar], [], settings).messages.flatMap((m) =>
+      m.items.map((i) => [m.destinationId, i.offender.id, i.event]),
+    );
+    expect(heard).toEqual([
+      ["all", "a", "new"],
+      ["bar", "a", "new"],
+      ["bar", "b", "threshold"],
+    ]);
   });
 
   it("gives an offender one item per batch and no link without PUBLIC_URL", () => {
