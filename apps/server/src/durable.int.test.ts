@@ -149,6 +149,8 @@ describe("INGEST_DURABLE", () => {
       const metrics = await (await fetch(`${restarted.apiUrl}/metrics`)).text();
       if (durable) expect(metrics).toMatch(/^n1radar_journal_segments \d+$/m);
       else expect(metrics).not.toContain("n1radar_journal_segments");
+      // The positive twin of the clean stop's silence (below): a replay says so.
+      if (durable) expect(restarted.out.stdout).toContain("replayed the ingest journal");
     }, 60_000);
 
   it("replays the waiting request of a trace whose other request was stored, and counts that one once", async () => {

@@ -108,6 +108,9 @@ it("keeps no secret from span names, URLs or paths in the database file or the A
   try {
     wal = readFileSync(`${server.dbPath}-wal`).toString("latin1");
   } catch {}
+  // The twin: what the store did keep is found by the same search, so the file holds the findings as text.
+  expect(bytes + wal).toContain("GET /reset/:uuid");
+  expect(bytes + wal).toContain("api.example.com/v1/accounts/:id");
   for (const secret of SECRETS) {
     expect(bytes.includes(secret), `${secret} in the database file`).toBe(false);
     expect(wal.includes(secret), `${secret} in the WAL`).toBe(false);

@@ -5,9 +5,12 @@
  * and no URL or secret in any answer or log line.
  */
 import { generateSecret } from "@n1radar/alerts";
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseConfig } from "../config.js";
-import { startTestServer, type TestServer } from "../test-server.js";
+import { log } from "../log.js";
+import { jsonOf, nPlusOneSpans } from "../test-payloads.js";
+import { eventually, startTestServer, type TestServer } from "../test-server.js";
 import { type PlatformReceiver, startPlatform } from "./test-platforms.js";
 
 const TOKEN = "s3cr3tT0ken";
@@ -19,12 +22,18 @@ const logged: string[] = [];
 beforeAll(async () => {
   for (const level of ["log", "warn", "error"] as const)
     vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args.join(" ")));
+  // The service logs through pino, which writes to its own stream rather than through console.
+  const stream = (log as unknown as Record<symbol, { write(line: string): boolean }>)[
+    pino.symbols.streamSym
+  ]!;
+  vi.spyOn(stream, "write").mockImplementation((line: string) => logged.push(line) > 0);
   receiver = await startPlatform("slack", 1, "127.0.0.2");
   const config = parseConfig({
     ALERT_DESTINATIONS: JSON.stringify([
       { name: "env-slack", type: "slack", url: `https://hooks.slack.com/services/T0/B0/${TOKEN}` },
     ]),
     ALERT_ALLOWED_TARGETS: "127.0.0.2/32",
+    ALERT_GROUP_WAIT_MS: "100",
   });
   server = await startTestServer({ alerts: config.alerts });
 });
@@ -173,7 +182,33 @@ describe("alerts API", () => {
     ).toBe(400);
   });
 
-  it("never logs a destination URL or secret", () => {
+  it("never logs a destination URL or secret, while logging what happened to the destination", async () => {
+    // A destination whose URL holds the token, on a platform that answers 404: the worker disables it and says so.
+    const gone = await startPlatform("slack", 1, "127.0.0.2");
+    try {
+      gone.script.push("gone");
+      const created = await call("POST", "/api/alerts/destinations", {
+        name: "deleted-hook",
+        type: "slack",
+        url: `${gone.url}/${TOKEN}`,
+      });
+      expect(created.status).toBe(201);
+      const sent = await fetch(`${server.otlpUrl}/v1/traces`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: jsonOf(nPlusOneSpans({ route: "/logged" })),
+      });
+      expect(sent.status).toBe(200);
+      const line = await eventually(
+        async () =>
+          logged.find((l) => l.includes("alert destination disabled") && l.includes("deleted-hook")),
+        10_000,
+      );
+      expect(gone.received[0]?.path).toContain(TOKEN); // the URL the worker used held it
+      expect(line).toContain("HTTP 404");
+    } finally {
+      await gone.close();
+    }
     expect(logged.join("\n")).not.toContain(TOKEN);
     expect(logged.join("\n")).not.toContain(secret);
   });
