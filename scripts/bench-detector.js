@@ -3,7 +3,8 @@
 
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { defaultDetectorSettings, detect, TraceAssembler } from "@n1radar/detector";
+import { FindingAccumulator } from "@n1radar/core";
+import { defaultDetectorSettings, detect, offenderId, TraceAssembler } from "@n1radar/detector";
 import { decodeProtobufTraces } from "@n1radar/otlp";
 
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
@@ -63,7 +64,34 @@ export function benchDetector({ protobuf }, timeLoop) {
   });
   console.log(`detect alone          ${fmt(alone)} spans/s on whole traces of ${traces[0].length} spans`);
 
+  benchEvidence(traces, timeLoop);
+
   benchOpenTraceMemory(protobuf);
+}
+
+/**
+ * Evidence (up to 200 sample spans per finding) built for every finding, against only for the findings an
+ * accumulator keeps as their offender's sample, as the pipeline runs it (a flush every 100 traces here).
+ */
+function benchEvidence(traces, timeLoop) {
+  const run = (wantsEvidence) => {
+    const acc = new FindingAccumulator(offenderId);
+    let t = 0;
+    const rate = timeLoop(() => {
+      const trace = traces[t++ % traces.length];
+      acc.addTrace(
+        detect(trace, defaultDetectorSettings, wantsEvidence ? { wantsEvidence: wantsEvidence(acc) } : {}),
+      );
+      if (t % 100 === 0) acc.drain();
+      return trace.length;
+    });
+    return rate;
+  };
+  const every = run(null);
+  const kept = run((acc) => (finding) => acc.keepsSample(finding));
+  console.log(
+    `evidence              ${fmt(kept)} spans/s judged with evidence for kept samples only, ${fmt(every)} with every finding's (x${(kept / every).toFixed(2)})`,
+  );
 }
 
 /**

@@ -27,7 +27,7 @@ export function makeFlushes({ count, offenders, tracesEach }) {
     for (let t = 0; t < tracesEach; t++)
       for (let o = 0; o < offenders; o++)
         acc.addTrace(detect(requestSpans(`/bench/${o}`, now + t), defaultDetectorSettings));
-    flushes.push(acc.drain().map((delta) => ({ delta, guidance: guidanceFor(delta.sample) })));
+    flushes.push(acc.drain().map((delta) => ({ delta, guidance: () => guidanceFor(delta.sample) })));
     now += HOUR / 60;
   }
   return flushes;

@@ -59,7 +59,7 @@ let now = NOW;
 async function record(findings: Finding[]): Promise<void> {
   const acc = new FindingAccumulator(offenderId);
   for (const f of findings) acc.addTrace([f]);
-  await store.recordDeltas(acc.drain().map((delta) => ({ delta, guidance })));
+  await store.recordDeltas(acc.drain().map((delta) => ({ delta, guidance: () => guidance })));
 }
 
 async function call(method: string, path: string, body?: unknown): Promise<Response> {

@@ -31,6 +31,19 @@ describe("FindingAccumulator", () => {
     expect([...(delta?.hours.keys() ?? [])]).toEqual([0, 3_600_000]);
     expect(acc.drain()).toEqual([]);
   });
+
+  it("says which findings would become their offender's sample: the first, then only more repeats", () => {
+    const acc = new FindingAccumulator(idOf);
+    expect(acc.keepsSample(finding("t1", 5, 1000))).toBe(true);
+    acc.addTrace([finding("t1", 5, 1000)]);
+    expect(acc.keepsSample(finding("t2", 5, 2000))).toBe(false);
+    expect(acc.keepsSample(finding("t2", 4, 2000))).toBe(false);
+    expect(acc.keepsSample(finding("t2", 6, 2000))).toBe(true);
+    expect(acc.keepsSample(makeFinding({ endpoint: "GET /other", repeats: 2 }))).toBe(true);
+    // A new window keeps the first finding again.
+    acc.drain();
+    expect(acc.keepsSample(finding("t3", 3, 3000))).toBe(true);
+  });
 });
 
 describe("histogramMedian", () => {

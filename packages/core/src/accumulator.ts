@@ -82,6 +82,15 @@ export class FindingAccumulator {
     }
   }
 
+  /**
+   * Whether `finding` would become its offender's sample if added now: the first of its offender in this
+   * window, or more repeats than the sample so far. Only such findings need their evidence built.
+   */
+  keepsSample(finding: Finding): boolean {
+    const delta = this.deltas.get(this.idOf(finding));
+    return delta === undefined || finding.repeats > delta.repeatsMax;
+  }
+
   get size(): number {
     return this.deltas.size;
   }

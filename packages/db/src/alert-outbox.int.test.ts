@@ -22,7 +22,7 @@ describe.each(DIALECTS)("%s", (dialect) => {
     const acc = new FindingAccumulator(offenderId);
     for (const f of findings) acc.addTrace([f]);
     await store.recordDeltas(
-      acc.drain().map((delta) => ({ delta, guidance })),
+      acc.drain().map((delta) => ({ delta, guidance: () => guidance })),
       { nowMs: 1_000, ...options },
     );
   }

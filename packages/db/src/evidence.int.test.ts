@@ -16,12 +16,20 @@ const finding = (traceId: string, repeats: number): Finding =>
     seenAtMs: 1000,
   });
 
-/** One flush of one request, with guidance read (as the pipeline does) from that request's sample. */
-async function flush(store: Store, traceId: string, repeats: number, summary: string): Promise<void> {
+/**
+ * One flush of one request, with guidance read (as the pipeline does) from that request's sample. Returns how
+ * many times the store asked for that guidance.
+ */
+async function flush(store: Store, traceId: string, repeats: number, summary: string): Promise<number> {
   const acc = new FindingAccumulator(offenderId);
   acc.addTrace([finding(traceId, repeats)]);
-  const withSummary: Guidance = { ...guidance, summary };
+  let reads = 0;
+  const withSummary = (): Guidance => {
+    reads++;
+    return { ...guidance, summary };
+  };
   await store.recordDeltas(acc.drain().map((delta) => ({ delta, guidance: withSummary })));
+  return reads;
 }
 
 const open: Store[] = [];
@@ -46,6 +54,20 @@ describe.each(DIALECTS)("%s: an offender's evidence", (dialect) => {
       sampleTraceId: "t-nine-again",
       guidance: { summary: "fix read from t-nine-again" },
       occurrences: 3,
+    });
+  });
+
+  it("reads guidance only for a sample it stores: a new offender's, or one repeating at least as much", async () => {
+    const store = await openTestStore(dialect);
+    open.push(store);
+    expect(await flush(store, "t-nine", 9, "first sight")).toBe(1);
+    expect(await flush(store, "t-five", 5, "kept out")).toBe(0);
+    expect(await flush(store, "t-nine-again", 9, "as many")).toBe(1);
+    expect(await flush(store, "t-twelve", 12, "more")).toBe(1);
+    const [listed] = (await store.findOffenders({ limit: 1, offset: 0 }, Date.now())).findings;
+    expect(await store.getOffender(listed!.id)).toMatchObject({
+      sampleTraceId: "t-twelve",
+      guidance: { summary: "more" },
     });
   });
 });

@@ -21,7 +21,7 @@ async function flush(store: Store, traceIds: string[], journaled?: JournaledRequ
   const acc = new FindingAccumulator(offenderId);
   for (const id of traceIds) acc.addTrace([finding(id)]);
   await store.recordDeltas(
-    acc.drain().map((delta) => ({ delta, guidance })),
+    acc.drain().map((delta) => ({ delta, guidance: () => guidance })),
     journaled ? { journaled } : {},
   );
 }

@@ -7,7 +7,12 @@ import { writeTransaction } from "./write-transaction.js";
 
 export interface OffenderWrite {
   delta: OffenderDelta;
-  guidance: Guidance;
+  /**
+   * The fix read from the delta's sample. Called only when the write stores that sample (a new offender, or a
+   * sample repeating at least as much as the stored one): most flushes of a known offender keep the stored
+   * evidence, and skip the work.
+   */
+  guidance: () => Guidance;
 }
 
 /** A bar some alert destination sets: an offender crossing it raises a `threshold` alert event. */
@@ -72,8 +77,9 @@ export function mergeHistogram(
  * least as much as the stored one (newest evidence wins among equals: detection and guidance improve between
  * versions), and leaves them otherwise.
  */
-export function evidenceColumns(delta: OffenderDelta, guidance: Guidance) {
+export function evidenceColumns(delta: OffenderDelta, guidanceOf: () => Guidance) {
   const { code, ...evidence } = sampleEvidence(delta);
+  const guidance = guidanceOf();
   return {
     ...evidence,
     codeFunction: code?.function ?? null,
@@ -85,7 +91,7 @@ export function evidenceColumns(delta: OffenderDelta, guidance: Guidance) {
 }
 
 /** A first sight's row, the same in both dialects: the delta as it is, with its evidence. */
-export function newOffenderColumns(delta: OffenderDelta, guidance: Guidance) {
+export function newOffenderColumns(delta: OffenderDelta, guidance: () => Guidance) {
   const { latest } = delta;
   const histogram = mergeHistogram({}, delta.repeatsHistogram);
   return {

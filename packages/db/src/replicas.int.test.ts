@@ -65,7 +65,7 @@ async function newOffenders(store: Store, n: number): Promise<void> {
   for (let i = 0; i < n; i++)
     acc.addTrace([makeFinding({ fingerprint: `f${i}`, endpoint: `GET /e${i}`, seenAtMs: 1_000 }) as Finding]);
   await store.recordDeltas(
-    acc.drain().map((delta) => ({ delta, guidance })),
+    acc.drain().map((delta) => ({ delta, guidance: () => guidance })),
     { nowMs: 1_000 },
   );
 }

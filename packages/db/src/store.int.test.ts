@@ -27,7 +27,7 @@ function finding(traceId: string, repeats: number, seenAtMs: number, endpoint = 
 async function flush(store: Store, traces: Finding[][]): Promise<void> {
   const acc = new FindingAccumulator(offenderId);
   for (const t of traces) acc.addTrace(t);
-  await store.recordDeltas(acc.drain().map((delta) => ({ delta, guidance })));
+  await store.recordDeltas(acc.drain().map((delta) => ({ delta, guidance: () => guidance })));
 }
 
 const dirs: string[] = [];

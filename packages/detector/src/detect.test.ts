@@ -114,3 +114,34 @@ describe("detect: requests, services and settings", () => {
     ]);
   });
 });
+
+describe("evidence on request", () => {
+  /** GET /posts: a list, then 6 author lookups, one of them in a span marked as an intended loop when asked. */
+  function loop(intent: boolean) {
+    const t = traceBuilder();
+    const root = t.request(
+      "/posts",
+      "GET",
+      intent ? { intent: { maxRepeats: null, reason: "on purpose" } } : {},
+    );
+    t.query(root, "SELECT * FROM posts");
+    for (let i = 0; i < 6; i++) t.query(root, `SELECT * FROM authors WHERE id = ${i}`);
+    return t.spans;
+  }
+
+  it("builds the sample spans only for findings whose evidence is wanted", () => {
+    const spans = loop(false);
+    const [kept] = detect(spans, defaultDetectorSettings, { wantsEvidence: () => true });
+    const [skipped] = detect(spans, defaultDetectorSettings, { wantsEvidence: () => false });
+    expect(kept?.spans.filter((s) => s.repeated)).toHaveLength(6);
+    expect(skipped?.spans).toEqual([]);
+    // Everything else is the same finding.
+    expect({ ...skipped, spans: undefined }).toEqual({ ...kept, spans: undefined });
+    expect(detect(loop(false), defaultDetectorSettings)[0]?.spans.length).toBeGreaterThan(6);
+  });
+
+  it("still honours an intended-loop mark when it builds no evidence", () => {
+    expect(detect(loop(true), defaultDetectorSettings, { wantsEvidence: () => false })).toEqual([]);
+    expect(detect(loop(false), defaultDetectorSettings, { wantsEvidence: () => false })).toHaveLength(1);
+  });
+});

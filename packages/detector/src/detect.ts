@@ -5,7 +5,7 @@ import { isIgnored } from "./ignore.js";
 import { intentFor } from "./intent.js";
 import { nPlusOneDetector } from "./n-plus-one.js";
 import { repeatedWriteDetector } from "./repeated-write.js";
-import type { Detector, RequestContext } from "./report.js";
+import { type Detector, type RequestContext, withEvidence } from "./report.js";
 import { type DetectorSettings, settingsFor } from "./settings.js";
 import { TraceView } from "./trace-view.js";
 
@@ -19,12 +19,25 @@ function lowestMinRepeats(settings: DetectorSettings): number {
   return min;
 }
 
+export interface DetectOptions {
+  /**
+   * Whether a finding's evidence (a sample of its request's spans, up to maxSampleSpans) is wanted. The pipeline
+   * asks its accumulator, which keeps one sample per offender (the most repeats), so a request whose finding
+   * will not be kept skips the work; such a finding comes back with no spans. Default: every finding's.
+   */
+  wantsEvidence?: (finding: Finding) => boolean;
+}
+
 /**
  * Judges a set of spans: a whole trace, one request the assembler released, or a trace's leftovers. Each
  * request in it is judged on its own with its service's settings; findings under `minWastedMs` or matching an
  * ignore rule are dropped. Pure: the same spans always give the same findings.
  */
-export function detect(spans: readonly SpanRecord[], settings: DetectorSettings): Finding[] {
+export function detect(
+  spans: readonly SpanRecord[],
+  settings: DetectorSettings,
+  options: DetectOptions = {},
+): Finding[] {
   // Most traces hold a few queries: skip building any index for them.
   let dbSpans = 0;
   for (const span of spans) if (span.db !== null) dbSpans++;
@@ -40,10 +53,11 @@ export function detect(spans: readonly SpanRecord[], settings: DetectorSettings)
     if (!groups.some((g) => g.calls.length >= own.minRepeats)) continue;
     const ctx: RequestContext = { view, request, settings: own, calls, groups };
     for (const detector of DETECTORS) {
-      for (const finding of detector.detect(ctx)) {
+      for (const reported of detector.detect(ctx)) {
+        const { finding } = reported;
         if (finding.wastedMs < own.minWastedMs || isIgnored(finding, settings.ignore)) continue;
-        if (intentFor(view, finding)) continue; // the app marked this loop as meant (intent.ts)
-        findings.push(finding);
+        if (intentFor(view, reported)) continue; // the app marked this loop as meant (intent.ts)
+        findings.push(options.wantsEvidence?.(finding) === false ? finding : withEvidence(ctx, reported));
       }
     }
   }

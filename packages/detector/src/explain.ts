@@ -14,13 +14,13 @@
  *   retries              the same statement again after failed attempts
  *   cached               spans marked as cache hits: no database round trip
  */
-import type { Finding, SpanRecord } from "@n1radar/core";
+import type { SpanRecord } from "@n1radar/core";
 import { ATTRIBUTE_KEYS, collectCalls, type SpanKeys } from "./calls.js";
 import { DETECTORS } from "./detect.js";
 import { groupCalls } from "./groups.js";
 import { type IgnoreRule, matchesIgnoreRule } from "./ignore.js";
 import { intentFor } from "./intent.js";
-import type { RequestContext } from "./report.js";
+import type { Reported, RequestContext } from "./report.js";
 import { type DetectorSettings, endpointOverrideFor, settingsFor } from "./settings.js";
 import { TraceView } from "./trace-view.js";
 
@@ -69,12 +69,13 @@ function ruleText(rule: IgnoreRule): string {
 /** Verdict for a group a detector turned into `finding` (it is the finding's deepest level). */
 function reportedVerdict(
   view: TraceView,
-  finding: Finding,
+  reported: Reported,
   settings: DetectorSettings,
   /** Where minRepeats came from, e.g. " (endpoint threshold for GET /admin/*)"; empty for the base setting. */
   source = "",
 ): Omit<GroupExplanation, "statement" | "calls" | "failed" | "parallel" | "wastedMs"> {
-  const mark = intentFor(view, finding);
+  const { finding } = reported;
+  const mark = intentFor(view, reported);
   if (mark) {
     const { maxRepeats, reason } = mark.intent;
     return {
@@ -128,9 +129,9 @@ export function explain(
     const calls = collectCalls(view, request, keys.call);
     const groups = groupCalls(calls, own);
     const ctx: RequestContext = { view, request, settings: own, calls, groups };
-    const findings = DETECTORS.flatMap((d) => d.detect(ctx));
-    const byLeaf = new Map(findings.map((f) => [f.statement, f]));
-    const inChain = new Set(findings.flatMap((f) => f.chain.slice(0, -1)));
+    const reported = DETECTORS.flatMap((d) => d.detect(ctx));
+    const byLeaf = new Map(reported.map((r) => [r.finding.statement, r]));
+    const inChain = new Set(reported.flatMap((r) => r.finding.chain.slice(0, -1)));
     const explained: GroupExplanation[] = [];
     for (const group of groups) {
       const first = group.calls[0];
@@ -142,11 +143,11 @@ export function explain(
         parallel: group.parallel,
         wastedMs: round(group.wastedMs),
       };
-      const finding = byLeaf.get(first.key.display);
-      if (finding)
+      const leaf = byLeaf.get(first.key.display);
+      if (leaf)
         explained.push({
           ...base,
-          ...reportedVerdict(view, finding, { ...own, ignore: settings.ignore }, source),
+          ...reportedVerdict(view, leaf, { ...own, ignore: settings.ignore }, source),
         });
       else if (inChain.has(first.key.display))
         explained.push({

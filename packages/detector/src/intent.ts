@@ -1,4 +1,5 @@
-import type { Finding, LoopIntent, SpanRecord } from "@n1radar/core";
+import type { LoopIntent, SpanRecord } from "@n1radar/core";
+import type { Reported } from "./report.js";
 import type { TraceView } from "./trace-view.js";
 
 /**
@@ -12,9 +13,24 @@ export interface IntentMark {
   intent: LoopIntent;
 }
 
-export function intentFor(view: TraceView, finding: Finding): IntentMark | null {
-  const repeated = finding.spans.find((s) => s.repeated);
-  let cur = repeated ? view.byId.get(repeated.spanId) : undefined;
+/** How many parents a span has in its trace (bounded: a cyclic or very deep tree stops counting). */
+function depthOf(view: TraceView, span: SpanRecord): number {
+  let depth = 0;
+  for (let p = view.parent(span); p && depth < 1_000; p = view.parent(p)) depth++;
+  return depth;
+}
+
+export function intentFor(view: TraceView, { finding, repeated }: Reported): IntentMark | null {
+  // From the outermost repeated call (a nested loop's outer level), earliest first.
+  let cur: SpanRecord | undefined;
+  let curDepth = Number.POSITIVE_INFINITY;
+  for (const span of repeated) {
+    const depth = depthOf(view, span);
+    if (depth < curDepth || (depth === curDepth && cur && span.startMs < cur.startMs)) {
+      cur = span;
+      curDepth = depth;
+    }
+  }
   const request = cur ? view.requestOf(cur) : undefined;
   for (; cur; cur = view.parent(cur)) {
     if (cur.intent && (cur.intent.maxRepeats === null || cur.intent.maxRepeats >= finding.repeats))

@@ -1,8 +1,7 @@
-import type { Finding } from "@n1radar/core";
 import { namesTable } from "@n1radar/sql";
 import { findSource, firstCall, type Group } from "./groups.js";
 import { nestLoops } from "./nested.js";
-import { buildFinding, type Detector, groupFinding, type RequestContext } from "./report.js";
+import { buildFinding, type Detector, groupFinding, type Reported, type RequestContext } from "./report.js";
 import { isKeyLookup, parentsNamed, tableRead } from "./sql-shape.js";
 
 /**
@@ -62,7 +61,7 @@ function loadsPerParent(group: Group, groups: readonly Group[], minRepeats: numb
 
 export const nPlusOneDetector: Detector = {
   name: "n_plus_one",
-  detect(ctx: RequestContext): Finding[] {
+  detect(ctx: RequestContext): Reported[] {
     const { settings, groups } = ctx;
     const allReads = groups.filter((g) => g.calls[0]?.key.op === "read");
     // Pages are never reported, but can be the outer level of a nested loop (nested.ts).
@@ -78,7 +77,7 @@ export const nPlusOneDetector: Detector = {
     const innersOf = new Map<Group, Group[]>();
     for (const [inner, outer] of outerOf) innersOf.set(outer, [...(innersOf.get(outer) ?? []), inner]);
 
-    const findings: Finding[] = [];
+    const findings: Reported[] = [];
     const covered = new Set<Group>();
     for (const top of innersOf.keys()) {
       if (outerOf.has(top)) continue; // reported with its own outermost loop

@@ -1,5 +1,4 @@
-import type { Finding } from "@n1radar/core";
-import { type Detector, groupFinding, type RequestContext } from "./report.js";
+import { type Detector, groupFinding, type Reported, type RequestContext } from "./report.js";
 
 /**
  * Repeated writes: an INSERT, UPDATE or DELETE (or a store's put/set/index) per row, where one bulk statement
@@ -16,9 +15,9 @@ import { type Detector, groupFinding, type RequestContext } from "./report.js";
  */
 export const repeatedWriteDetector: Detector = {
   name: "repeated_write",
-  detect(ctx: RequestContext): Finding[] {
+  detect(ctx: RequestContext): Reported[] {
     const { settings, groups } = ctx;
-    const findings: Finding[] = [];
+    const findings: Reported[] = [];
     for (const group of groups) {
       if (group.calls[0]?.key.op !== "write" || group.calls.length < settings.minRepeats) continue;
       findings.push(groupFinding(ctx, "repeated_write", group));

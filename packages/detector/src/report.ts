@@ -22,10 +22,21 @@ export interface RequestContext {
   groups: Group[];
 }
 
+/**
+ * A detector's finding before its evidence: the finding with no sample spans yet, and the spans of the calls
+ * it covers. The sample (up to maxSampleSpans of the request's spans) is built by `withEvidence` only for a
+ * finding that is kept and whose evidence is wanted: most requests' findings never become an offender's sample.
+ */
+export interface Reported {
+  finding: Finding;
+  /** The calls the finding covers: the sample marks them as repeated, and intent marks are looked up from them. */
+  repeated: ReadonlySet<SpanRecord>;
+}
+
 /** One detector per file on this base (Sentry-style): it looks at a request's groups and reports. */
 export interface Detector {
   name: string;
-  detect(ctx: RequestContext): Finding[];
+  detect(ctx: RequestContext): Reported[];
 }
 
 export interface Report {
@@ -102,7 +113,7 @@ function sampleSpans(ctx: RequestContext, repeated: ReadonlySet<SpanRecord>): Sa
 }
 
 /** The finding for one repeated group on its own (not a nested loop), with its source query if one came first. */
-export function groupFinding(ctx: RequestContext, kind: FindingKind, group: Group): Finding {
+export function groupFinding(ctx: RequestContext, kind: FindingKind, group: Group): Reported {
   const source = findSource(group, ctx.groups, ctx.settings.minRepeats);
   return buildFinding(ctx, {
     kind,
@@ -114,12 +125,12 @@ export function groupFinding(ctx: RequestContext, kind: FindingKind, group: Grou
   });
 }
 
-export function buildFinding(ctx: RequestContext, report: Report): Finding {
+export function buildFinding(ctx: RequestContext, report: Report): Reported {
   const { request } = ctx;
   const first = firstCall(report.leaf);
   const repeated = new Set<SpanRecord>();
   for (const group of report.members) for (const call of group.calls) repeated.add(call.span);
-  return {
+  const finding: Finding = {
     kind: report.kind,
     traceId: first.span.traceId,
     service: request.service,
@@ -139,6 +150,12 @@ export function buildFinding(ctx: RequestContext, report: Report): Finding {
     scopeName: first.span.scope.name || null,
     sdkLanguage: first.span.resource.sdkLanguage,
     code: codeOf(ctx, report.leaf.calls),
-    spans: sampleSpans(ctx, repeated),
+    spans: [],
   };
+  return { finding, repeated };
+}
+
+/** The finding with its evidence: a bounded sample of its request's spans, its repeated calls marked. */
+export function withEvidence(ctx: RequestContext, reported: Reported): Finding {
+  return { ...reported.finding, spans: sampleSpans(ctx, reported.repeated) };
 }

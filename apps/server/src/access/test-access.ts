@@ -57,7 +57,7 @@ export async function build(access: Partial<AccessSettings>): Promise<{ app: App
   });
   const acc = new FindingAccumulator(offenderId);
   acc.addTrace([finding]);
-  await store.recordDeltas(acc.drain().map((delta) => ({ delta, guidance })));
+  await store.recordDeltas(acc.drain().map((delta) => ({ delta, guidance: () => guidance })));
   return { app, store };
 }
 

@@ -5,6 +5,7 @@
  */
 import {
   type DbKind,
+  type Finding,
   FindingAccumulator,
   histogramMedian,
   type Offender,
@@ -36,7 +37,9 @@ export function analyzeSpans(spans: readonly SpanRecord[], settings: DetectorSet
     trace.set(span.spanId, span); // a span written twice (exporter retry) counts once
   }
   const accumulator = new FindingAccumulator(offenderId);
-  for (const trace of byTrace.values()) accumulator.addTrace(detect([...trace.values()], settings));
+  const wantsEvidence = (finding: Finding) => accumulator.keepsSample(finding);
+  for (const trace of byTrace.values())
+    accumulator.addTrace(detect([...trace.values()], settings, { wantsEvidence }));
   const deltas = accumulator.drain();
   // Every offender of the file first, so each is read in the light of its service's other statements.
   const serviceOrms = new ServiceOrms();

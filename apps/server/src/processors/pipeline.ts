@@ -170,7 +170,7 @@ export class Pipeline implements PipelineHandle {
     if (orms) for (const delta of deltas) orms.observe(delta.sample);
     if (deltas.length > 0)
       this.unwritten.push({
-        writes: deltas.map((delta) => ({ delta, guidance: guidanceFor(delta.sample, orms) })),
+        writes: deltas.map((delta) => ({ delta, guidance: () => guidanceFor(delta.sample, orms) })),
         minSeq: this.judgedMinSeq,
         requests: this.judgedRequests,
       });
@@ -235,7 +235,10 @@ export class Pipeline implements PipelineHandle {
       if (!first) continue;
       const isIgnored = this.options.isIgnored;
       // One request (released when its span arrived) or a trace's leftovers (wait over, evicted, shutdown).
-      const detected = detect(spans, this.options.detector);
+      // Evidence only for findings kept as their offender's sample (the accumulator keeps one each).
+      const detected = detect(spans, this.options.detector, {
+        wantsEvidence: (finding) => !isIgnored?.(finding) && this.accumulator.keepsSample(finding),
+      });
       const findings = isIgnored ? detected.filter((f) => !isIgnored(f)) : detected;
       // The request span heads a request's set; journal order decides a leftover set's first span, on replay too.
       const request = `${first.traceId}/${first.spanId}`;
