@@ -88,6 +88,10 @@ describe.each(DIALECTS)("%s", (dialect) => {
         done: true,
       });
       expect(await hourCount()).toBe(2);
+      // The twin: the same rows under one-day windows are all past them.
+      const day = { historyDays: 1, closedOffenderDays: 1, deliveryDays: 1 };
+      expect(await store.pruneBatch(day, NOW)).toMatchObject({ offenders: 1, deliveries: 1, done: true });
+      expect(await hourCount()).toBe(0);
     });
   });
 });
