@@ -56,6 +56,7 @@ describe("the Alerts page", () => {
     await page.getByRole("button", { name: "Add destination" }).click();
     const row = page.locator('li[data-name="team-slack"]');
     await row.waitFor();
+    expect(await row.getByRole("button", { name: "Delete" }).count()).toBe(1); // env rows have none (above)
     await row.getByRole("button", { name: "Send test" }).click();
     await row.getByText("Delivered (HTTP 200):").waitFor();
     expect(added.received.at(-1)!.json).toMatchObject({ text: "Test message from n1radar" });

@@ -150,9 +150,11 @@ describe("the dashboard", () => {
       "SELECT id FROM posts",
       ...Array.from({ length: 6 }, (_, i) => `SELECT count(*) FROM likes WHERE post_id = ${i}`),
     ]);
+    await blog.postsWithAuthors(8); // GET /posts, which the search below must hide
     const { page } = await open();
     await page.goto(`${server.apiUrl}/?sort=traces`);
     await page.getByRole("row").filter({ hasText: "GET /feed" }).waitFor({ timeout: 10_000 });
+    await page.getByRole("row").filter({ hasText: "GET /posts" }).waitFor({ timeout: 10_000 });
 
     await page.getByRole("searchbox").fill("likes");
     await page.waitForURL(/q=likes/);

@@ -70,6 +70,7 @@ describe("the dashboard under its CSP", () => {
     const { page, context } = await openPage(browser);
     await page.goto(otherSiteUrl);
     const frame = page.frames().find((f) => f !== page.mainFrame());
+    expect(frame).toBeDefined(); // the other site's page did frame it
     // Chromium replaces a refused frame with an error page: the dashboard's content never renders in it.
     await page.waitForTimeout(500);
     const framed = await frame
@@ -77,6 +78,9 @@ describe("the dashboard under its CSP", () => {
       .count()
       .catch(() => 0);
     expect(framed ?? 0).toBe(0);
+    // The twin: the same page opened on its own renders.
+    await page.goto(`${server.apiUrl}/findings`);
+    await expect(page.locator("#app").count()).resolves.toBe(1);
     await context.close();
   });
 });
