@@ -3,11 +3,15 @@
  * loop goes in through the OpenTelemetry SDK's OTLP/HTTP exporter, and the stored sample is judged again with the
  * server's live settings (its thresholds, and an ignore rule created afterwards from the API).
  */
+
+import type { GroupExplanation } from "@n1radar/core";
+import { ExplanationAnswerSchema, IgnoreAnswerSchema, OffenderPageSchema } from "@n1radar/core/schemas";
 import { context, SpanKind, trace } from "@opentelemetry/api";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiError, apiJson } from "./test-api.js";
 import { eventually, startTestServer, type TestServer } from "./test-server.js";
 
 let server: TestServer;
@@ -59,19 +63,17 @@ async function sendOrdersRequest(): Promise<void> {
   await provider.forceFlush();
 }
 
-async function getJson(path: string) {
-  const response = await fetch(`${server.apiUrl}${path}`);
-  // biome-ignore lint/suspicious/noExplicitAny: test-side JSON inspection
-  return { status: response.status, body: (await response.json()) as any };
-}
+const get = (path: string) => fetch(`${server.apiUrl}${path}`);
+const explain = async (id: string) =>
+  (await apiJson(await get(`/api/findings/${id}/explain`), ExplanationAnswerSchema)).explanation;
 
 describe("GET /api/findings/:id/explain", () => {
   it("names the rule for each group of the sampled request, with the server's live settings", async () => {
     await sendOrdersRequest();
-    const id = await eventually(async () => (await getJson("/api/findings")).body.findings[0]?.id as string);
-    const { status, body } = await getJson(`/api/findings/${id}/explain`);
-    expect(status).toBe(200);
-    const explanation = body.explanation;
+    const id = await eventually(
+      async () => (await apiJson(await get("/api/findings"), OffenderPageSchema)).findings[0]?.id,
+    );
+    const explanation = await explain(id);
     expect(explanation).toMatchObject({
       service: "shop",
       endpoint: "GET /orders",
@@ -79,17 +81,13 @@ describe("GET /api/findings/:id/explain", () => {
       spans: 17,
     });
     expect(explanation.maxSampleSpans).toBe(200);
-    const rows = explanation.groups.map((g: { statement: string; verdict: string; calls: number }) => [
-      g.statement,
-      g.verdict,
-      g.calls,
-    ]);
+    const rows = explanation.groups.map((g) => [g.statement, g.verdict, g.calls]);
     expect(rows).toEqual([
       ["SELECT id, name FROM customers WHERE id = ?", "reported", 7],
       ["SELECT id, customer_id FROM orders ORDER BY id LIMIT ? OFFSET ?", "pagination", 6],
       ["SELECT name FROM tags WHERE order_id = ?", "below_min_repeats", 3],
     ]);
-    const [reported, , short] = explanation.groups;
+    const [reported, , short] = explanation.groups as [GroupExplanation, GroupExplanation, GroupExplanation];
     expect(reported.reason).toBe("7 calls under one parent >= minRepeats 5: reported as n_plus_one");
     expect(reported.wastedMs).toBeGreaterThan(0);
     expect(short.change).toBe("set minRepeats (N1_MIN_REPEATS) to 3 to report it");
@@ -100,15 +98,13 @@ describe("GET /api/findings/:id/explain", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ scope: "statement", reason: "admin page" }),
     });
-    expect(ignored.status).toBe(200);
-    const after = (await getJson(`/api/findings/${id}/explain`)).body.explanation.groups[0];
-    expect(after.verdict).toBe("ignored");
-    expect(after.reason).toContain('statement="SELECT id, name FROM customers WHERE id = ?"');
+    expect((await apiJson(ignored, IgnoreAnswerSchema)).finding.status).toBe("ignored");
+    const after = (await explain(id)).groups[0];
+    expect(after?.verdict).toBe("ignored");
+    expect(after?.reason).toContain('statement="SELECT id, name FROM customers WHERE id = ?"');
   }, 30_000);
 
   it("answers 404 for an unknown finding", async () => {
-    const { status, body } = await getJson("/api/findings/nope/explain");
-    expect(status).toBe(404);
-    expect(body.error.code).toBe("not_found");
+    expect((await apiError(await get("/api/findings/nope/explain"), 404)).error.code).toBe("not_found");
   });
 });

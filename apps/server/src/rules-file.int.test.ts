@@ -5,8 +5,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ExplanationAnswerSchema, FindingAnswerSchema, OffenderPageSchema } from "@n1radar/core/schemas";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { detectorSettingsOf, parseConfig } from "./config.js";
+import { apiJson } from "./test-api.js";
 import { jsonOf, nPlusOneSpans } from "./test-payloads.js";
 import { eventually, startTestServer, type TestServer } from "./test-server.js";
 
@@ -19,6 +21,8 @@ afterAll(async () => {
   await server?.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+const list = async () => apiJson(await fetch(`${server!.apiUrl}/api/findings`), OffenderPageSchema);
 
 function rulesFile(rules: unknown): string {
   const path = join(dir, `rules-${Math.random().toString(36).slice(2)}.json`);
@@ -56,25 +60,20 @@ it("files loops by the rules file's per-endpoint thresholds: GET /admin/* may lo
     expect(res.status).toBe(200);
   }
   const endpoints = await eventually(async () => {
-    const body = (await (await fetch(`${server!.apiUrl}/api/findings`)).json()) as {
-      findings: { endpoint: string }[];
-    };
+    const body = await list();
     return body.findings.length > 0 ? body.findings.map((f) => f.endpoint) : undefined;
   });
   await new Promise((r) => setTimeout(r, 600)); // the admin request was judged too, and filed nothing
-  const after = (await (await fetch(`${server.apiUrl}/api/findings`)).json()) as {
-    findings: { endpoint: string }[];
-  };
+  const after = await list();
   expect(endpoints).toEqual(["GET /orders"]);
   expect(after.findings.map((f) => f.endpoint)).toEqual(["GET /orders"]);
   // The finding's page (its explain panel) names the threshold that decided it, from the rules file.
-  const list = (await (await fetch(`${server.apiUrl}/api/findings`)).json()) as {
-    findings: { id: string }[];
-  };
-  const orders = list.findings[0];
-  const explained = (await (await fetch(`${server.apiUrl}/api/findings/${orders!.id}/explain`)).json()) as {
-    explanation: { groups: { verdict: string; reason: string }[] };
-  };
+  const listed = await list();
+  const orders = listed.findings[0];
+  const explained = await apiJson(
+    await fetch(`${server.apiUrl}/api/findings/${orders!.id}/explain`),
+    ExplanationAnswerSchema,
+  );
   const reported = explained.explanation.groups.find((g) => g.verdict === "reported");
   expect(reported?.reason).toContain(">= minRepeats 3 (endpoint threshold for GET /orders)");
   // The rules file's acknowledgement shows on the offender it names, in the list and on its page.
@@ -84,10 +83,11 @@ it("files loops by the rules file's per-endpoint thresholds: GET /admin/* may lo
     expires: "2999-01-31",
     expired: false,
   };
-  expect(list.findings[0]).toMatchObject({ acknowledgement });
-  const detail = (await (await fetch(`${server.apiUrl}/api/findings/${orders!.id}`)).json()) as {
-    finding: { acknowledgement: unknown };
-  };
+  expect(listed.findings[0]).toMatchObject({ acknowledgement });
+  const detail = await apiJson(
+    await fetch(`${server.apiUrl}/api/findings/${orders!.id}`),
+    FindingAnswerSchema,
+  );
   expect(detail.finding.acknowledgement).toEqual(acknowledgement);
 });
 

@@ -1,42 +1,8 @@
 /**
- * A destination's settings, the same from ALERT_DESTINATIONS, ALERT_DESTINATIONS_FILE and the API, and the
- * pure rules deciding which alerts it gets.
+ * The pure rules deciding which alerts a destination gets. Its settings, the same from ALERT_DESTINATIONS,
+ * ALERT_DESTINATIONS_FILE and the API, are core's DestinationSettingsSchema.
  */
-import { z } from "zod";
-import { secretKey } from "./signature.js";
-import { ALERT_EVENTS, type AlertEvent, DESTINATION_TYPES } from "./types.js";
-
-const names = z.array(z.string().trim().min(1).max(500)).min(1);
-
-export const destinationSchema = z
-  .object({
-    name: z.string().trim().min(1).max(100),
-    type: z.enum(DESTINATION_TYPES),
-    url: z.string().trim().min(1).max(2_000),
-    secret: z.string().optional(),
-    services: names.optional(),
-    /** Exact routes ("GET /orders/:id"), `*` as a wildcard. */
-    endpoints: names.optional(),
-    environments: names.optional(),
-    minRepeats: z.number().int().min(1).optional(),
-    minWastedMsPerHour: z.number().min(0).optional(),
-    events: z.array(z.enum(ALERT_EVENTS)).min(1).optional(),
-  })
-  .strict()
-  .superRefine((d, ctx) => {
-    if (d.type === "webhook") {
-      if (!d.secret || !secretKey(d.secret))
-        ctx.addIssue({
-          code: "custom",
-          path: ["secret"],
-          message: "a webhook needs a secret: whsec_ followed by base64 of at least 16 random bytes",
-        });
-    } else if (d.secret !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["secret"], message: `only webhook destinations take a secret` });
-    }
-  });
-
-export type DestinationSettings = z.infer<typeof destinationSchema>;
+import { ALERT_EVENTS, type AlertEvent, type DestinationSettings } from "@n1radar/core";
 
 /** The filter half of a destination's settings. */
 export type DestinationFilter = Pick<

@@ -12,8 +12,6 @@ export { formatMs } from "./describe.js";
 export {
   DEFAULT_EVENTS,
   type DestinationFilter,
-  type DestinationSettings,
-  destinationSchema,
   hasThresholds,
   inScope,
   meetsThresholds,

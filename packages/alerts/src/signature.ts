@@ -4,6 +4,7 @@
  * timestamp is the attempt's, so a receiver can refuse old (replayed) requests.
  */
 import { createHmac, randomBytes } from "node:crypto";
+import { isWebhookSecret } from "@n1radar/core";
 import type { SignContext } from "./types.js";
 
 const PREFIX = "whsec_";
@@ -15,11 +16,7 @@ export function generateSecret(): string {
 
 /** The key bytes of a `whsec_` secret; null when it is not one (at least 16 bytes of valid base64). */
 export function secretKey(secret: string): Buffer | null {
-  if (!secret.startsWith(PREFIX)) return null;
-  const encoded = secret.slice(PREFIX.length);
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 !== 0) return null;
-  const key = Buffer.from(encoded, "base64");
-  return key.length >= 16 ? key : null;
+  return isWebhookSecret(secret) ? Buffer.from(secret.slice(PREFIX.length), "base64") : null;
 }
 
 export function sign(secret: string, id: string, timestampSec: number, body: string): string {

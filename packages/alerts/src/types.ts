@@ -1,19 +1,7 @@
-import type { Offender } from "@n1radar/core";
+import type { AlertEvent, Offender } from "@n1radar/core";
 
-/** Every chat platform n1radar can post to; adding one is a file in notifiers/ and an entry in registry.ts. */
-export const DESTINATION_TYPES = [
-  "slack",
-  "discord",
-  "teams",
-  "googlechat",
-  "mattermost",
-  "webhook",
-] as const;
-export type DestinationType = (typeof DESTINATION_TYPES)[number];
-
-/** What can make an offender alert: first seen, seen again after a resolve, or past a destination's bar. */
-export const ALERT_EVENTS = ["new", "regression", "threshold"] as const;
-export type AlertEvent = (typeof ALERT_EVENTS)[number];
+// The platforms and events are vocabularies the API and the dashboard share: core lists them.
+export { ALERT_EVENTS, type AlertEvent, DESTINATION_TYPES, type DestinationType } from "@n1radar/core";
 
 /** One offender worth telling a channel about, with the numbers the message quotes. */
 export interface AlertItem {

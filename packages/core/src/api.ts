@@ -3,11 +3,15 @@
  * read by the dashboard. Field names are a public contract; schemas/ defines each as a zod schema (the
  * `@n1radar/core/schemas` entry) and these are the types inferred from them.
  */
+
+export type { Delivery, Destination, DestinationSettings, TestResult } from "./schemas/alerts.js";
 export type { OffenderListItem, OffenderPage } from "./schemas/offender.js";
 export type {
   ApiError,
   DashboardConfig,
+  Explanation,
   Facets,
+  GroupExplanation,
   IgnorePreview,
   IgnoreRule,
   IngestReport,
@@ -16,4 +20,5 @@ export type {
   OverviewEndpoint,
   OverviewService,
   ServiceIngest,
+  Verdict,
 } from "./schemas/responses.js";

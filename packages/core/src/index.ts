@@ -1,4 +1,5 @@
 export * from "./accumulator.js";
+export * from "./alerts.js";
 export * from "./api.js";
 export * from "./errors.js";
 export * from "./finding.js";

@@ -4,7 +4,7 @@
  * records each attempt. Deliveries stay pending until an answer arrives, so a delivery cut short by a crash is
  * sent again after start-up, under the same id.
  */
-import type { Offender } from "@n1radar/core";
+import type { DeliveryStatus, Offender } from "@n1radar/core";
 import { and, asc, desc, eq, inArray, lte, sql } from "drizzle-orm";
 import type { DestinationRow } from "./alert-destinations.js";
 import type { Db } from "./open.js";
@@ -22,7 +22,7 @@ import { writeTransaction } from "./write-transaction.js";
 export type AlertEventRow = typeof alertEvents.$inferSelect;
 export type NotifiedRow = typeof alertNotified.$inferSelect;
 export type DeliveryRow = typeof alertDeliveries.$inferSelect;
-export type DeliveryStatus = "pending" | "sent" | "dead";
+export type { DeliveryStatus } from "@n1radar/core";
 
 export interface AlertOffenderFacts {
   offender: Offender;

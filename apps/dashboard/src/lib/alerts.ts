@@ -1,16 +1,18 @@
 // The alert destinations and dead letters API (see the README's Alerts section). URLs and secrets come back
 // masked: the dashboard never holds a stored one.
+import type {
+  AlertEvent,
+  Delivery,
+  Destination,
+  DestinationSettings,
+  DestinationType,
+  TestResult,
+} from "@n1radar/core";
 import { request } from "./api";
 
-export const DESTINATION_TYPES = [
-  "slack",
-  "discord",
-  "teams",
-  "googlechat",
-  "mattermost",
-  "webhook",
-] as const;
-export type DestinationType = (typeof DESTINATION_TYPES)[number];
+export type { AlertEvent, Delivery, Destination, DestinationType, TestResult };
+
+/** Every platform, named for people; a platform core adds fails to compile here until it is named. */
 export const TYPE_LABELS: Record<DestinationType, string> = {
   slack: "Slack",
   discord: "Discord",
@@ -19,49 +21,8 @@ export const TYPE_LABELS: Record<DestinationType, string> = {
   mattermost: "Mattermost",
   webhook: "Webhook (Standard Webhooks)",
 };
-export type AlertEvent = "new" | "regression" | "threshold";
-
-export interface DestinationInput {
-  name: string;
-  type: DestinationType;
-  url: string;
-  secret?: string;
-  services?: string[];
-  environments?: string[];
-  minRepeats?: number;
-  events?: AlertEvent[];
-}
-
-export interface Destination extends Omit<DestinationInput, "url" | "secret"> {
-  id: string;
-  source: "env" | "api";
-  readOnly: boolean;
-  /** The URL's origin only, e.g. https://hooks.slack.com/… */
-  url: string;
-  hasSecret: boolean;
-  enabled: boolean;
-  disabledReason: string | null;
-}
-
-export interface TestResult {
-  ok: boolean;
-  status: number | null;
-  answer: string;
-}
-
-export interface Delivery {
-  id: string;
-  destinationName: string;
-  destinationType: DestinationType;
-  kind: "alert" | "digest";
-  event: AlertEvent | null;
-  offenderIds: string[];
-  status: "pending" | "sent" | "dead";
-  attempts: number;
-  lastStatus: number | null;
-  lastError: string | null;
-  updatedAt: string;
-}
+/** The platforms in the form's order. */
+export const DESTINATION_TYPES = Object.keys(TYPE_LABELS) as DestinationType[];
 
 const path = (id: string) => `/api/alerts/destinations/${encodeURIComponent(id)}`;
 
@@ -71,14 +32,14 @@ export async function listDestinations(signal?: AbortSignal): Promise<Destinatio
   ).destinations;
 }
 
-export function createDestination(input: DestinationInput): Promise<{ destination: Destination }> {
+export function createDestination(input: DestinationSettings): Promise<{ destination: Destination }> {
   return request("POST", "/api/alerts/destinations", input);
 }
 
 /** Replaces a destination's settings; a missing url or secret keeps the stored one. */
 export function updateDestination(
   id: string,
-  input: Omit<DestinationInput, "url"> & { url?: string },
+  input: Omit<DestinationSettings, "url"> & { url?: string },
 ): Promise<{ destination: Destination }> {
   return request("PUT", path(id), input);
 }

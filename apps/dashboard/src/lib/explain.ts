@@ -1,37 +1,8 @@
 // "Why was this flagged": the shape of GET /api/findings/:id/explain and how its verdicts are shown.
+import type { Explanation as FindingExplanation, Verdict } from "@n1radar/core";
 import { request } from "./api";
 
-export type Verdict =
-  | "reported"
-  | "nested"
-  | "below_min_repeats"
-  | "below_min_wasted_ms"
-  | "ignored"
-  | "intended"
-  | "pagination"
-  | "retries"
-  | "cached";
-
-export interface ExplainedGroup {
-  statement: string;
-  calls: number;
-  failed: number;
-  parallel: boolean;
-  wastedMs: number;
-  verdict: Verdict;
-  reason: string;
-  change: string | null;
-}
-
-export interface FindingExplanation {
-  traceId: string;
-  service: string;
-  endpoint: string;
-  spans: number;
-  maxSampleSpans: number;
-  complete: boolean;
-  groups: ExplainedGroup[];
-}
+export type { FindingExplanation };
 
 export async function getExplanation(id: string, signal?: AbortSignal): Promise<FindingExplanation> {
   const body = await request<{ explanation: FindingExplanation }>(

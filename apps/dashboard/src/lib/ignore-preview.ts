@@ -1,15 +1,9 @@
 // What the ignore dialog says a rule will cover, from GET /api/findings/:id/ignore-preview: how many offenders
 // and which, so a rule for "this query, on any endpoint" cannot silently take the worst offender along.
+import type { IgnorePreview } from "@n1radar/core";
 import { formatCount, formatDuration } from "./format";
 
-export interface IgnorePreview {
-  scope: "statement" | "endpoint";
-  rule: { service: string | null; endpoint: string | null; statement: string | null };
-  /** Offenders the rule would newly ignore, this one included. */
-  covers: number;
-  /** The ones that waste the most, at most five. */
-  offenders: { id: string; endpoint: string; statement: string; status: string; wastedMs: number }[];
-}
+export type { IgnorePreview };
 
 /** "3 offenders", "1 offender". */
 export function offenderCount(n: number): string {

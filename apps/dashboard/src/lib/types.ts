@@ -1,7 +1,9 @@
 // The API's JSON shapes. The contract types come from @n1radar/core as types only (erased at build time:
-// the dashboard still talks to the server only over HTTP); the shapes below are the dashboard API's own.
+// the dashboard still talks to the server only over HTTP).
 export type {
+  ApiError as ApiErrorBody,
   CodeLocation,
+  DashboardConfig,
   Facets,
   Guidance,
   GuidanceRelationship,
@@ -23,15 +25,3 @@ export type {
   SampleSpan,
   WorkflowStatus,
 } from "@n1radar/core";
-
-export interface DashboardConfig {
-  traceUrlTemplate: string | null;
-  /** The OTLP/HTTP receiver's port, for the setup instructions. */
-  otlpHttpPort?: number;
-  /** How people sign in (token, proxy, or open) and who this is; `canSignOut` for a token session. */
-  access?: { mode: "token" | "proxy" | "open"; user: string | null; canSignOut: boolean };
-}
-
-export interface ApiErrorBody {
-  error: { code: string; message: string };
-}

@@ -5,10 +5,17 @@
  * and no URL or secret in any answer or log line.
  */
 import { generateSecret } from "@n1radar/alerts";
+import {
+  DestinationAnswerSchema,
+  DestinationDeletedSchema,
+  DestinationListSchema,
+  TestResultSchema,
+} from "@n1radar/core/schemas";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseConfig } from "../config.js";
 import { log } from "../log.js";
+import { apiError, apiJson } from "../test-api.js";
 import { jsonOf, nPlusOneSpans } from "../test-payloads.js";
 import { eventually, startTestServer, type TestServer } from "../test-server.js";
 import { type PlatformReceiver, startPlatform } from "./test-platforms.js";
@@ -44,23 +51,31 @@ afterAll(async () => {
   vi.restoreAllMocks();
 });
 
-async function call(method: string, path: string, body?: unknown) {
+/** The answer, after checking that it holds no destination URL token or secret. */
+async function call(method: string, path: string, body?: unknown): Promise<Response> {
   const res = await fetch(`${server.apiUrl}${path}`, {
     method,
     headers: method === "GET" ? {} : { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const text = await res.text();
+  const text = await res.clone().text();
   expect(text).not.toContain(TOKEN);
   expect(text).not.toContain(secret.slice(6, 20));
-  // biome-ignore lint/suspicious/noExplicitAny: answers are read field by field, as a client does.
-  return { status: res.status, json: JSON.parse(text) as Record<string, any> };
+  return res;
 }
+const create = async (body: unknown) =>
+  (await apiJson(await call("POST", "/api/alerts/destinations", body), DestinationAnswerSchema, 201))
+    .destination;
+const sendTest = async (id: string) =>
+  (await apiJson(await call("POST", `/api/alerts/destinations/${id}/test`), TestResultSchema)).result;
 
 describe("alerts API", () => {
   it("lists env destinations masked and read-only", async () => {
-    const { json } = await call("GET", "/api/alerts/destinations");
-    expect(json.destinations).toEqual([
+    const { destinations } = await apiJson(
+      await call("GET", "/api/alerts/destinations"),
+      DestinationListSchema,
+    );
+    expect(destinations).toEqual([
       expect.objectContaining({
         id: "env:env-slack",
         name: "env-slack",
@@ -73,15 +88,12 @@ describe("alerts API", () => {
       }),
     ]);
     const edit = await call("PUT", "/api/alerts/destinations/env:env-slack", { name: "x", type: "slack" });
-    expect(edit).toMatchObject({
-      status: 400,
-      json: { error: { message: expect.stringContaining("ALERT_DESTINATIONS") } },
-    });
-    expect((await call("DELETE", "/api/alerts/destinations/env:env-slack")).status).toBe(400);
+    expect((await apiError(edit, 400)).error.message).toContain("ALERT_DESTINATIONS");
+    await apiError(await call("DELETE", "/api/alerts/destinations/env:env-slack"), 400);
   });
 
   it("creates, tests, edits, disables and deletes a destination; the test reports the platform's answer", async () => {
-    const created = await call("POST", "/api/alerts/destinations", {
+    const created = await create({
       name: "local",
       type: "webhook",
       url: `${receiver.url.replace("/secret-token", `/${TOKEN}`)}`,
@@ -89,15 +101,13 @@ describe("alerts API", () => {
       services: ["checkout"],
       minRepeats: 10,
     });
-    expect(created.status).toBe(201);
-    const id = created.json.destination.id as string;
-    expect(created.json.destination).toMatchObject({
+    const id = created.id;
+    expect(created).toMatchObject({
       hasSecret: true,
       url: expect.stringMatching(/^http:\/\/127\.0\.0\.2:\d+\/…$/),
     });
 
-    const tested = await call("POST", `/api/alerts/destinations/${id}/test`);
-    expect(tested.json.result).toEqual({ ok: true, status: 200, answer: "ok" });
+    expect(await sendTest(id)).toEqual({ ok: true, status: 200, answer: "ok" });
     expect(receiver.received.at(-1)!.json).toMatchObject({
       type: "n1radar.test",
       data: { destination: "local" },
@@ -105,21 +115,29 @@ describe("alerts API", () => {
     expect(receiver.received.at(-1)!.headers["webhook-signature"]).toMatch(/^v1,/);
 
     // url and secret left out: kept.
-    const edited = await call("PUT", `/api/alerts/destinations/${id}`, {
-      name: "local-2",
-      type: "webhook",
-      minRepeats: 20,
-    });
-    expect(edited.json.destination).toMatchObject({ name: "local-2", minRepeats: 20, hasSecret: true });
-    expect((await call("POST", `/api/alerts/destinations/${id}/test`)).json.result.ok).toBe(true);
+    const edited = await apiJson(
+      await call("PUT", `/api/alerts/destinations/${id}`, {
+        name: "local-2",
+        type: "webhook",
+        minRepeats: 20,
+      }),
+      DestinationAnswerSchema,
+    );
+    expect(edited.destination).toMatchObject({ name: "local-2", minRepeats: 20, hasSecret: true });
+    expect((await sendTest(id)).ok).toBe(true);
 
-    const disabled = await call("POST", `/api/alerts/destinations/${id}/enabled`, { enabled: false });
-    expect(disabled.json.destination).toMatchObject({
+    const disabled = await apiJson(
+      await call("POST", `/api/alerts/destinations/${id}/enabled`, { enabled: false }),
+      DestinationAnswerSchema,
+    );
+    expect(disabled.destination).toMatchObject({
       enabled: false,
       disabledReason: "disabled in the dashboard",
     });
-    expect((await call("DELETE", `/api/alerts/destinations/${id}`)).json).toEqual({ deleted: true });
-    expect((await call("DELETE", `/api/alerts/destinations/${id}`)).status).toBe(404);
+    expect(
+      await apiJson(await call("DELETE", `/api/alerts/destinations/${id}`), DestinationDeletedSchema),
+    ).toEqual({ deleted: true });
+    await apiError(await call("DELETE", `/api/alerts/destinations/${id}`), 404);
   });
 
   it("refuses private targets by URL, and by resolved address when connecting", async () => {
@@ -129,24 +147,20 @@ describe("alerts API", () => {
       "https://[::ffff:169.254.169.254]/x",
       "https://127.0.0.1/x",
     ]) {
-      const refused = await call("POST", "/api/alerts/destinations", { name: "bad", type: "slack", url });
-      expect(refused.status).toBe(400);
+      await apiError(
+        await call("POST", "/api/alerts/destinations", { name: "bad", type: "slack", url }),
+        400,
+      );
     }
     const http = await call("POST", "/api/alerts/destinations", {
       name: "bad",
       type: "slack",
       url: "http://hooks.example.com/x",
     });
-    expect(http.json.error.message).toMatch(/must be https/);
+    expect((await apiError(http, 400)).error.message).toMatch(/must be https/);
     // A name is accepted (names are never judged by pattern); its addresses are checked when connecting.
-    const named = await call("POST", "/api/alerts/destinations", {
-      name: "named",
-      type: "slack",
-      url: "https://localhost:9/x",
-    });
-    expect(named.status).toBe(201);
-    const tested = await call("POST", `/api/alerts/destinations/${named.json.destination.id}/test`);
-    expect(tested.json.result).toMatchObject({
+    const named = await create({ name: "named", type: "slack", url: "https://localhost:9/x" });
+    expect(await sendTest(named.id)).toMatchObject({
       ok: false,
       status: null,
       answer: expect.stringMatching(/^blocked: localhost: .*loopback/),
@@ -155,14 +169,9 @@ describe("alerts API", () => {
 
   it("does not follow redirects", async () => {
     receiver.script.push("redirect");
-    const created = await call("POST", "/api/alerts/destinations", {
-      name: "moved",
-      type: "slack",
-      url: receiver.url,
-    });
+    const created = await create({ name: "moved", type: "slack", url: receiver.url });
     const before = receiver.received.length;
-    const tested = await call("POST", `/api/alerts/destinations/${created.json.destination.id}/test`);
-    expect(tested.json.result).toMatchObject({ ok: false, status: 302 });
+    expect(await sendTest(created.id)).toMatchObject({ ok: false, status: 302 });
     expect(receiver.received.length).toBe(before + 1);
   });
 
@@ -172,14 +181,13 @@ describe("alerts API", () => {
       type: "webhook",
       url: "https://example.com/x",
     });
-    expect(bad).toMatchObject({
-      status: 400,
-      json: { error: { message: expect.stringContaining("secret:") } },
+    expect((await apiError(bad, 400)).error.message).toContain("secret:");
+    const irc = await call("POST", "/api/alerts/destinations", {
+      name: "irc",
+      type: "irc",
+      url: "https://x.example",
     });
-    expect(
-      (await call("POST", "/api/alerts/destinations", { name: "irc", type: "irc", url: "https://x.example" }))
-        .status,
-    ).toBe(400);
+    expect((await apiError(irc, 400)).error.message).toContain("type");
   });
 
   it("never logs a destination URL or secret, while logging what happened to the destination", async () => {
@@ -187,12 +195,7 @@ describe("alerts API", () => {
     const gone = await startPlatform("slack", 1, "127.0.0.2");
     try {
       gone.script.push("gone");
-      const created = await call("POST", "/api/alerts/destinations", {
-        name: "deleted-hook",
-        type: "slack",
-        url: `${gone.url}/${TOKEN}`,
-      });
-      expect(created.status).toBe(201);
+      await create({ name: "deleted-hook", type: "slack", url: `${gone.url}/${TOKEN}` });
       const sent = await fetch(`${server.otlpUrl}/v1/traces`, {
         method: "POST",
         headers: { "content-type": "application/json" },

@@ -5,14 +5,14 @@
  */
 import { readFileSync } from "node:fs";
 import {
-  type DestinationSettings,
   defaultRetrySettings,
-  destinationSchema,
   parseAllowedTargets,
   type RetrySettings,
   type TargetPolicy,
   urlRefusal,
 } from "@n1radar/alerts";
+import type { DestinationSettings } from "@n1radar/core";
+import { DestinationSettingsSchema } from "@n1radar/core/schemas";
 import { z } from "zod";
 
 const ms = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
@@ -53,7 +53,7 @@ export interface AlertConfig {
 
 /** Why one destination is not acceptable, or null: the schema, then the URL against the target policy. */
 export function destinationProblem(raw: unknown, policy: TargetPolicy): string | null {
-  const parsed = destinationSchema.safeParse(raw);
+  const parsed = DestinationSettingsSchema.safeParse(raw);
   if (!parsed.success) {
     return parsed.error.issues
       .map((i) => (i.path.length > 0 ? `${i.path.join(".")}: ${i.message}` : i.message))
@@ -103,7 +103,7 @@ export function parseAlertConfig(env: AlertEnv): AlertConfig | { error: string }
     for (const [index, raw] of list.entries()) {
       const problem = destinationProblem(raw, policy);
       if (problem) return { error: `${source}: ${label(raw, index)}: ${problem}` };
-      const destination = destinationSchema.parse(raw);
+      const destination = DestinationSettingsSchema.parse(raw);
       if (names.has(destination.name)) return { error: `${source}: ${label(raw, index)} is named twice` };
       names.add(destination.name);
       destinations.push(destination);

@@ -3,9 +3,9 @@
  * letters and re-sending them. URLs and secrets never leave in an answer: URLs are cut to their origin and secrets
  * are reported as present or not. Destinations from ALERT_DESTINATIONS are read-only here.
  */
-import { type DestinationFilter, destinationSchema, type TargetPolicy } from "@n1radar/alerts";
+import type { DestinationFilter, TargetPolicy } from "@n1radar/alerts";
 import { N1Error } from "@n1radar/core";
-import { DeliveriesQuerySchema, EnabledChangeSchema } from "@n1radar/core/schemas";
+import { DeliveriesQuerySchema, DestinationSettingsSchema, EnabledChangeSchema } from "@n1radar/core/schemas";
 import type { DestinationRow } from "@n1radar/db";
 import type { Hono } from "hono";
 import { destinationProblem } from "../alerts/settings.js";
@@ -58,7 +58,7 @@ function settingsFrom(body: unknown, policy: TargetPolicy, existing: Destination
     raw.secret = existing.secret;
   const problem = destinationProblem(raw, policy);
   if (problem) throw new N1Error("bad_request", problem);
-  const { name, type, url, secret, ...filter } = destinationSchema.parse(raw);
+  const { name, type, url, secret, ...filter } = DestinationSettingsSchema.parse(raw);
   return { name, type, url, secret: secret ?? null, filter };
 }
 

@@ -3,7 +3,7 @@
  * by the detector with the server's live settings (thresholds, overrides, N1_IGNORE and the dashboard's ignore
  * rules), every group of repeated database calls with the rule that decided it and what would change it.
  */
-import { N1Error } from "@n1radar/core";
+import { type Explanation, N1Error } from "@n1radar/core";
 import { explainSample } from "@n1radar/detector";
 import type { Hono } from "hono";
 import type { ApiContext } from "./context.js";
@@ -28,11 +28,12 @@ export function explainRoutes(app: Hono, ctx: ApiContext): void {
       settings,
     );
     return c.json({
+      // The detector's explanation is the API's contract (core's ExplanationAnswerSchema) by type.
       explanation: {
         ...explanation,
         // the sample holds at most this many spans: a longer request's later calls are not in it
         maxSampleSpans: ctx.detector.maxSampleSpans,
-      },
+      } satisfies Explanation,
     });
   });
 }

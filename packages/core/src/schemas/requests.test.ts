@@ -1,6 +1,8 @@
 /** Each request schema takes what the dashboard sends and refuses its broken twins. */
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
+import { isWebhookSecret } from "../alerts.js";
+import { DestinationSettingsSchema } from "./alerts.js";
 import {
   DeliveriesQuerySchema,
   EnabledChangeSchema,
@@ -14,6 +16,8 @@ import {
 } from "./requests.js";
 
 const NOW = Date.UTC(2026, 0, 10, 12, 0);
+/** A Standard Webhooks secret: whsec_ and the base64 of 32 bytes. */
+const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwkMIzQQqW6Ac=";
 
 describe("parseTimeBound", () => {
   it("reads ISO 8601 dates and times and durations back from now", () => {
@@ -37,6 +41,24 @@ describe("parseTimeBound", () => {
       "",
     ])
       expect(parseTimeBound(value, NOW), value).toBeNull();
+  });
+});
+
+describe("isWebhookSecret", () => {
+  it("takes whsec_ and padded base64 of 16 bytes or more", () => {
+    expect(isWebhookSecret(SECRET)).toBe(true);
+    expect(isWebhookSecret(`whsec_${btoa("0123456789abcdef")}`)).toBe(true); // 16 bytes, "==" padded
+  });
+
+  it("refuses a bare key, 15 bytes, unpadded or misplaced padding, and text that is not base64", () => {
+    for (const secret of [
+      SECRET.slice("whsec_".length),
+      `whsec_${btoa("0123456789abcde")}`,
+      "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwkMIzQQqW6Ac",
+      "whsec_MfKQ9r8GKYqrTwjUPD8ILPZI=o2LaLaSwkMIzQQqW6Ac",
+      "whsec_not base64!!",
+    ])
+      expect(isWebhookSecret(secret), secret).toBe(false);
   });
 });
 
@@ -132,6 +154,48 @@ const cases: Case[] = [
     broken: [
       ["an unknown status", { status: "failed" }, "status"],
       ["a limit of zero", { limit: "0" }, "limit"],
+    ],
+  },
+  {
+    name: "DestinationSettings",
+    schema: DestinationSettingsSchema,
+    valid: {
+      name: " ops ",
+      type: "webhook",
+      url: "https://hooks.example.com/n1radar",
+      secret: SECRET,
+      services: ["checkout"],
+      endpoints: ["GET /orders/*"],
+      minRepeats: 10,
+      minWastedMsPerHour: 500,
+      events: ["new", "regression"],
+    },
+    parsed: {
+      name: "ops",
+      type: "webhook",
+      url: "https://hooks.example.com/n1radar",
+      secret: SECRET,
+      services: ["checkout"],
+      endpoints: ["GET /orders/*"],
+      minRepeats: 10,
+      minWastedMsPerHour: 500,
+      events: ["new", "regression"],
+    },
+    broken: [
+      ["an unknown platform", { name: "x", type: "irc", url: "https://x" }, "type"],
+      ["an unknown field", { name: "x", type: "slack", url: "https://x", colour: 1 }, ""],
+      ["a webhook without a secret", { name: "h", type: "webhook", url: "https://x" }, "secret"],
+      [
+        "a webhook with a plain secret",
+        { name: "h", type: "webhook", url: "https://x", secret: "plain" },
+        "secret",
+      ],
+      [
+        "a secret for a Slack webhook",
+        { name: "s", type: "slack", url: "https://x", secret: SECRET },
+        "secret",
+      ],
+      ["an empty event list", { name: "s", type: "slack", url: "https://x", events: [] }, "events"],
     ],
   },
   {

@@ -5,6 +5,14 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import {
+  DeliveryListSchema,
+  DestinationAnswerSchema,
+  DestinationDeletedSchema,
+  DestinationListSchema,
+  ResentSchema,
+  TestResultSchema,
+} from "./alerts.js";
+import {
   type Guidance,
   type OffenderDetail,
   OffenderDetailSchema,
@@ -15,6 +23,7 @@ import {
 import {
   ApiErrorSchema,
   DashboardConfigSchema,
+  ExplanationAnswerSchema,
   FacetsSchema,
   FindingAnswerSchema,
   HealthSchema,
@@ -129,6 +138,59 @@ const rule = {
   reason: "cached upstream",
   createdAt: "2026-01-10T11:50:00.000Z",
   createdBy: null,
+};
+
+const group = {
+  statement: "SELECT * FROM authors WHERE id = ?",
+  calls: 20,
+  failed: 0,
+  parallel: false,
+  wastedMs: 19.5,
+  verdict: "reported",
+  reason: "20 calls under one parent >= minRepeats 5: reported as n_plus_one",
+  change: null,
+};
+const explanation = {
+  traceId: "0af7651916cd43dd8448eb211c80319c",
+  service: "blog",
+  endpoint: "GET /posts",
+  spans: 22,
+  maxSampleSpans: 200,
+  complete: true,
+  groups: [group],
+};
+
+const destination = {
+  id: "9b1f0e62-5d8c-4f1e-a9d2-3c4b5a697081",
+  name: "ops",
+  type: "webhook",
+  source: "api",
+  readOnly: false,
+  url: "https://hooks.example.com/…",
+  hasSecret: true,
+  services: ["checkout"],
+  minRepeats: 10,
+  enabled: true,
+  disabledReason: null,
+  createdAt: "2026-01-10T11:00:00.000Z",
+  updatedAt: "2026-01-10T11:05:00.000Z",
+};
+
+const delivery = {
+  id: "d-1",
+  destinationId: destination.id,
+  destinationName: "ops",
+  destinationType: "webhook",
+  kind: "alert",
+  event: "new",
+  offenderIds: ["3f9a0c1d2e4b5a69"],
+  status: "dead",
+  attempts: 8,
+  lastStatus: 410,
+  lastError: "410 Gone",
+  nextAttemptAt: "2026-01-10T12:00:00.000Z",
+  createdAt: "2026-01-10T11:00:00.000Z",
+  updatedAt: "2026-01-10T11:59:00.000Z",
 };
 
 /** A schema, an answer it must take, and broken twins of that answer it must refuse. */
@@ -341,6 +403,76 @@ const cases: Case[] = [
       },
       "without access": { traceUrlTemplate: null, otlpHttpPort: 4318 },
     },
+  },
+  {
+    name: "ExplanationAnswer",
+    schema: ExplanationAnswerSchema,
+    valid: { explanation },
+    broken: {
+      "an unknown verdict": set({ explanation }, "skipped", "explanation", "groups", 0, "verdict"),
+      "without maxSampleSpans": drop({ explanation }, "explanation", "maxSampleSpans"),
+      "a group's change renamed": rename({ explanation }, "hint", "explanation", "groups", 0, "change"),
+    },
+  },
+  {
+    name: "DestinationList",
+    schema: DestinationListSchema,
+    valid: { destinations: [destination, { ...destination, id: "env:ops", source: "env", readOnly: true }] },
+    broken: {
+      "a stored secret in the answer": set(
+        { destinations: [destination] },
+        "whsec_x",
+        "destinations",
+        0,
+        "secret",
+      ),
+      "hasSecret renamed": rename(
+        { destinations: [destination] },
+        "has_secret",
+        "destinations",
+        0,
+        "hasSecret",
+      ),
+      "an unknown platform": set({ destinations: [destination] }, "irc", "destinations", 0, "type"),
+    },
+  },
+  {
+    name: "DestinationAnswer",
+    schema: DestinationAnswerSchema,
+    valid: { destination: { ...destination, enabled: false, disabledReason: "disabled in the dashboard" } },
+    broken: { "without disabledReason": drop({ destination }, "destination", "disabledReason") },
+  },
+  {
+    name: "DestinationDeleted",
+    schema: DestinationDeletedSchema,
+    valid: { deleted: true },
+    broken: { "deleted false": { deleted: false } },
+  },
+  {
+    name: "TestResult",
+    schema: TestResultSchema,
+    valid: { result: { ok: false, status: null, answer: "blocked: localhost: loopback" } },
+    broken: {
+      "the status as text": { result: { ok: true, status: "200", answer: "ok" } },
+      "the answer bare": { ok: true, status: 200, answer: "ok" },
+    },
+  },
+  {
+    name: "DeliveryList",
+    schema: DeliveryListSchema,
+    valid: {
+      deliveries: [delivery, { ...delivery, id: "d-2", kind: "digest", event: null, status: "sent" }],
+    },
+    broken: {
+      "an unknown delivery status": set({ deliveries: [delivery] }, "failed", "deliveries", 0, "status"),
+      "without its destination's name": drop({ deliveries: [delivery] }, "deliveries", 0, "destinationName"),
+    },
+  },
+  {
+    name: "Resent",
+    schema: ResentSchema,
+    valid: { resent: true },
+    broken: { "an empty answer": {} },
   },
   {
     name: "Health",

@@ -166,6 +166,51 @@ export const DashboardConfigSchema = z.strictObject({
   }),
 });
 
+/** How `explain` judged a group of repeated calls (the detectors' rules, README's Detection). */
+export const VerdictSchema = z.enum([
+  "reported",
+  "nested",
+  "below_min_repeats",
+  "below_min_wasted_ms",
+  "ignored",
+  "intended",
+  "pagination",
+  "retries",
+  "cached",
+]);
+
+/** One group of repeated database calls in the sample, with the rule that decided it. */
+export const GroupExplanationSchema = z.strictObject({
+  statement: z.string(),
+  /** Successful calls under one parent. */
+  calls: count,
+  failed: count,
+  parallel: z.boolean(),
+  wastedMs: ms,
+  verdict: VerdictSchema,
+  /** The rule, in one sentence with its numbers. */
+  reason: z.string().min(1),
+  /** What would make it reported (or stop it), when a setting would; null otherwise. */
+  change: z.string().nullable(),
+});
+
+/** GET /api/findings/:id/explain: the stored sample judged again with the server's settings of today. */
+export const ExplanationAnswerSchema = z.strictObject({
+  explanation: z.strictObject({
+    traceId: z.string(),
+    service: z.string(),
+    endpoint: z.string(),
+    /** Spans in the stored sample. */
+    spans: count,
+    /** The most a sample keeps (N1_MAX_SAMPLE_SPANS): a longer request's later calls are not in it. */
+    maxSampleSpans: count,
+    /** False for samples stored before the judged facts were kept: some verdicts may differ from the time's. */
+    complete: z.boolean(),
+    /** Repeated groups, reported first, then by calls. */
+    groups: z.array(GroupExplanationSchema),
+  }),
+});
+
 export type ApiError = z.infer<typeof ApiErrorSchema>;
 export type OverviewCounts = z.infer<typeof OverviewCountsSchema>;
 export type OverviewEndpoint = z.infer<typeof OverviewEndpointSchema>;
@@ -177,3 +222,6 @@ export type IgnorePreview = z.infer<typeof IgnorePreviewSchema>;
 export type ServiceIngest = z.infer<typeof ServiceIngestSchema>;
 export type IngestReport = z.infer<typeof IngestReportSchema>;
 export type DashboardConfig = z.infer<typeof DashboardConfigSchema>;
+export type Verdict = z.infer<typeof VerdictSchema>;
+export type GroupExplanation = z.infer<typeof GroupExplanationSchema>;
+export type Explanation = z.infer<typeof ExplanationAnswerSchema>["explanation"];
