@@ -18,8 +18,11 @@ import { requestSpans } from "./bench-retention.js";
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
 const HOUR = 3_600_000;
 
-/** `count` flushes of `offenders` distinct offenders each, `tracesEach` traces behind each, a minute apart. */
-export function makeFlushes({ count, offenders, tracesEach }) {
+/**
+ * `count` flushes of `offenders` distinct offenders each, `tracesEach` traces behind each, `spacingMs` apart (a
+ * minute: the stored samples are kept; an hour: each flush's as-repeated sample replaces them, with its guidance).
+ */
+export function makeFlushes({ count, offenders, tracesEach, spacingMs = HOUR / 60 }) {
   const flushes = [];
   let now = Date.UTC(2026, 0, 1, 9);
   for (let f = 0; f < count; f++) {
@@ -28,7 +31,7 @@ export function makeFlushes({ count, offenders, tracesEach }) {
       for (let o = 0; o < offenders; o++)
         acc.addTrace(detect(requestSpans(`/bench/${o}`, now + t), defaultDetectorSettings));
     flushes.push(acc.drain().map((delta) => ({ delta, guidance: () => guidanceFor(delta.sample) })));
-    now += HOUR / 60;
+    now += spacingMs;
   }
   return flushes;
 }
@@ -92,8 +95,19 @@ export async function benchStore({ flushes: count = 20, offenders = 200, tracesE
   const dir = mkdtempSync(join(tmpdir(), "n1-bench-store-"));
   try {
     const sqlite = await openStore(join(dir, "n1radar.db"));
-    report("SQLite file, one process", await writeAll([sqlite], flushes), offenders);
+    const kept = await writeAll([sqlite], flushes);
+    report("SQLite file, one process", kept, offenders);
     await sqlite.close();
+    // Baseline: the same offenders, flushes an hour apart, so every write replaces the sample and its guidance
+    // (as every write did before samples were kept for an hour).
+    const hourly = await openStore(join(dir, "n1radar-hourly.db"));
+    const rewritten = await writeAll(
+      [hourly],
+      makeFlushes({ count, offenders, tracesEach, spacingMs: HOUR }),
+    );
+    report("SQLite, every sample rewritten", rewritten, offenders);
+    console.log(`  samples kept / rewritten: x${(kept.rate / rewritten.rate).toFixed(2)} offenders/s`);
+    await hourly.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,23 +6,24 @@ import type { Store } from "./store.js";
 import { guidance } from "./testing/seed.js";
 import { DIALECTS, openTestStore } from "./testing/stores.js";
 
-const finding = (traceId: string, repeats: number): Finding =>
-  makeFinding({
-    traceId,
-    endpoint: "GET /posts",
-    dbSystem: "sqlite",
-    fingerprint: "abc",
-    repeats,
-    seenAtMs: 1000,
-  });
+const HOUR = 3_600_000;
+
+const finding = (traceId: string, repeats: number, seenAtMs: number): Finding =>
+  makeFinding({ traceId, endpoint: "GET /posts", dbSystem: "sqlite", fingerprint: "abc", repeats, seenAtMs });
 
 /**
  * One flush of one request, with guidance read (as the pipeline does) from that request's sample. Returns how
  * many times the store asked for that guidance.
  */
-async function flush(store: Store, traceId: string, repeats: number, summary: string): Promise<number> {
+async function flush(
+  store: Store,
+  traceId: string,
+  repeats: number,
+  seenAtMs: number,
+  summary: string,
+): Promise<number> {
   const acc = new FindingAccumulator(offenderId);
-  acc.addTrace([finding(traceId, repeats)]);
+  acc.addTrace([finding(traceId, repeats, seenAtMs)]);
   let reads = 0;
   const withSummary = (): Guidance => {
     reads++;
@@ -41,33 +42,38 @@ describe.each(DIALECTS)("%s: an offender's evidence", (dialect) => {
   it("keeps the guidance of the sample it keeps, and replaces both together", async () => {
     const store = await openTestStore(dialect);
     open.push(store);
-    await flush(store, "t-nine", 9, "fix read from t-nine");
+    await flush(store, "t-nine", 9, 1000, "fix read from t-nine");
     // A smaller request later: the sample stays, and so does the guidance read from it.
-    await flush(store, "t-five", 5, "fix read from t-five");
+    await flush(store, "t-five", 5, 2000, "fix read from t-five");
     const [listed] = (await store.findOffenders({ limit: 1, offset: 0 }, Date.now())).findings;
     let detail = await store.getOffender(listed!.id);
     expect(detail).toMatchObject({ sampleTraceId: "t-nine", guidance: { summary: "fix read from t-nine" } });
-    // As many repeats again: the newer request and its guidance replace both.
-    await flush(store, "t-nine-again", 9, "fix read from t-nine-again");
+    // More repeats: the newer request and its guidance replace both.
+    await flush(store, "t-ten", 10, 3000, "fix read from t-ten");
     detail = await store.getOffender(listed!.id);
     expect(detail).toMatchObject({
-      sampleTraceId: "t-nine-again",
-      guidance: { summary: "fix read from t-nine-again" },
+      sampleTraceId: "t-ten",
+      guidance: { summary: "fix read from t-ten" },
       occurrences: 3,
     });
   });
 
-  it("reads guidance only for a sample it stores: a new offender's, or one repeating at least as much", async () => {
+  it("reads guidance only for a sample it stores: a new offender's, more repeats, or as many an hour on", async () => {
     const store = await openTestStore(dialect);
     open.push(store);
-    expect(await flush(store, "t-nine", 9, "first sight")).toBe(1);
-    expect(await flush(store, "t-five", 5, "kept out")).toBe(0);
-    expect(await flush(store, "t-nine-again", 9, "as many")).toBe(1);
-    expect(await flush(store, "t-twelve", 12, "more")).toBe(1);
-    const [listed] = (await store.findOffenders({ limit: 1, offset: 0 }, Date.now())).findings;
-    expect(await store.getOffender(listed!.id)).toMatchObject({
-      sampleTraceId: "t-twelve",
-      guidance: { summary: "more" },
-    });
+    const sample = async () => {
+      const [listed] = (await store.findOffenders({ limit: 1, offset: 0 }, Date.now())).findings;
+      return (await store.getOffender(listed!.id))?.sampleTraceId;
+    };
+    expect(await flush(store, "t-nine", 9, 1000, "first sight")).toBe(1);
+    expect(await flush(store, "t-five", 5, 2000, "fewer")).toBe(0);
+    // As many repeats within the hour: the stored sample and guidance stay (no rewrite on every flush).
+    expect(await flush(store, "t-nine-soon", 9, 1000 + HOUR / 2, "as many, soon")).toBe(0);
+    expect(await sample()).toBe("t-nine");
+    // As many an hour after the stored sample's request: the newer one replaces it.
+    expect(await flush(store, "t-nine-later", 9, 1000 + HOUR, "as many, an hour on")).toBe(1);
+    expect(await sample()).toBe("t-nine-later");
+    expect(await flush(store, "t-twelve", 12, 1000 + HOUR + 1, "more")).toBe(1);
+    expect(await sample()).toBe("t-twelve");
   });
 });

@@ -73,15 +73,27 @@ export function mergeHistogram(
 
 /**
  * The evidence an offender keeps: one request's sample and the guidance read from that very sample, always written
- * together, so the fix shown always describes the request shown. A write replaces them when its sample repeats at
- * least as much as the stored one (newest evidence wins among equals: detection and guidance improve between
- * versions), and leaves them otherwise.
+ * together, so the fix shown always describes the request shown. A write replaces them when its sample repeats
+ * more than the stored one, or as much once the stored one is EVIDENCE_REFRESH_MS old (detection and guidance
+ * improve between versions, and the newest request is the likeliest to still look like that), and leaves them
+ * otherwise: an offender seen on every flush does not rewrite its sample and recompute its guidance each time.
  */
+export const EVIDENCE_REFRESH_MS = 3_600_000;
+
+export function replacesEvidence(
+  delta: OffenderDelta,
+  stored: { repeatsMax: number; sampleSeenAt: number },
+): boolean {
+  if (delta.repeatsMax !== stored.repeatsMax) return delta.repeatsMax > stored.repeatsMax;
+  return delta.sample.seenAtMs - stored.sampleSeenAt >= EVIDENCE_REFRESH_MS;
+}
+
 export function evidenceColumns(delta: OffenderDelta, guidanceOf: () => Guidance) {
   const { code, ...evidence } = sampleEvidence(delta);
   const guidance = guidanceOf();
   return {
     ...evidence,
+    sampleSeenAt: delta.sample.seenAtMs,
     codeFunction: code?.function ?? null,
     codeFile: code?.file ?? null,
     codeLine: code?.line ?? null,
@@ -126,6 +138,7 @@ export const MERGED_FIELDS = [
   "statusChangedAt",
   "repeatsMax",
   "repeatsHistogram",
+  "sampleSeenAt",
   "exampleTraceIds",
   "firstSeen",
   "lastSeen",
@@ -181,7 +194,7 @@ export function recordDeltas(db: Db, writes: readonly OffenderWrite[], options: 
             lastSeen: Math.max(existing.lastSeen, delta.lastSeenMs),
             exampleTraceIds: examples,
             environment: latest.environment ?? existing.environment,
-            ...(delta.repeatsMax >= existing.repeatsMax ? evidenceColumns(delta, guidance) : {}),
+            ...(replacesEvidence(delta, existing) ? evidenceColumns(delta, guidance) : {}),
             ...(regressed
               ? { status: "regressed", statusChangedAt: delta.lastSeenMs, statusChangedBy: null }
               : {}),

@@ -47,6 +47,8 @@ export const offenders = pgTable(
     statusChangedBy: text("status_changed_by"),
     sampleTraceId: text("sample_trace_id").notNull(),
     sampleSpans: jsonb("sample_spans").notNull(),
+    /** See schema.ts. */
+    sampleSeenAt: bigint("sample_seen_at", { mode: "number" }).notNull().default(0),
     exampleTraceIds: jsonb("example_trace_ids").$type<string[]>().notNull(),
     codeFunction: text("code_function"),
     codeFile: text("code_file"),

@@ -35,6 +35,8 @@ export const offenders = sqliteTable(
     statusChangedBy: text("status_changed_by"),
     sampleTraceId: text("sample_trace_id").notNull(),
     sampleSpans: text("sample_spans", { mode: "json" }).notNull(),
+    /** When the sample's request ran: a sample as repeated as the stored one replaces it once this is an hour old. */
+    sampleSeenAt: integer("sample_seen_at").notNull().default(0),
     exampleTraceIds: text("example_trace_ids", { mode: "json" }).$type<string[]>().notNull(),
     codeFunction: text("code_function"),
     codeFile: text("code_file"),

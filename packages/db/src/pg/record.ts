@@ -18,6 +18,7 @@ import {
   newOffenderColumns,
   type OffenderWrite,
   type RecordOptions,
+  replacesEvidence,
 } from "../record.js";
 import { alertEvents, journalRequests, offenderHours, offenders } from "../schema-pg.js";
 import type { PgDb, PgTx } from "./db.js";
@@ -114,7 +115,7 @@ async function writeOne(
       lastSeen: sql`greatest(${offenders.lastSeen}, ${delta.lastSeenMs})`,
       exampleTraceIds: examples,
       environment: latest.environment ?? existing.environment,
-      ...(delta.repeatsMax >= existing.repeatsMax ? evidenceColumns(delta, guidance) : {}),
+      ...(replacesEvidence(delta, existing) ? evidenceColumns(delta, guidance) : {}),
       ...(regressed ? { status: "regressed", statusChangedAt: delta.lastSeenMs } : {}),
     })
     .where(eq(offenders.id, delta.id));

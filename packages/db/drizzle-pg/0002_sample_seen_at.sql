@@ -1,0 +1,1 @@
+ALTER TABLE "offenders" ADD COLUMN "sample_seen_at" bigint DEFAULT 0 NOT NULL;

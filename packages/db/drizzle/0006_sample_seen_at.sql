@@ -1,0 +1,1 @@
+ALTER TABLE `offenders` ADD `sample_seen_at` integer DEFAULT 0 NOT NULL;
