@@ -1,8 +1,9 @@
 import type { OffenderPage, OffenderSort, OffenderStatus } from "@n1radar/core";
 import { and, count, desc, eq, gte, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./open.js";
-import { offenderColumns, toOffender } from "./query.js";
+import { type OffenderRow, offenderColumns, toOffender } from "./query.js";
 import { offenderHours, offenders } from "./schema.js";
+import { type offenderHours as pgOffenderHours, offenders as pgOffenders } from "./schema-pg.js";
 
 /** Filters shared by the list, the overview and the facets. Every field narrows; absent means "any". */
 export interface OffenderFilter {
@@ -35,25 +36,33 @@ export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** The WHERE clause for a filter; undefined when nothing is filtered. */
-export function filterWhere(filter: OffenderFilter): SQL | undefined {
+/** Either dialect's offenders table: the list's filters and orders read the same columns in both. */
+export type OffenderTable = typeof offenders | typeof pgOffenders;
+export type OffenderHoursTable = typeof offenderHours | typeof pgOffenderHours;
+
+/**
+ * The WHERE clause for a filter on either dialect's table; undefined when nothing is filtered. The text search
+ * ignores case in both: SQLite's LIKE does, PostgreSQL needs ILIKE (whose escape character is also `\`).
+ */
+export function filterWhere(filter: OffenderFilter, t: OffenderTable = offenders): SQL | undefined {
   const conditions: (SQL | undefined)[] = [];
-  if (filter.service !== undefined) conditions.push(eq(offenders.service, filter.service));
-  if (filter.endpoint !== undefined) conditions.push(eq(offenders.endpoint, filter.endpoint));
+  if (filter.service !== undefined) conditions.push(eq(t.service, filter.service));
+  if (filter.endpoint !== undefined) conditions.push(eq(t.endpoint, filter.endpoint));
   if (filter.orm !== undefined)
-    conditions.push(filter.orm === "none" ? isNull(offenders.orm) : eq(offenders.orm, filter.orm));
+    conditions.push(filter.orm === "none" ? isNull(t.orm) : eq(t.orm, filter.orm));
   if (filter.status !== undefined && filter.status.length > 0)
-    conditions.push(inArray(offenders.status, [...filter.status]));
-  if (filter.sinceMs !== undefined) conditions.push(gte(offenders.lastSeen, filter.sinceMs));
-  if (filter.untilMs !== undefined) conditions.push(lte(offenders.lastSeen, filter.untilMs));
+    conditions.push(inArray(t.status, [...filter.status]));
+  if (filter.sinceMs !== undefined) conditions.push(gte(t.lastSeen, filter.sinceMs));
+  if (filter.untilMs !== undefined) conditions.push(lte(t.lastSeen, filter.untilMs));
   const q = filter.q?.trim();
   if (q) {
     const pattern = likePattern(q);
+    const like = sql.raw(t === pgOffenders ? "ILIKE" : "LIKE");
     conditions.push(
       or(
-        sql`${offenders.endpoint} LIKE ${pattern} ESCAPE '\\'`,
-        sql`${offenders.statement} LIKE ${pattern} ESCAPE '\\'`,
-        sql`${offenders.service} LIKE ${pattern} ESCAPE '\\'`,
+        sql`${t.endpoint} ${like} ${pattern} ESCAPE '\\'`,
+        sql`${t.statement} ${like} ${pattern} ESCAPE '\\'`,
+        sql`${t.service} ${like} ${pattern} ESCAPE '\\'`,
       ),
     );
   }
@@ -64,12 +73,57 @@ export function filterWhere(filter: OffenderFilter): SQL | undefined {
  * Each sort's keys; the id last so paging is stable when the leading keys tie. All descending, so each matches
  * its index in schema.ts read backwards.
  */
-const ORDER: Record<OffenderSort, SQL[]> = {
-  wasted: [desc(offenders.wastedMs), desc(offenders.id)],
-  traces: [desc(offenders.traces), desc(offenders.wastedMs), desc(offenders.id)],
-  repeats: [desc(offenders.repeatsMax), desc(offenders.wastedMs), desc(offenders.id)],
-  recent: [desc(offenders.lastSeen), desc(offenders.wastedMs), desc(offenders.id)],
-};
+export function orderOf(sort: OffenderSort, t: OffenderTable = offenders): SQL[] {
+  switch (sort) {
+    case "wasted":
+      return [desc(t.wastedMs), desc(t.id)];
+    case "traces":
+      return [desc(t.traces), desc(t.wastedMs), desc(t.id)];
+    case "repeats":
+      return [desc(t.repeatsMax), desc(t.wastedMs), desc(t.id)];
+    case "recent":
+      return [desc(t.lastSeen), desc(t.wastedMs), desc(t.id)];
+  }
+}
+
+/** The hours a page's trends cover: `hours` buckets ending with the current one. */
+export function trendWindow(query: OffenderQuery, nowMs: number) {
+  const hours = query.trendHours ?? DEFAULT_TREND_HOURS;
+  const endMs = Math.floor(nowMs / HOUR_MS) * HOUR_MS;
+  return { hours, startMs: endMs - (hours - 1) * HOUR_MS, endMs };
+}
+
+/** The hour rows of a page's offenders inside the trend window, on either dialect's table. */
+export function trendWhere(ids: string[], window: { startMs: number; endMs: number }, h: OffenderHoursTable) {
+  return and(inArray(h.offenderId, ids), gte(h.hourStart, window.startMs), lte(h.hourStart, window.endMs));
+}
+
+/** One page from its rows (in page order), total and hour points: each row's trend zero-filled, oldest first. */
+export function toPage(
+  rows: readonly OffenderRow[],
+  total: number,
+  points: readonly { id: string; at: number; n: number }[],
+  window: { hours: number; startMs: number },
+): OffenderPage {
+  const trends = new Map<string, number[]>();
+  for (const p of points) {
+    let trend = trends.get(p.id);
+    if (!trend) {
+      trend = new Array<number>(window.hours).fill(0);
+      trends.set(p.id, trend);
+    }
+    const slot = Math.floor((p.at - window.startMs) / HOUR_MS);
+    trend[slot] = (trend[slot] ?? 0) + p.n;
+  }
+  return {
+    findings: rows.map((row) => ({
+      ...toOffender(row),
+      trend: trends.get(row.id) ?? new Array<number>(window.hours).fill(0),
+    })),
+    total,
+    trendStart: new Date(window.startMs).toISOString(),
+  };
+}
 
 /** One page of offenders matching a filter, with the total and each row's trend: four queries in all. */
 export function findOffenders(db: Db, query: OffenderQuery, nowMs: number): OffenderPage {
@@ -79,65 +133,34 @@ export function findOffenders(db: Db, query: OffenderQuery, nowMs: number): Offe
     .select({ id: offenders.id })
     .from(offenders)
     .where(where)
-    .orderBy(...ORDER[query.sort ?? "wasted"])
+    .orderBy(...orderOf(query.sort ?? "wasted"))
     .limit(query.limit)
     .offset(query.offset)
     .all()
     .map((r) => r.id);
+  if (ids.length === 0) {
+    const total = db.select({ n: count() }).from(offenders).where(where).get()?.n ?? 0;
+    return toPage([], total, [], trendWindow(query, nowMs));
+  }
   const byId = new Map(
-    ids.length === 0
-      ? []
-      : db
-          .select(offenderColumns)
-          .from(offenders)
-          .where(inArray(offenders.id, ids))
-          .all()
-          .map((r) => [r.id, r] as const),
+    db
+      .select(offenderColumns)
+      .from(offenders)
+      .where(inArray(offenders.id, ids))
+      .all()
+      .map((r) => [r.id, r] as const),
   );
-  const rows = ids.flatMap((id) => byId.get(id) ?? []);
   const total = db.select({ n: count() }).from(offenders).where(where).get()?.n ?? 0;
-  const hours = query.trendHours ?? DEFAULT_TREND_HOURS;
-  const trendEnd = Math.floor(nowMs / HOUR_MS) * HOUR_MS;
-  const trendStart = trendEnd - (hours - 1) * HOUR_MS;
-  const trends = trendsOf(
-    db,
-    rows.map((r) => r.id),
-    trendStart,
-    hours,
-  );
-  return {
-    findings: rows.map((row) => ({
-      ...toOffender(row),
-      trend: trends.get(row.id) ?? new Array<number>(hours).fill(0),
-    })),
-    total,
-    trendStart: new Date(trendStart).toISOString(),
-  };
-}
-
-/** Occurrences per hour for many offenders in one query, zero-filled; keyed by offender id. */
-function trendsOf(db: Db, ids: string[], startMs: number, hours: number): Map<string, number[]> {
-  const trends = new Map<string, number[]>();
-  if (ids.length === 0) return trends;
+  const window = trendWindow(query, nowMs);
   const points = db
     .select({ id: offenderHours.offenderId, at: offenderHours.hourStart, n: offenderHours.occurrences })
     .from(offenderHours)
-    .where(
-      and(
-        inArray(offenderHours.offenderId, ids),
-        gte(offenderHours.hourStart, startMs),
-        lte(offenderHours.hourStart, startMs + (hours - 1) * HOUR_MS),
-      ),
-    )
+    .where(trendWhere(ids, window, offenderHours))
     .all();
-  for (const p of points) {
-    let trend = trends.get(p.id);
-    if (!trend) {
-      trend = new Array<number>(hours).fill(0);
-      trends.set(p.id, trend);
-    }
-    const slot = Math.floor((p.at - startMs) / HOUR_MS);
-    trend[slot] = (trend[slot] ?? 0) + p.n;
-  }
-  return trends;
+  return toPage(
+    ids.flatMap((id) => byId.get(id) ?? []),
+    total,
+    points,
+    window,
+  );
 }

@@ -47,7 +47,7 @@ export function columnsOf<T extends object, K extends keyof T>(table: T, names: 
 
 export const offenderColumns = columnsOf(offenders, OFFENDER_FIELDS);
 
-type OffenderRow = Pick<typeof offenders.$inferSelect, keyof typeof offenderColumns>;
+export type OffenderRow = Pick<typeof offenders.$inferSelect, keyof typeof offenderColumns>;
 
 export function toOffender(row: OffenderRow): Offender {
   const hasCode = row.codeFunction !== null || row.codeFile !== null || row.codeLine !== null;
@@ -83,15 +83,11 @@ export function toOffender(row: OffenderRow): Offender {
   };
 }
 
-export function getOffender(db: Db, id: string): OffenderDetail | null {
-  const row = db.select().from(offenders).where(eq(offenders.id, id)).get();
-  if (!row) return null;
-  const hours = db
-    .select()
-    .from(offenderHours)
-    .where(eq(offenderHours.offenderId, id))
-    .orderBy(asc(offenderHours.hourStart))
-    .all();
+/** A stored row and its hour rows (oldest first) as the API's OffenderDetail, in either dialect. */
+export function toOffenderDetail(
+  row: typeof offenders.$inferSelect,
+  hours: readonly { hourStart: number; occurrences: number; wastedMs: number; repeatsMax: number }[],
+): OffenderDetail {
   return {
     ...toOffender(row),
     sampleTraceId: row.sampleTraceId,
@@ -108,4 +104,16 @@ export function getOffender(db: Db, id: string): OffenderDetail | null {
       repeatsMax: h.repeatsMax,
     })),
   };
+}
+
+export function getOffender(db: Db, id: string): OffenderDetail | null {
+  const row = db.select().from(offenders).where(eq(offenders.id, id)).get();
+  if (!row) return null;
+  const hours = db
+    .select()
+    .from(offenderHours)
+    .where(eq(offenderHours.offenderId, id))
+    .orderBy(asc(offenderHours.hourStart))
+    .all();
+  return toOffenderDetail(row, hours);
 }

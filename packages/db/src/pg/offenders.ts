@@ -1,7 +1,9 @@
 /**
  * Reading offenders on PostgreSQL: the same queries as list.ts, query.ts, overview.ts and stored-orms.ts, in
- * PostgreSQL's spelling (ILIKE for the case-insensitive search, greatest() for a scalar max, ->> for JSON), with
- * bigint and numeric aggregates turned back into numbers.
+ * PostgreSQL's spelling (greatest() for a scalar max, ->> for JSON), with bigint and numeric aggregates turned
+ * back into numbers. The list's filter, orders, trend window and page, and the detail's row mapping, are the
+ * SQLite side's own functions given this dialect's tables (filterWhere, orderOf, trendWhere, toPage,
+ * toOffenderDetail): only running them differs (awaited, in one snapshot).
  */
 import {
   DAY_MS,
@@ -9,37 +11,22 @@ import {
   type Guidance,
   type OffenderDetail,
   type OffenderPage,
-  type OffenderSort,
   type Overview,
-  roundMs,
   SAVINGS_MIN_WINDOW_MS,
-  type SampleSpan,
 } from "@n1radar/core";
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, ne, type SQL, sql } from "drizzle-orm";
 import {
-  and,
-  asc,
-  count,
-  desc,
-  eq,
-  gte,
-  inArray,
-  isNotNull,
-  isNull,
-  lte,
-  ne,
-  or,
-  type SQL,
-  sql,
-} from "drizzle-orm";
-import {
-  DEFAULT_TREND_HOURS,
+  filterWhere,
   HOUR_MS,
-  likePattern,
   type OffenderFilter,
   type OffenderQuery,
+  orderOf,
+  toPage,
+  trendWhere,
+  trendWindow,
 } from "../list.js";
 import { foldOverview } from "../overview.js";
-import { columnsOf, OFFENDER_FIELDS, toOffender } from "../query.js";
+import { columnsOf, OFFENDER_FIELDS, toOffenderDetail } from "../query.js";
 import { offenderHours, offenders } from "../schema-pg.js";
 import type { StoredOrm } from "../stored-orms.js";
 import type { PgDb } from "./db.js";
@@ -49,38 +36,6 @@ export const offenderColumns = columnsOf(offenders, OFFENDER_FIELDS);
 
 const UNRESOLVED_STATUS = sql`${offenders.status} in ('open', 'acknowledged', 'regressed')`;
 
-/** list.ts's filterWhere; the text search is ILIKE, as SQLite's LIKE ignores case. */
-export function filterWhere(filter: OffenderFilter): SQL | undefined {
-  const conditions: (SQL | undefined)[] = [];
-  if (filter.service !== undefined) conditions.push(eq(offenders.service, filter.service));
-  if (filter.endpoint !== undefined) conditions.push(eq(offenders.endpoint, filter.endpoint));
-  if (filter.orm !== undefined)
-    conditions.push(filter.orm === "none" ? isNull(offenders.orm) : eq(offenders.orm, filter.orm));
-  if (filter.status !== undefined && filter.status.length > 0)
-    conditions.push(inArray(offenders.status, [...filter.status]));
-  if (filter.sinceMs !== undefined) conditions.push(gte(offenders.lastSeen, filter.sinceMs));
-  if (filter.untilMs !== undefined) conditions.push(lte(offenders.lastSeen, filter.untilMs));
-  const q = filter.q?.trim();
-  if (q) {
-    const pattern = likePattern(q);
-    conditions.push(
-      or(
-        sql`${offenders.endpoint} ILIKE ${pattern}`,
-        sql`${offenders.statement} ILIKE ${pattern}`,
-        sql`${offenders.service} ILIKE ${pattern}`,
-      ),
-    );
-  }
-  return conditions.length > 0 ? and(...conditions) : undefined;
-}
-
-const ORDER: Record<OffenderSort, SQL[]> = {
-  wasted: [desc(offenders.wastedMs), desc(offenders.id)],
-  traces: [desc(offenders.traces), desc(offenders.wastedMs), desc(offenders.id)],
-  repeats: [desc(offenders.repeatsMax), desc(offenders.wastedMs), desc(offenders.id)],
-  recent: [desc(offenders.lastSeen), desc(offenders.wastedMs), desc(offenders.id)],
-};
-
 /**
  * One page of offenders. Its reads (the order, the rows, the total, the trends) share one snapshot: read apart, a
  * write committed between them (another replica's flush) showed rows in an order their own figures contradict.
@@ -88,55 +43,34 @@ const ORDER: Record<OffenderSort, SQL[]> = {
 export async function findOffenders(db: PgDb, query: OffenderQuery, nowMs: number): Promise<OffenderPage> {
   return db.transaction(
     async (tx) => {
-      const where = filterWhere(query);
+      const where = filterWhere(query, offenders);
       const ids = (
         await tx
           .select({ id: offenders.id })
           .from(offenders)
           .where(where)
-          .orderBy(...ORDER[query.sort ?? "wasted"])
+          .orderBy(...orderOf(query.sort ?? "wasted", offenders))
           .limit(query.limit)
           .offset(query.offset)
       ).map((r) => r.id);
-      const byId = new Map(
-        ids.length === 0
-          ? []
-          : (await tx.select(offenderColumns).from(offenders).where(inArray(offenders.id, ids))).map(
-              (r) => [r.id, r] as const,
-            ),
-      );
-      const rows = ids.flatMap((id) => byId.get(id) ?? []);
       const [total] = await tx.select({ n: count() }).from(offenders).where(where);
-      const hours = query.trendHours ?? DEFAULT_TREND_HOURS;
-      const trendEnd = Math.floor(nowMs / HOUR_MS) * HOUR_MS;
-      const trendStart = trendEnd - (hours - 1) * HOUR_MS;
-      const trends = new Map<string, number[]>();
-      if (ids.length > 0) {
-        const points = await tx
-          .select({ id: offenderHours.offenderId, at: offenderHours.hourStart, n: offenderHours.occurrences })
-          .from(offenderHours)
-          .where(
-            and(
-              inArray(offenderHours.offenderId, ids),
-              gte(offenderHours.hourStart, trendStart),
-              lte(offenderHours.hourStart, trendEnd),
-            ),
-          );
-        for (const p of points) {
-          const trend = trends.get(p.id) ?? new Array<number>(hours).fill(0);
-          trends.set(p.id, trend);
-          const slot = Math.floor((p.at - trendStart) / HOUR_MS);
-          trend[slot] = (trend[slot] ?? 0) + p.n;
-        }
-      }
-      return {
-        findings: rows.map((row) => ({
-          ...toOffender(row),
-          trend: trends.get(row.id) ?? new Array<number>(hours).fill(0),
-        })),
-        total: total?.n ?? 0,
-        trendStart: new Date(trendStart).toISOString(),
-      };
+      const window = trendWindow(query, nowMs);
+      if (ids.length === 0) return toPage([], total?.n ?? 0, [], window);
+      const byId = new Map(
+        (await tx.select(offenderColumns).from(offenders).where(inArray(offenders.id, ids))).map(
+          (r) => [r.id, r] as const,
+        ),
+      );
+      const points = await tx
+        .select({ id: offenderHours.offenderId, at: offenderHours.hourStart, n: offenderHours.occurrences })
+        .from(offenderHours)
+        .where(trendWhere(ids, window, offenderHours));
+      return toPage(
+        ids.flatMap((id) => byId.get(id) ?? []),
+        total?.n ?? 0,
+        points,
+        window,
+      );
     },
     { isolationLevel: "repeatable read", accessMode: "read only" },
   );
@@ -150,22 +84,7 @@ export async function getOffender(db: PgDb, id: string): Promise<OffenderDetail 
     .from(offenderHours)
     .where(eq(offenderHours.offenderId, id))
     .orderBy(asc(offenderHours.hourStart));
-  return {
-    ...toOffender(row),
-    sampleTraceId: row.sampleTraceId,
-    exampleTraceIds: row.exampleTraceIds,
-    sampleSpans: row.sampleSpans as SampleSpan[],
-    statusChange:
-      row.statusChangedAt === null
-        ? null
-        : { at: new Date(row.statusChangedAt).toISOString(), by: row.statusChangedBy },
-    history: hours.map((h) => ({
-      at: new Date(h.hourStart).toISOString(),
-      occurrences: h.occurrences,
-      wastedMs: roundMs(h.wastedMs),
-      repeatsMax: h.repeatsMax,
-    })),
-  };
+  return toOffenderDetail(row, hours);
 }
 
 /** overview.ts's wastedIn. */
@@ -177,7 +96,7 @@ function wastedIn(filter: Omit<OffenderFilter, "status">): SQL<number> {
 }
 
 export async function overview(db: PgDb, filter: Omit<OffenderFilter, "status"> = {}): Promise<Overview> {
-  const scope = filterWhere(filter);
+  const scope = filterWhere(filter, offenders);
   const wasted = wastedIn(filter);
   const windowMs = sql`greatest(${offenders.lastSeen} - ${offenders.firstSeen}, ${SAVINGS_MIN_WINDOW_MS}::bigint)`;
   const rows = await db
