@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { makeOffender } from "./items.fixture.js";
 import {
   type Notified,
   type PlanDestination,
@@ -7,6 +6,7 @@ import {
   type PlanSettings,
   planAlerts,
 } from "./plan.js";
+import { makeOffender } from "./testing/items.js";
 
 const settings: PlanSettings = {
   nowMs: 10_000,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FindingAccumulator, histogramMedian } from "./accumulator.js";
 import type { Finding } from "./finding.js";
-import { makeFinding } from "./testing.js";
+import { makeFinding } from "./testing/index.js";
 
 /** An offender's identity as the detector keys it (its hash aside). */
 const idOf = (f: Finding) => `${f.service}|${f.endpoint}|${f.kind}|${f.fingerprint}`;

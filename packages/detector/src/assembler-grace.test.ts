@@ -9,7 +9,7 @@ import { TraceAssembler } from "./assembler.js";
 import { defaultAssemblerSettings } from "./assembler-state.js";
 import { detect } from "./detect.js";
 import { defaultDetectorSettings } from "./settings.js";
-import { traceBuilder } from "./test-spans.js";
+import { traceBuilder } from "./testing/spans.js";
 
 const base = { waitMs: 30_000, maxOpenTraces: 100, maxSpansPerTrace: 1000, maxOpenSpans: 10_000 };
 const findingsOf = (sets: SpanRecord[][]) => sets.flatMap((set) => detect(set, defaultDetectorSettings));

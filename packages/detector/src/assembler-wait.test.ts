@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { TraceAssembler } from "./assembler.js";
 import { detect } from "./detect.js";
 import { defaultDetectorSettings } from "./settings.js";
-import { traceBuilder } from "./test-spans.js";
+import { traceBuilder } from "./testing/spans.js";
 
 const WAIT = 30_000;
 // No grace: these tests hold the wait itself; assembler-grace.test.ts adds the grace on top.

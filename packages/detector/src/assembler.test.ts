@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { TraceAssembler } from "./assembler.js";
 import { detect } from "./detect.js";
 import { defaultDetectorSettings } from "./settings.js";
-import { span, traceBuilder } from "./test-spans.js";
+import { span, traceBuilder } from "./testing/spans.js";
 
 // No grace: these tests hold the release rules themselves; assembler-grace.test.ts adds the grace on top.
 const settings = {

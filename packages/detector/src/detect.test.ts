@@ -2,7 +2,7 @@ import { SpanKind } from "@n1radar/core";
 import { describe, expect, it } from "vitest";
 import { detect } from "./detect.js";
 import { defaultDetectorSettings } from "./settings.js";
-import { traceBuilder } from "./test-spans.js";
+import { traceBuilder } from "./testing/spans.js";
 
 const loop = (
   t: ReturnType<typeof traceBuilder>,

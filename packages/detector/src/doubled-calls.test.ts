@@ -2,7 +2,7 @@ import { SpanKind, type SpanRecord } from "@n1radar/core";
 import { describe, expect, it } from "vitest";
 import { detect } from "./detect.js";
 import { defaultDetectorSettings } from "./settings.js";
-import { dbCall, traceBuilder } from "./test-spans.js";
+import { dbCall, traceBuilder } from "./testing/spans.js";
 
 const ORM = { name: "opentelemetry.instrumentation.sqlalchemy", version: "0.66b1" };
 const DRIVER = { name: "opentelemetry.instrumentation.sqlite3", version: "0.66b1" };

@@ -2,7 +2,7 @@ import { SpanKind, type UnitOfWork } from "@n1radar/core";
 import { describe, expect, it } from "vitest";
 import { detect } from "./detect.js";
 import { defaultDetectorSettings } from "./settings.js";
-import { traceBuilder } from "./test-spans.js";
+import { traceBuilder } from "./testing/spans.js";
 import { TraceView, UNKNOWN_ENDPOINT } from "./trace-view.js";
 
 const author = (i: number) => `SELECT authors.id, authors.name FROM authors WHERE authors.id = ${i}`;

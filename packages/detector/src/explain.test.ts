@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { detect } from "./detect.js";
 import { explain, type GroupExplanation } from "./explain.js";
 import { defaultDetectorSettings } from "./settings.js";
-import { traceBuilder } from "./test-spans.js";
+import { traceBuilder } from "./testing/spans.js";
 
 const verdicts = (groups: GroupExplanation[]) =>
   Object.fromEntries(groups.map((g) => [g.statement.slice(0, 34), g.verdict]));

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { detect } from "./detect.js";
 import { explain } from "./explain.js";
 import { defaultDetectorSettings } from "./settings.js";
-import { traceBuilder } from "./test-spans.js";
+import { traceBuilder } from "./testing/spans.js";
 
 /** GET /tenants: 8 lookups, optionally inside a wrapper span; `mark` goes on the request or the wrapper. */
 function loop(mark: { on: "request" | "wrapper"; maxRepeats: number | null } | null) {

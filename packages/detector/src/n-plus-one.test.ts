@@ -2,7 +2,7 @@ import { SpanKind } from "@n1radar/core";
 import { describe, expect, it } from "vitest";
 import { detect } from "./detect.js";
 import { defaultDetectorSettings } from "./settings.js";
-import { T0, traceBuilder } from "./test-spans.js";
+import { T0, traceBuilder } from "./testing/spans.js";
 
 const POSTS = "SELECT posts.id, posts.author_id FROM posts ORDER BY posts.id DESC LIMIT 20";
 const author = (i: number) => `SELECT authors.id, authors.name FROM authors WHERE authors.id = ${i}`;

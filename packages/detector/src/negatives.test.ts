@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { detect } from "./detect.js";
 import { defaultDetectorSettings } from "./settings.js";
-import { traceBuilder } from "./test-spans.js";
+import { traceBuilder } from "./testing/spans.js";
 
 /** What must not fire, asserted as carefully as what must. Each case also checks its positive twin fires. */
 const run = (spans: Parameters<typeof detect>[0]) => detect(spans, defaultDetectorSettings);

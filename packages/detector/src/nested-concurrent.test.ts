@@ -2,7 +2,7 @@ import type { SpanRecord } from "@n1radar/core";
 import { describe, expect, it } from "vitest";
 import { detect } from "./detect.js";
 import { defaultDetectorSettings } from "./settings.js";
-import { T0, traceBuilder } from "./test-spans.js";
+import { T0, traceBuilder } from "./testing/spans.js";
 
 const POSTS = "SELECT posts.id FROM posts";
 const COMMENTS = "SELECT comments.id, comments.author_id FROM comments WHERE comments.post_id = 1";

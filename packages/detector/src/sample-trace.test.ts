@@ -5,7 +5,7 @@ import { explain } from "./explain.js";
 import { normalizeSql } from "./fingerprint.js";
 import { explainSample } from "./sample-trace.js";
 import { defaultDetectorSettings } from "./settings.js";
-import { traceBuilder } from "./test-spans.js";
+import { traceBuilder } from "./testing/spans.js";
 
 /** One request holding every verdict the sample must reproduce. */
 function mixedRequest() {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { detect } from "./detect.js";
 import { defaultDetectorSettings } from "./settings.js";
 import { rowKeyNeeded, suppliesRowKey } from "./sql-shape.js";
-import { traceBuilder } from "./test-spans.js";
+import { traceBuilder } from "./testing/spans.js";
 
 const POSTS = "SELECT posts.id, posts.author_id, posts.title FROM posts ORDER BY posts.id LIMIT ?";
 // SQLAlchemy's model-level lazy="selectin" on Post.tags: runs right after the posts query, before the loop

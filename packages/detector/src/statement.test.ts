@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { statementCacheChars, statementKey } from "./statement.js";
-import { dbCall as db } from "./test-spans.js";
+import { dbCall as db } from "./testing/spans.js";
 
 describe("statementKey for non-SQL stores", () => {
   it("MongoDB: operation, collection and the filtered field names, never values", () => {

@@ -8,7 +8,7 @@ import {
   inputOf,
   readScenarioFiles,
   type ScenarioBase,
-} from "./scenarios.fixture.js";
+} from "./testing/scenarios.js";
 
 /**
  * Guidance over SQL that ORMs we cannot install here (Hibernate, EF Core, Ecto) print in their own documentation and

@@ -8,7 +8,7 @@ import {
   inputOf,
   readScenarioFiles,
   type ScenarioBase,
-} from "./scenarios.fixture.js";
+} from "./testing/scenarios.js";
 
 /**
  * Guidance over SQL recorded from real ORMs installed from Debian or npm (recorded/<orm>.json, written by

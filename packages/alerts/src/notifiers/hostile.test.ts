@@ -4,8 +4,8 @@
  * auto-links) on the markdown platforms, so what is checked is the text outside them.
  */
 import { describe, expect, it } from "vitest";
-import { alertMessage, hostile, makeItem } from "../items.fixture.js";
 import { notifiers } from "../registry.js";
+import { alertMessage, hostile, makeItem } from "../testing/items.js";
 import type { AlertMessage, DestinationType } from "../types.js";
 
 function strings(value: unknown): string[] {

@@ -3,8 +3,8 @@
  * statement, a 10,000-character route, and a digest of 200 offenders.
  */
 import { describe, expect, it } from "vitest";
-import { alertMessage, makeItem } from "../items.fixture.js";
 import { notifiers } from "../registry.js";
+import { alertMessage, makeItem } from "../testing/items.js";
 import type { AlertMessage } from "../types.js";
 
 const huge = makeItem(

@@ -1,7 +1,7 @@
 /** Each platform's payload has the shape its webhook documents, and says what, how much and how to fix. */
 import { describe, expect, it } from "vitest";
-import { alertMessage, makeItem } from "../items.fixture.js";
 import { notifiers } from "../registry.js";
+import { alertMessage, makeItem } from "../testing/items.js";
 import { DESTINATION_TYPES } from "../types.js";
 
 const message = alertMessage();

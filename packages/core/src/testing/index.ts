@@ -1,4 +1,4 @@
-import type { Finding } from "./finding.js";
+import type { Finding } from "../finding.js";
 
 /**
  * A finding for tests (`@n1radar/core/testing`): a plain 1+N with no source, chain, code or spans, where every

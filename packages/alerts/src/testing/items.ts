@@ -1,5 +1,5 @@
 import type { Offender } from "@n1radar/core";
-import type { AlertItem, AlertMessage } from "./types.js";
+import type { AlertItem, AlertMessage } from "../types.js";
 
 /** An offender as the API returns it, for notifier tests. */
 export function makeOffender(fields: Partial<Offender> = {}): Offender {

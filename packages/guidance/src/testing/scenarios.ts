@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import type { Guidance } from "@n1radar/core";
 import { normalizeSql } from "@n1radar/detector";
 import { expect } from "vitest";
-import type { GuidanceInput, OrmId, StrategyId } from "./types.js";
+import type { GuidanceInput, OrmId, StrategyId } from "../types.js";
 
 /**
  * Shared by the tests that feed real ORM statements to guidance (recorded.int.test.ts: SQL recorded here from
