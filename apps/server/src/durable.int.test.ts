@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { getFindings } from "./test-api.js";
 import { freePorts, type MainPorts, type MainProcess, startMain } from "./test-main.js";
 import { jsonOf, jsonRequest, nPlusOneSpans } from "./test-payloads.js";
 import { eventually } from "./test-server.js";
@@ -45,9 +46,7 @@ async function run(durable: boolean): Promise<Run> {
 }
 
 async function occurrences(apiUrl: string, endpoint?: string): Promise<number> {
-  const page = (await (await fetch(`${apiUrl}/api/findings?limit=100`)).json()) as {
-    findings: { endpoint: string; occurrences: number }[];
-  };
+  const page = await getFindings(apiUrl, "?limit=100");
   return page.findings
     .filter((f) => endpoint === undefined || f.endpoint === endpoint)
     .reduce((sum, f) => sum + f.occurrences, 0);

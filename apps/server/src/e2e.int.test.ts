@@ -2,11 +2,14 @@
  * End to end with the real OpenTelemetry JS SDK and its OTLP/HTTP exporter: one request with an N+1 and one
  * without go in over HTTP; the first comes out of /api/findings, the second does not.
  */
+
+import { FindingAnswerSchema, HealthSchema, IngestReportSchema } from "@n1radar/core/schemas";
 import { context, SpanKind, trace } from "@opentelemetry/api";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiError, apiJson, getFindings } from "./test-api.js";
 import { eventually, startTestServer, type TestServer } from "./test-server.js";
 
 let server: TestServer;
@@ -46,13 +49,7 @@ function request(route: string, queries: string[]): void {
 
 describe("n1radar end to end", () => {
   it("says what has arrived per service before any N+1 (GET /api/ingest)", async () => {
-    const ingest = async () =>
-      (await (await fetch(`${server.apiUrl}/api/ingest`)).json()) as {
-        since: string;
-        spans: number;
-        dbSpans: number;
-        services: { service: string; spans: number; dbSpans: number; lastSeen: string }[];
-      };
+    const ingest = async () => apiJson(await fetch(`${server.apiUrl}/api/ingest`), IngestReportSchema);
     const before = await ingest();
     expect(before.services).toEqual([]);
     expect(Date.parse(before.since)).toBeLessThanOrEqual(Date.now());
@@ -76,9 +73,7 @@ describe("n1radar end to end", () => {
     await provider.forceFlush();
 
     const findings = await eventually(async () => {
-      const body = (await (await fetch(`${server.apiUrl}/api/findings`)).json()) as {
-        findings: Record<string, unknown>[];
-      };
+      const body = await getFindings(server.apiUrl);
       return body.findings.length > 0 ? body.findings : undefined;
     });
     expect(findings).toHaveLength(1);
@@ -90,18 +85,12 @@ describe("n1radar end to end", () => {
       repeats: 8,
       traces: 1,
     });
-    for (const field of ["id", "orm", "firstSeen", "lastSeen", "guidance"])
-      expect(findings[0]).toHaveProperty(field);
-
     const detail = await fetch(`${server.apiUrl}/api/findings/${findings[0]?.id}`);
-    expect(detail.status).toBe(200);
-    const { finding } = (await detail.json()) as {
-      finding: { sampleTraceId: string; sampleSpans: unknown[] };
-    };
+    const { finding } = await apiJson(detail, FindingAnswerSchema);
     expect(finding.sampleTraceId).toMatch(/^[0-9a-f]{32}$/);
     expect(finding.sampleSpans.length).toBeGreaterThan(8);
 
-    expect((await fetch(`${server.apiUrl}/api/findings/nope`)).status).toBe(404);
-    expect(await (await fetch(`${server.apiUrl}/api/health`)).json()).toEqual({ status: "ok" });
+    await apiError(await fetch(`${server.apiUrl}/api/findings/nope`), 404);
+    expect(await apiJson(await fetch(`${server.apiUrl}/api/health`), HealthSchema)).toEqual({ status: "ok" });
   });
 });

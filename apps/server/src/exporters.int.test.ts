@@ -9,6 +9,7 @@ import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace
 import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getFindings } from "./test-api.js";
 import { nPlusOneSpans } from "./test-payloads.js";
 import { eventually, startTestServer, type TestServer } from "./test-server.js";
 
@@ -53,9 +54,7 @@ function exportOnce(exporter: SpanExporter, service: string): Promise<{ code: nu
 
 async function findingFor(s: TestServer, service: string) {
   return eventually(async () => {
-    const body = (await (await fetch(`${s.apiUrl}/api/findings?limit=500`)).json()) as {
-      findings: { service: string; endpoint: string; repeats: number; statement: string }[];
-    };
+    const body = await getFindings(s.apiUrl, "?limit=500");
     return body.findings.find((f) => f.service === service);
   });
 }

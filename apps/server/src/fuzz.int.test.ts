@@ -8,6 +8,7 @@
 import { gzipSync } from "node:zlib";
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getFindings } from "./test-api.js";
 import { jsonOf, nPlusOneSpans, protobufOf } from "./test-payloads.js";
 import { eventually, startTestServer, type TestServer } from "./test-server.js";
 
@@ -130,9 +131,7 @@ afterAll(() => server.close());
 
 async function baselineFinding() {
   return eventually(async () => {
-    const body = (await (await fetch(`${server.apiUrl}/api/findings?limit=500`)).json()) as {
-      findings: { service: string }[];
-    };
+    const body = await getFindings(server.apiUrl, "?limit=500");
     return body.findings.find((f) => f.service === "fuzz-baseline");
   });
 }

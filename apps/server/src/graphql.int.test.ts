@@ -19,6 +19,7 @@ import { BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import type Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getFindings } from "./test-api.js";
 import { type ResolverStyle, seedBlog, startGraphqlServer } from "./test-graphql-app.js";
 import { eventually, startTestServer, type TestServer } from "./test-server.js";
 
@@ -84,8 +85,7 @@ async function send(
 }
 
 async function findings(): Promise<Offender[]> {
-  const res = await fetch(`${server.apiUrl}/api/findings?service=blog-graphql`);
-  return ((await res.json()) as { findings: Offender[] }).findings;
+  return (await getFindings(server.apiUrl, "?service=blog-graphql")).findings;
 }
 
 describe("GraphQL operations over the real SDK, instrumentations and exporter", () => {

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { getFindings } from "./test-api.js";
 import { eventually, startTestServer, type TestServer } from "./test-server.js";
 
 const app = fileURLToPath(new URL("./fixtures/grpc-feed-app.cjs", import.meta.url));
@@ -56,15 +57,7 @@ it("names a gRPC handler's N+1 after its RPC method, over the real instrumentati
   expect(code, stderr).toBe(0);
 
   const findings = await eventually(async () => {
-    const body = (await (await fetch(`${server.apiUrl}/api/findings`)).json()) as {
-      findings: {
-        endpoint: string;
-        service: string;
-        occurrences: number;
-        repeats: number;
-        statement: string;
-      }[];
-    };
+    const body = await getFindings(server.apiUrl);
     return body.findings.length > 0 && body.findings[0]!.occurrences === 3 ? body.findings : undefined;
   }, 10_000);
   expect(findings).toHaveLength(1);

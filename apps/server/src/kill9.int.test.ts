@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { getFindings } from "./test-api.js";
 import { freePorts, type MainPorts, startMain } from "./test-main.js";
 import { jsonOf, nPlusOneSpans } from "./test-payloads.js";
 
@@ -25,9 +26,7 @@ async function startServer(): Promise<ChildProcess> {
 }
 
 async function occurrences(): Promise<number> {
-  const page = (await (await fetch(`http://127.0.0.1:${ports.api}/api/findings?limit=100`)).json()) as {
-    findings: { occurrences: number }[];
-  };
+  const page = await getFindings(`http://127.0.0.1:${ports.api}`, "?limit=100");
   return page.findings.reduce((sum, f) => sum + f.occurrences, 0);
 }
 

@@ -5,7 +5,15 @@
  * included) and in every API answer about what was found.
  */
 import { readFileSync } from "node:fs";
+import {
+  ExplanationAnswerSchema,
+  FacetsSchema,
+  FindingAnswerSchema,
+  OverviewSchema,
+} from "@n1radar/core/schemas";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import type { z } from "zod";
+import { apiJson, getFindings } from "./test-api.js";
 import { hexId, jsonRequest } from "./test-payloads.js";
 import { eventually, startTestServer, type TestServer } from "./test-server.js";
 
@@ -86,9 +94,15 @@ it("keeps no secret from span names, URLs or paths in the database file or the A
   });
   expect(res.status).toBe(200);
 
-  const api = (path: string) => fetch(`${server.apiUrl}${path}`).then((r) => r.text());
+  // Each answer as text, to search, after it is read through its schema.
+  const api = async (path: string, schema: z.ZodType) => {
+    const res = await fetch(`${server.apiUrl}${path}`);
+    const text = await res.clone().text();
+    await apiJson(res, schema);
+    return text;
+  };
   const list = await eventually(async () => {
-    const body = JSON.parse(await api("/api/findings")) as { findings: { id: string; endpoint: string }[] };
+    const body = await getFindings(server.apiUrl);
     return body.findings.length === 2 ? body.findings : undefined;
   });
   expect(list.map((f) => f.endpoint).sort()).toEqual([
@@ -97,10 +111,10 @@ it("keeps no secret from span names, URLs or paths in the database file or the A
   ]);
   const answers = [
     JSON.stringify(list),
-    await api("/api/overview"),
-    await api("/api/facets"),
-    ...(await Promise.all(list.map((f) => api(`/api/findings/${f.id}`)))),
-    ...(await Promise.all(list.map((f) => api(`/api/findings/${f.id}/explain`)))),
+    await api("/api/overview", OverviewSchema),
+    await api("/api/facets", FacetsSchema),
+    ...(await Promise.all(list.map((f) => api(`/api/findings/${f.id}`, FindingAnswerSchema)))),
+    ...(await Promise.all(list.map((f) => api(`/api/findings/${f.id}/explain`, ExplanationAnswerSchema)))),
   ];
   server.store.close(); // checkpoint: every page the store wrote is in the file now
   const bytes = readFileSync(server.dbPath).toString("latin1");

@@ -7,7 +7,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { HealthSchema } from "@n1radar/core/schemas";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { apiJson } from "./test-api.js";
 import { freePort } from "./test-main.js";
 
 const mainJs = fileURLToPath(new URL("../dist/main.js", import.meta.url));
@@ -73,7 +75,7 @@ it("receives traces at the pasted endpoint plus /v1/traces, as SDKs post them", 
   });
   expect(res.status).toBe(200);
   const health = await fetch(`http://127.0.0.1:${ports.api}/api/health`);
-  expect(await health.json()).toEqual({ status: "ok" });
+  expect(await apiJson(health, HealthSchema)).toEqual({ status: "ok" });
 });
 
 it("stops cleanly on Ctrl-C (SIGINT)", async () => {

@@ -1,7 +1,10 @@
 /** Retention in the background, on what the real pipeline wrote: small batches, yielding to the event loop. */
+
+import { FindingAnswerSchema } from "@n1radar/core/schemas";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { Metrics } from "./metrics.js";
 import { Pruner } from "./pruner.js";
+import { apiJson, getFindings } from "./test-api.js";
 import { jsonOf, nPlusOneSpans } from "./test-payloads.js";
 import { eventually, startTestServer, type TestServer } from "./test-server.js";
 
@@ -12,10 +15,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-interface Page {
-  findings: { id: string; endpoint: string }[];
-}
-
 it("deletes old history and long-closed offenders in batches, yielding between them", async () => {
   for (const route of ["/a", "/b", "/c"]) {
     await fetch(`${server.otlpUrl}/v1/traces`, {
@@ -25,7 +24,7 @@ it("deletes old history and long-closed offenders in batches, yielding between t
     });
   }
   const page = await eventually(async () => {
-    const body = (await (await fetch(`${server.apiUrl}/api/findings`)).json()) as Page;
+    const body = await getFindings(server.apiUrl);
     return body.findings.length === 3 ? body : undefined;
   });
   const resolved = page.findings.find((f) => f.endpoint === "GET /a")!;
@@ -34,7 +33,7 @@ it("deletes old history and long-closed offenders in batches, yielding between t
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ status: "resolved" }),
   });
-  expect(res.status).toBe(200);
+  expect((await apiJson(res, FindingAnswerSchema)).finding.status).toBe("resolved");
 
   // Forty days later, with the defaults (history 30 days, closed offenders 30 days), one row per batch.
   const metrics = new Metrics();
@@ -53,8 +52,6 @@ it("deletes old history and long-closed offenders in batches, yielding between t
   const text = metrics.render();
   expect(text).toMatch(/^n1radar_pruned_rows_total\{kind="offenders"\} 1$/m);
   expect(text).toMatch(/^n1radar_pruned_rows_total\{kind="hours"\} 2$/m); // the third went with its offender
-  const after = (await (
-    await fetch(`${server.apiUrl}/api/findings?status=open,acknowledged,resolved,ignored,regressed`)
-  ).json()) as Page;
+  const after = await getFindings(server.apiUrl, "?status=open,acknowledged,resolved,ignored,regressed");
   expect(after.findings.map((f) => f.endpoint).sort()).toEqual(["GET /b", "GET /c"]);
 });

@@ -2,6 +2,8 @@
  * Operability: /api/ready (200 while this replica should get traffic, 503 with the reasons while it should not)
  * and the /metrics figures an operator watches (store write latency, the open-trace wait).
  */
+
+import { ReadinessSchema } from "@n1radar/core/schemas";
 import { openStore } from "@n1radar/db";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { readiness } from "./app.js";
@@ -9,6 +11,7 @@ import { Metrics } from "./metrics.js";
 import { IngestQueue } from "./processors/ingest-queue.js";
 import { createIngestKeyCheck } from "./receivers/ingest-keys.js";
 import { Receiver } from "./receivers/receiver.js";
+import { apiJson } from "./test-api.js";
 import { jsonOf, nPlusOneSpans } from "./test-payloads.js";
 import { eventually, startTestServer, type TestServer } from "./test-server.js";
 
@@ -20,12 +23,13 @@ afterAll(() => server.close());
 
 it("answers 200 when ready, and 503 naming the reason once the service is stopping", async () => {
   const ready = await fetch(`${server.apiUrl}/api/ready`);
-  expect(ready.status).toBe(200);
-  expect(await ready.json()).toEqual({ status: "ready" });
+  expect(await apiJson(ready, ReadinessSchema)).toEqual({ status: "ready" });
   server.app.receiver.stopping = true;
   const stopping = await server.app.api.request("/api/ready");
-  expect(stopping.status).toBe(503);
-  expect(await stopping.json()).toEqual({ status: "not_ready", problems: ["shutting down"] });
+  expect(await apiJson(stopping, ReadinessSchema, 503)).toEqual({
+    status: "not_ready",
+    problems: ["shutting down"],
+  });
   server.app.receiver.stopping = false;
 });
 

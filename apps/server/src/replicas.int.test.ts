@@ -6,6 +6,8 @@
  * and each new offender's alert reaches the local webhook receiver once, though both replicas run the outbox.
  */
 import { generateSecret } from "@n1radar/alerts";
+import type { OffenderListItem } from "@n1radar/core";
+import { FindingAnswerSchema } from "@n1radar/core/schemas";
 import { type PgCluster, startPgCluster } from "@n1radar/db/testing";
 import { defaultAssemblerSettings, defaultDetectorSettings } from "@n1radar/detector";
 import { Webhook } from "standardwebhooks";
@@ -14,6 +16,7 @@ import { type PlatformReceiver, startPlatform } from "./alerts/test-platforms.js
 import { startTraffic } from "./alerts/test-traffic.js";
 import { parseConfig } from "./config.js";
 import { createService, type Service } from "./service.js";
+import { apiJson, getFindings } from "./test-api.js";
 import { eventually } from "./test-server.js";
 
 const ROUTES = ["/posts", "/authors", "/tags", "/comments", "/feed", "/search"];
@@ -63,16 +66,8 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-interface Listed {
-  id: string;
-  endpoint: string;
-  traces: number;
-  occurrences: number;
-}
-
-async function findings(apiUrl: string): Promise<Listed[]> {
-  const res = await fetch(`${apiUrl}/api/findings?limit=100&sort=traces`);
-  return ((await res.json()) as { findings: Listed[] }).findings;
+async function findings(apiUrl: string): Promise<OffenderListItem[]> {
+  return (await getFindings(apiUrl, "?limit=100&sort=traces")).findings;
 }
 
 describe("two replicas on one PostgreSQL", () => {
@@ -156,9 +151,7 @@ describe("two replicas on one PostgreSQL", () => {
         two.service.app.pipeline.stats().tracesJudged >= judged + 3 ? true : undefined,
       );
       await two.service.app.pipeline.flush();
-      const detail = (await (await fetch(`${two.apiUrl}/api/findings/${late.id}`)).json()) as {
-        finding: { traces: number; status: string };
-      };
+      const detail = await apiJson(await fetch(`${two.apiUrl}/api/findings/${late.id}`), FindingAnswerSchema);
       expect(detail.finding).toMatchObject({ status: "ignored", traces: late.traces });
     } finally {
       abort.abort();

@@ -5,6 +5,7 @@
  * endpoint: no "(unknown endpoint)" finding, no partial offender. And the other side of the wait: a request
  * span later than TRACE_WAIT_MS is dropped and counted rather than filed as a second, partial request.
  */
+import type { OffenderListItem } from "@n1radar/core";
 
 import { defaultAssemblerSettings } from "@n1radar/detector";
 import { context, SpanKind, type Tracer, trace } from "@opentelemetry/api";
@@ -17,6 +18,7 @@ import {
   type SpanExporter,
 } from "@opentelemetry/sdk-trace-base";
 import { afterEach, describe, expect, it } from "vitest";
+import { getFindings } from "./test-api.js";
 import { eventually, startTestServer, type TestServer } from "./test-server.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -56,17 +58,8 @@ async function feedRequest(tracer: Tracer, tailMs: number): Promise<void> {
   server.end();
 }
 
-interface ApiFinding {
-  endpoint: string;
-  statement: string;
-  repeats: number;
-  occurrences: number;
-  chain: string[];
-}
-
-async function findings(s: TestServer): Promise<ApiFinding[]> {
-  return ((await (await fetch(`${s.apiUrl}/api/findings?limit=500`)).json()) as { findings: ApiFinding[] })
-    .findings;
+async function findings(s: TestServer): Promise<OffenderListItem[]> {
+  return (await getFindings(s.apiUrl, "?limit=500")).findings;
 }
 
 async function metric(s: TestServer, series: string): Promise<number> {

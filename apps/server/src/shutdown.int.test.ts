@@ -12,6 +12,7 @@ import { connect as netConnect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { getFindings } from "./test-api.js";
 import { freePorts, type MainPorts, startMain } from "./test-main.js";
 import { jsonOf, nPlusOneSpans } from "./test-payloads.js";
 
@@ -91,9 +92,7 @@ it("stops within seconds on SIGTERM despite stalled uploads, losing no acknowled
 
   // The same file after a restart: every finding the acknowledged spans imply.
   await startServer();
-  const page = (await (await fetch(`http://127.0.0.1:${ports.api}/api/findings?limit=100`)).json()) as {
-    findings: { endpoint: string; occurrences: number; statement: string }[];
-  };
+  const page = await getFindings(`http://127.0.0.1:${ports.api}`, "?limit=100");
   const endpoints = new Set(page.findings.map((f) => f.endpoint));
   for (const route of routes) expect(endpoints).toContain(`GET ${route}`);
   const waited = page.findings.filter((f) => !f.endpoint.startsWith("GET /whole/"));

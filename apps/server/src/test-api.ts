@@ -4,7 +4,7 @@
  * not document, or answers with another status than the one expected.
  */
 import { ERROR_STATUS, type ErrorStatusCode } from "@n1radar/core";
-import { type ApiError, ApiErrorSchema } from "@n1radar/core/schemas";
+import { type ApiError, ApiErrorSchema, type OffenderPage, OffenderPageSchema } from "@n1radar/core/schemas";
 import { expect } from "vitest";
 import { z } from "zod";
 
@@ -38,4 +38,9 @@ export async function apiError(response: Response, status: number): Promise<ApiE
     status,
   );
   return body;
+}
+
+/** GET /api/findings on a running server (`apiUrl`), `query` such as "?limit=500", through its schema. */
+export async function getFindings(apiUrl: string, query = ""): Promise<OffenderPage> {
+  return apiJson(await fetch(`${apiUrl}/api/findings${query}`), OffenderPageSchema);
 }

@@ -3,9 +3,12 @@
  * of a request's queries just after its request span. Within the grace they join the request; with no grace
  * they are dropped as late, which the negative twin shows (and /metrics counts, each path).
  */
+
 import { setTimeout as sleep } from "node:timers/promises";
+import type { OffenderListItem } from "@n1radar/core";
 import { defaultAssemblerSettings } from "@n1radar/detector";
 import { afterEach, describe, expect, it } from "vitest";
+import { getFindings } from "./test-api.js";
 import { nPlusOneSpans, protobufOf } from "./test-payloads.js";
 import { eventually, metricValue, sendProtobuf, startTestServer, type TestServer } from "./test-server.js";
 
@@ -15,13 +18,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-interface ApiFinding {
-  endpoint: string;
-  repeats: number;
-}
-
-async function findings(s: TestServer): Promise<ApiFinding[]> {
-  return ((await (await fetch(`${s.apiUrl}/api/findings`)).json()) as { findings: ApiFinding[] }).findings;
+async function findings(s: TestServer): Promise<OffenderListItem[]> {
+  return (await getFindings(s.apiUrl)).findings;
 }
 
 /** A request of 8 lookups sent as two export requests: most queries with the request span, then 3 more. */

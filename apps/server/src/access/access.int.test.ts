@@ -2,7 +2,10 @@
  * Signing in with N1_AUTH_TOKEN, in process: the probes stay open, the form's session cookie (flags, expiry,
  * signature, sign-out, token rotation), Secure behind https, the per-address rate limit, and the open default.
  */
+
+import { DashboardConfigSchema } from "@n1radar/core/schemas";
 import { describe, expect, it } from "vitest";
+import { apiJson } from "../test-api.js";
 import { SESSION_COOKIE } from "./access.js";
 import { parseTrustedProxies } from "./proxies.js";
 import { BEARER, build, clock, firstOffender, HOUR, json, send, TOKEN } from "./test-access.js";
@@ -130,7 +133,7 @@ describe("without a token", () => {
     const login = await send(app, "/login?next=/overview");
     expect(login.status).toBe(303);
     expect(login.headers.get("location")).toBe("/overview");
-    const config = (await (await send(app, "/api/config")).json()) as { access: unknown };
+    const config = await apiJson(await send(app, "/api/config"), DashboardConfigSchema);
     expect(config.access).toEqual({ mode: "open", user: null, canSignOut: false });
   });
 });

@@ -1,5 +1,6 @@
 /** Forged cross-site state changes are refused, with and without a token, and change nothing. */
 import { describe, expect, it } from "vitest";
+import { apiError } from "../test-api.js";
 import { BEARER, build, firstOffender, json, send, TOKEN } from "./test-access.js";
 
 describe("cross-site state changes", () => {
@@ -49,8 +50,7 @@ describe("cross-site state changes", () => {
           headers: { ...headers, ...auth },
           body,
         });
-        expect(res.status, what).toBe(403);
-        expect(((await res.json()) as { error: { code: string } }).error.code, what).toBe("forbidden");
+        expect((await apiError(res, 403)).error.code, what).toBe("forbidden");
       }
       // The same for a deletion and for the sign-out form.
       const del = await send(app, "/api/ignore-rules/1", {

@@ -1,5 +1,14 @@
 /** The sign-in proxy's header: believed only from N1_TRUSTED_PROXIES, and its user recorded on changes. */
+
+import {
+  DashboardConfigSchema,
+  FindingAnswerSchema,
+  IgnoreAnswerSchema,
+  IgnoreRuleDeletedSchema,
+  IgnoreRuleListSchema,
+} from "@n1radar/core/schemas";
 import { describe, expect, it } from "vitest";
+import { apiJson } from "../test-api.js";
 import { parseTrustedProxies } from "./proxies.js";
 import { BEARER, build, clock, firstOffender, json, send, TOKEN } from "./test-access.js";
 
@@ -14,7 +23,7 @@ describe("the sign-in proxy header", () => {
       const res = await send(app, "/api/config", { headers: user }, peer);
       return {
         status: res.status,
-        body: res.status === 200 ? ((await res.json()) as { access: unknown }) : null,
+        body: res.status === 200 ? await apiJson(res, DashboardConfigSchema) : null,
       };
     };
     expect(await who("10.4.5.6")).toEqual({
@@ -41,9 +50,10 @@ describe("the sign-in proxy header", () => {
     expect(
       (await send(app, `/api/findings/${id}/status`, json({ status: "resolved" }, ada), "10.0.0.9")).status,
     ).toBe(200);
-    const detail = (await (await send(app, `/api/findings/${id}`, { headers: BEARER })).json()) as {
-      finding: { statusChange: unknown };
-    };
+    const detail = await apiJson(
+      await send(app, `/api/findings/${id}`, { headers: BEARER }),
+      FindingAnswerSchema,
+    );
     expect(detail.finding.statusChange).toEqual({
       at: new Date(clock.now).toISOString(),
       by: "ada@example.com",
@@ -60,11 +70,12 @@ describe("the sign-in proxy header", () => {
     expect((await store.getOffender(id))?.statusChange?.by).toBe("ada@example.com");
 
     const ignored = await send(app, `/api/findings/${id}/ignore`, json({ scope: "statement" }, BEARER));
-    expect(((await ignored.json()) as { rule: { createdBy: string } }).rule.createdBy).toBe("token");
+    expect((await apiJson(ignored, IgnoreAnswerSchema)).rule.createdBy).toBe("token");
     expect((await store.getOffender(id))?.statusChange?.by).toBe("token");
-    const rules = (await (await send(app, "/api/ignore-rules", { headers: BEARER })).json()) as {
-      rules: { id: number; createdBy: string }[];
-    };
+    const rules = await apiJson(
+      await send(app, "/api/ignore-rules", { headers: BEARER }),
+      IgnoreRuleListSchema,
+    );
     expect(rules.rules.map((r) => r.createdBy)).toEqual(["token"]);
     const ruleId = rules.rules[0]?.id as number;
     const deleted = await send(
@@ -73,7 +84,7 @@ describe("the sign-in proxy header", () => {
       { method: "DELETE", headers: { "content-type": "application/json", ...ada } },
       "10.0.0.9",
     );
-    expect(deleted.status).toBe(200);
+    expect((await apiJson(deleted, IgnoreRuleDeletedSchema)).reopened).toBe(1);
     expect(await store.getOffender(id)).toMatchObject({
       status: "open",
       statusChange: { by: "ada@example.com" },

@@ -2,9 +2,12 @@
  * Every route the app registers (enumerated from the app, so a new route cannot be missed) walked anonymously
  * and with the token: anonymous gets 401 on the API and the sign-in page for pages; the token opens them all.
  */
+
+import { DestinationAnswerSchema, IgnoreRuleListSchema } from "@n1radar/core/schemas";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PlatformReceiver, startPlatform } from "../alerts/test-platforms.js";
 import type { App } from "../app.js";
+import { apiError, apiJson } from "../test-api.js";
 import { BEARER, build, firstOffender, json, send, TOKEN } from "./test-access.js";
 
 let platform: PlatformReceiver;
@@ -38,14 +41,13 @@ describe("with N1_AUTH_TOKEN set", () => {
       "/api/alerts/destinations",
       json({ name: "team", type: "slack", url: platform.url }, BEARER),
     );
-    expect(dest.status).toBe(201);
-    const destinationId = ((await dest.json()) as { destination: { id: string } }).destination.id;
+    const destinationId = (await apiJson(dest, DestinationAnswerSchema, 201)).destination.id;
     const other = await send(
       app,
       "/api/alerts/destinations",
       json({ name: "gone", type: "slack", url: platform.url }, BEARER),
     );
-    const otherId = ((await other.json()) as { destination: { id: string } }).destination.id;
+    const otherId = (await apiJson(other, DestinationAnswerSchema, 201)).destination.id;
 
     const open = new Set([
       "GET /api/health",
@@ -86,7 +88,7 @@ describe("with N1_AUTH_TOKEN set", () => {
           return { url: url(otherId) };
         case "DELETE /api/ignore-rules/:id": {
           const rules = await send(app, "/api/ignore-rules", { headers: BEARER });
-          const { rules: list } = (await rules.json()) as { rules: { id: number }[] };
+          const { rules: list } = await apiJson(rules, IgnoreRuleListSchema);
           return { url: url(String(list[0]?.id)) };
         }
         case "POST /api/alerts/deliveries/:id/resend":
@@ -137,7 +139,7 @@ describe("with N1_AUTH_TOKEN set", () => {
       if (expected !== undefined) expect(authorized.status, key).toBe(expected);
       else expect([200, 201], key).toContain(authorized.status);
       if (authorized.status === 404)
-        expect(((await authorized.json()) as { error: { code: string } }).error.code, key).toBe("not_found");
+        expect((await apiError(authorized, 404)).error.code, key).toBe("not_found");
       else await authorized.body?.cancel();
       sent.push(key);
     }

@@ -1,5 +1,6 @@
 /** What the in-process access-control tests share: an app with one recorded offender, and requests from a peer. */
 import { type Finding, FindingAccumulator, type Guidance } from "@n1radar/core";
+import { OffenderPageSchema } from "@n1radar/core/schemas";
 import { makeFinding } from "@n1radar/core/testing";
 import { dashboardDir } from "@n1radar/dashboard";
 import { openStore, type Store } from "@n1radar/db";
@@ -7,6 +8,7 @@ import { defaultAssemblerSettings, defaultDetectorSettings, offenderId } from "@
 import { afterEach } from "vitest";
 import { type App, createApp } from "../app.js";
 import { parseConfig } from "../config.js";
+import { apiJson } from "../test-api.js";
 import { type AccessSettings, openAccess } from "./access.js";
 
 export const TOKEN = "t0ken-for-tests-0123456789";
@@ -75,5 +77,5 @@ export const json = (body: unknown, headers: Record<string, string> = {}): Reque
 
 export async function firstOffender(app: App): Promise<string> {
   const res = await send(app, "/api/findings", { headers: BEARER });
-  return ((await res.json()) as { findings: { id: string }[] }).findings[0]?.id as string;
+  return (await apiJson(res, OffenderPageSchema)).findings[0]?.id as string;
 }

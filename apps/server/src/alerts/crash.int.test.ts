@@ -10,8 +10,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateSecret } from "@n1radar/alerts";
+import { DeliveryListSchema } from "@n1radar/core/schemas";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiJson, getFindings } from "../test-api.js";
 import { eventually } from "../test-server.js";
 import { type PlatformReceiver, startPlatform } from "./test-platforms.js";
 import { startTraffic } from "./test-traffic.js";
@@ -75,7 +77,7 @@ describe("kill -9", () => {
     traffic.request("/posts", 8);
     await traffic.shutdown();
     await eventually(async () => {
-      const body = (await (await fetch(`${API}/api/findings`)).json()) as { findings: unknown[] };
+      const body = await getFindings(API);
       return body.findings.length === 1 ? true : undefined;
     });
     await kill9();
@@ -100,9 +102,7 @@ describe("kill -9", () => {
       },
     );
     await eventually(async () => {
-      const body = (await (await fetch(`${API}/api/alerts/deliveries?status=sent`)).json()) as {
-        deliveries: unknown[];
-      };
+      const body = await apiJson(await fetch(`${API}/api/alerts/deliveries?status=sent`), DeliveryListSchema);
       return body.deliveries.length === 1 ? true : undefined;
     });
     expect(receiver.received).toHaveLength(2);

@@ -5,9 +5,12 @@
  * `standardwebhooks` package, an implementation independent of n1radar's.
  */
 import { DESTINATION_TYPES, generateSecret } from "@n1radar/alerts";
+import type { OffenderListItem } from "@n1radar/core";
+import { FindingAnswerSchema } from "@n1radar/core/schemas";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../config.js";
+import { apiJson, getFindings } from "../test-api.js";
 import { eventually, startTestServer, type TestServer } from "../test-server.js";
 import { type PlatformReceiver, startPlatform } from "./test-platforms.js";
 import { startTraffic, type Traffic } from "./test-traffic.js";
@@ -60,11 +63,9 @@ const expectReceived = (before: number[], more: number) =>
 const last = (type: string) => platform(type).received.at(-1)!;
 const text = (type: string) => JSON.stringify(last(type).json).replace(/\u200b/g, "");
 
-async function findingOn(endpoint: string): Promise<{ id: string; endpoint: string; traces: number }> {
+async function findingOn(endpoint: string): Promise<OffenderListItem> {
   return eventually(async () => {
-    const body = (await (await fetch(`${server.apiUrl}/api/findings`)).json()) as {
-      findings: { id: string; endpoint: string; traces: number }[];
-    };
+    const body = await getFindings(server.apiUrl);
     return body.findings.find((f) => f.endpoint === endpoint);
   });
 }
@@ -147,7 +148,7 @@ describe("alerts from real traces", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ status: "resolved" }),
     });
-    expect(resolved.status).toBe(200);
+    expect((await apiJson(resolved, FindingAnswerSchema)).finding.status).toBe("resolved");
     await new Promise((r) => setTimeout(r, 20)); // traffic after the resolve, by the clock
     traffic.request("/back", 8);
     await traffic.flush();

@@ -4,9 +4,12 @@
  * Short settings: 300 ms timeout, 3 tries, 200 ms base backoff.
  */
 import { DESTINATION_TYPES, generateSecret } from "@n1radar/alerts";
+import { DeliveryListSchema, DestinationListSchema, ResentSchema } from "@n1radar/core/schemas";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { z } from "zod";
 import { parseConfig } from "../config.js";
+import { apiJson } from "../test-api.js";
 import { eventually, startTestServer, type TestServer } from "../test-server.js";
 import { type PlatformReceiver, startPlatform } from "./test-platforms.js";
 import { startTraffic, type Traffic } from "./test-traffic.js";
@@ -57,8 +60,8 @@ const requests = (type: string, count: number) =>
     async () => (platform(type).received.length >= count ? platform(type).received : undefined),
     10_000,
   );
-const api = async <T>(path: string, init?: RequestInit) =>
-  (await (await fetch(`${server.apiUrl}${path}`, init)).json()) as T;
+const api = async <S extends z.ZodType>(path: string, schema: S) =>
+  apiJson(await fetch(`${server.apiUrl}${path}`), schema);
 
 describe("retries", () => {
   it("waits what a 429 asks: Slack's Retry-After and Discord's retry_after, same body", async () => {
@@ -85,9 +88,7 @@ describe("retries", () => {
 
   it("disables a destination whose webhook was deleted (404), with the reason", async () => {
     const destination = await eventually(async () => {
-      const { destinations } = await api<{ destinations: { name: string; enabled: boolean }[] }>(
-        "/api/alerts/destinations",
-      );
+      const { destinations } = await api("/api/alerts/destinations", DestinationListSchema);
       return destinations.find((d) => d.name === "teams" && !d.enabled);
     });
     expect(destination).toMatchObject({ disabledReason: "the platform answered HTTP 404: no_service" });
@@ -96,15 +97,8 @@ describe("retries", () => {
 
   it("dead-letters after the last try, shows it with the error, and re-sends it", async () => {
     await requests("googlechat", 3);
-    type Delivery = {
-      id: string;
-      destinationName: string;
-      attempts: number;
-      lastError: string;
-      status: string;
-    };
     const dead = await eventually(async () => {
-      const { deliveries } = await api<{ deliveries: Delivery[] }>("/api/alerts/deliveries?status=dead");
+      const { deliveries } = await api("/api/alerts/deliveries?status=dead", DeliveryListSchema);
       return deliveries.find((d) => d.destinationName === "googlechat");
     });
     expect(dead).toMatchObject({ attempts: 3, lastError: "HTTP 500: internal_error", status: "dead" });
@@ -112,11 +106,11 @@ describe("retries", () => {
       method: "POST",
       headers: { "content-type": "application/json" },
     });
-    expect(resent.status).toBe(200);
+    expect(await apiJson(resent, ResentSchema)).toEqual({ resent: true });
     const all = await requests("googlechat", 4);
     expect(all[3]!.body).toBe(all[0]!.body);
     await eventually(async () => {
-      const { deliveries } = await api<{ deliveries: Delivery[] }>("/api/alerts/deliveries?status=sent");
+      const { deliveries } = await api("/api/alerts/deliveries?status=sent", DeliveryListSchema);
       return deliveries.some((d) => d.id === dead.id) ? true : undefined;
     });
   });

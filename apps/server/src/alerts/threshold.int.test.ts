@@ -3,8 +3,11 @@
  * 6-repeat loop until the loop grows past 10 (one threshold alert), a staging-only destination hears nothing
  * from production, and an ignored offender never alerts.
  */
+
+import { IgnoreAnswerSchema } from "@n1radar/core/schemas";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../config.js";
+import { apiJson, getFindings } from "../test-api.js";
 import { eventually, startTestServer, type TestServer } from "../test-server.js";
 import { type PlatformReceiver, startPlatform } from "./test-platforms.js";
 import { startTraffic, type Traffic } from "./test-traffic.js";
@@ -71,16 +74,14 @@ describe("bars and scope", () => {
     traffic.request("/ignored", 6);
     await traffic.flush();
     await eventually(async () => (since(before)[2]!.length === 1 ? true : undefined)); // alerted before the rule
-    const { findings } = (await (await fetch(`${server.apiUrl}/api/findings`)).json()) as {
-      findings: { id: string; endpoint: string }[];
-    };
+    const { findings } = await getFindings(server.apiUrl);
     const target = findings.find((f) => f.endpoint === "GET /ignored")!;
     const ignored = await fetch(`${server.apiUrl}/api/findings/${target.id}/ignore`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ scope: "endpoint" }),
     });
-    expect(ignored.status).toBe(200);
+    expect((await apiJson(ignored, IgnoreAnswerSchema)).ignored).toBe(1);
     traffic.request("/ignored", 30, "comments"); // a new statement on the ignored endpoint
     traffic.request("/watched", 30, "comments"); // the twin: the same loop where no rule applies
     await traffic.flush();

@@ -3,8 +3,11 @@
  * in through the OpenTelemetry SDK's OTLP/HTTP exporter, and the checks are on what a person sees. Every page
  * must finish without console errors, uncaught exceptions or dialogs.
  */
+
+import { FindingAnswerSchema, IgnoreRuleListSchema } from "@n1radar/core/schemas";
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { apiJson, getFindings } from "../test-api.js";
 import { eventually, type TestServer } from "../test-server.js";
 import {
   FakeService,
@@ -91,12 +94,7 @@ describe("the dashboard", () => {
     await row.getByRole("link", { name: "GET /posts" }).click();
     await page.waitForURL(/\/findings\/[0-9a-f]+$/);
     const id = new URL(page.url()).pathname.split("/").pop() as string;
-    const { finding } = (await (await fetch(url(`/api/findings/${id}`))).json()) as {
-      finding: {
-        guidance: { summary: string; after: string | null };
-        savings: { dbCallsPerDay: number; dbTimeMsPerDay: number; requestsPerDay: number };
-      };
-    };
+    const { finding } = await apiJson(await fetch(url(`/api/findings/${id}`)), FindingAnswerSchema);
     await page.getByRole("heading", { name: "GET /posts", level: 1 }).waitFor();
     // What the fix saves a day at the traffic seen: one request in the last hour, 7 calls too many each.
     expect(finding.savings).toMatchObject({ requestsPerDay: 24, dbCallsPerDay: 168 });
@@ -190,8 +188,7 @@ describe("the dashboard", () => {
     ]);
     // The dialog reads the coverage when it opens: wait until the new offender is stored (TRACE_GRACE_MS + a flush).
     await eventually(async () => {
-      const res = await fetch(`${server.apiUrl}/api/findings?endpoint=${encodeURIComponent("GET /popular")}`);
-      const body = (await res.json()) as { findings: unknown[] };
+      const body = await getFindings(server.apiUrl, `?endpoint=${encodeURIComponent("GET /popular")}`);
       return body.findings.length === 1 ? true : undefined;
     });
     await page.getByRole("button", { name: "Ignore…" }).click();
@@ -211,7 +208,7 @@ describe("the dashboard", () => {
     await dialog.getByRole("textbox").fill("counts are cached in production");
     await dialog.getByRole("button", { name: "Ignore 1 offender" }).click();
     await page.getByText("An ignore rule drops new occurrences").waitFor();
-    const rules = (await (await fetch(`${server.apiUrl}/api/ignore-rules`)).json()) as { rules: unknown[] };
+    const rules = await apiJson(await fetch(`${server.apiUrl}/api/ignore-rules`), IgnoreRuleListSchema);
     expect(rules.rules).toEqual([
       expect.objectContaining({
         endpoint: "GET /feed",

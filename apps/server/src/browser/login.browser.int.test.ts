@@ -4,11 +4,13 @@
  * A page on another site that auto-submits forms at the API changes nothing, with and without a token.
  */
 import { createServer, type Server } from "node:http";
+import { OffenderPageSchema } from "@n1radar/core/schemas";
 import { dashboardDir } from "@n1radar/dashboard";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openAccess } from "../access/access.js";
 import { parseTrustedProxies } from "../access/proxies.js";
+import { apiJson } from "../test-api.js";
 import { portOf } from "../test-receivers.js";
 import { startTestServer, type TestServer } from "../test-server.js";
 import { FakeService, launchChromium, openPage, TRACE_VIEWER } from "./harness.js";
@@ -54,7 +56,7 @@ async function offenderId(server: TestServer): Promise<string> {
     const res = await fetch(`${server.apiUrl}/api/findings`, {
       headers: { authorization: `Bearer ${TOKEN}` },
     });
-    const { findings } = (await res.json()) as { findings: { id: string }[] };
+    const { findings } = await apiJson(res, OffenderPageSchema);
     if (findings[0]) return findings[0].id;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -5,6 +5,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getFindings } from "../test-api.js";
 import { eventually, type TestServer } from "../test-server.js";
 import { FakeService, launchChromium, openPage, screenshot, startDashboardServer } from "./harness.js";
 
@@ -70,14 +71,11 @@ async function seed(): Promise<void> {
   for (const send of sends) await send();
 }
 
-type Page = { findings: { id: string; endpoint: string; service: string }[] };
-
 beforeAll(async () => {
   [server, browser] = await Promise.all([startDashboardServer(), launchChromium()]);
   await seed();
-  const api = (path: string) => fetch(`${server.apiUrl}${path}`).then((r) => r.json() as Promise<Page>);
   const all = await eventually(async () => {
-    const page = await api("/api/findings");
+    const page = await getFindings(server.apiUrl);
     return page.findings.length >= 6 ? page.findings : undefined;
   }, 15_000);
   // Triage a little, so the list shows each status: one acknowledged, one resolved then seen again.
@@ -141,7 +139,7 @@ describe("screenshots", () => {
       expect(await overflow(), "overview wider than the screen").toBeLessThanOrEqual(0);
 
       if (layout.name === "light") {
-        const nested = (await (await fetch(`${base}/api/findings?q=users`)).json()) as Page;
+        const nested = await getFindings(base, "?q=users");
         const id = nested.findings[0]?.id;
         if (id) {
           await page.goto(`${base}/findings/${id}`);

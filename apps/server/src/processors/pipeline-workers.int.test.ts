@@ -4,24 +4,17 @@
  * judged whole by one worker; the workers' counters add up in /metrics; an ignore rule made through the API
  * reaches every worker at once; and the findings every worker judged are written before stop() returns.
  */
+import type { OffenderListItem } from "@n1radar/core";
 import { defaultAssemblerSettings } from "@n1radar/detector";
 import { describe, expect, it } from "vitest";
+import { getFindings } from "../test-api.js";
 import { nPlusOneSpans, protobufOf } from "../test-payloads.js";
 import { eventually, metricValue, sendProtobuf, startTestServer, type TestServer } from "../test-server.js";
 
 const TRACES = 60;
 
-interface Listed {
-  id: string;
-  endpoint: string;
-  occurrences: number;
-  repeats: number;
-  repeatsMedian: number;
-}
-
-async function findings(s: TestServer): Promise<Listed[]> {
-  return ((await (await fetch(`${s.apiUrl}/api/findings?limit=100`)).json()) as { findings: Listed[] })
-    .findings;
+async function findings(s: TestServer): Promise<OffenderListItem[]> {
+  return (await getFindings(s.apiUrl, "?limit=100")).findings;
 }
 
 /**
