@@ -1,4 +1,19 @@
-import { significant, type Token, tokenize, unquote } from "@n1radar/sql";
+import {
+  type DottedName,
+  dottedNameAt,
+  dottedNames,
+  isKeyword,
+  isName,
+  isNamePart,
+  lower,
+  paramAt,
+  significant,
+  type Token,
+  tokenize,
+  unquote,
+} from "@n1radar/sql";
+import { parseCall } from "./orm-call.js";
+import { limitOf, orderByOf } from "./sql-order.js";
 import type { WriteOp } from "./types.js";
 
 /**
@@ -45,53 +60,10 @@ export interface ParsedStatement {
   names: string[];
 }
 
-const lower = (t: Token | undefined): string => t?.text.toLowerCase() ?? "";
-const isKeyword =
-  (...words: string[]) =>
-  (t: Token | undefined): boolean =>
-    t?.kind === "keyword" && words.includes(t.text.toLowerCase());
-/** A name as the statement writes it: bare, "quoted", `backticked`, [bracketed]. */
-const isNameToken = (t: Token | undefined): boolean => t?.kind === "identifier" || t?.kind === "quoted";
-/** A part after a dot may be spelled like a keyword (`t.order`). */
-const isPart = (t: Token | undefined): boolean => isNameToken(t) || t?.kind === "keyword";
-
-/** A dotted name (`schema.table.column` at most) starting at `k`: its unquoted parts and the index after it. */
-interface Chain {
-  parts: string[];
-  end: number;
-}
-
-function chainAt(tokens: Token[], k: number): Chain | null {
-  if (!isNameToken(tokens[k])) return null;
-  const parts = [unquote((tokens[k] as Token).text)];
-  let end = k + 1;
-  while (tokens[end]?.text === "." && isPart(tokens[end + 1])) {
-    parts.push(unquote((tokens[end + 1] as Token).text));
-    end += 2;
-  }
-  return { parts: parts.slice(-3), end };
-}
-
-/**
- * Tokens a bound parameter spans at `k`: `?`, `$1`, `:name`, `@p0`, `%s`, TypeORM's spread `:...ids`, with a
- * cast if it has one (`$1::INTEGER`); 0 if there is none.
- */
-function paramAt(tokens: Token[], k: number): number {
-  let span = 0;
-  if (tokens[k]?.kind === "placeholder") span = 1;
-  else if (tokens[k]?.text === ":") {
-    let j = k + 1;
-    while (tokens[j]?.text === "." && j - k <= 3) j++;
-    if (j > k + 1 && isNameToken(tokens[j])) span = j - k + 1;
-  }
-  if (span > 0 && tokens[k + span]?.text === "::" && isPart(tokens[k + span + 1])) span += 2;
-  return span;
-}
-
 /** `"public"."Author"` -> ["public", "Author"]. */
 export function nameParts(qname: string): string[] {
   return significant(tokenize(qname))
-    .filter((t) => isPart(t))
+    .filter((t) => isNamePart(t))
     .map((t) => unquote(t.text));
 }
 
@@ -128,7 +100,7 @@ function mainTable(tokens: Token[], op: ParsedStatement["op"]): string | null {
     if (op === "insert" && lower(tokens[j]) === "ignore") j++;
     if (op === "insert" && lower(tokens[j]) === "into") j++;
     if (op !== "insert" && lower(tokens[j]) === "only") j++;
-    const chain = chainAt(tokens, j);
+    const chain = dottedNameAt(tokens, j);
     if (chain) return chain.parts[chain.parts.length - 1] ?? null;
   }
   return null;
@@ -139,27 +111,16 @@ function aliasesOf(tokens: Token[]): Map<string, string> {
   const map = new Map<string, string>();
   for (let k = 0; k < tokens.length; k++) {
     if (!isKeyword("from", "join", "update", "into")(tokens[k])) continue;
-    const chain = chainAt(tokens, k + 1);
+    const chain = dottedNameAt(tokens, k + 1);
     const table = chain?.parts[chain.parts.length - 1];
     if (!chain || !table) continue;
     map.set(table.toLowerCase(), table);
     const aliasAt = lower(tokens[chain.end]) === "as" ? chain.end + 1 : chain.end;
     const alias = tokens[aliasAt];
-    if (alias && isNameToken(alias) && !RESERVED.has(lower(alias)))
+    if (alias && isName(alias) && !RESERVED.has(lower(alias)))
       map.set(unquote(alias.text).toLowerCase(), table);
   }
   return map;
-}
-
-/** Each dotted name in `tokens`, from its first part. */
-function* chains(tokens: Token[]): Generator<Chain & { start: number }> {
-  for (let k = 0; k < tokens.length; k++) {
-    if (tokens[k - 1]?.text === ".") continue;
-    const chain = chainAt(tokens, k);
-    if (!chain) continue;
-    yield { ...chain, start: k };
-    k = chain.end - 1;
-  }
 }
 
 function filter(parts: string[], table: string | null, aliases: Map<string, string>): Filter | null {
@@ -172,7 +133,7 @@ function filter(parts: string[], table: string | null, aliases: Map<string, stri
 /** `t.c = ?`, `t.c = ANY (?)`, `t.c IN (?)`, then `? = t.c`: columns a parameter selects rows by. */
 function filtersOf(clause: Token[], table: string | null, aliases: Map<string, string>): Filter[] {
   const out: Filter[] = [];
-  for (const chain of chains(clause)) {
+  for (const chain of dottedNames(clause)) {
     let j = chain.end;
     if (clause[j]?.text === "=") {
       j++;
@@ -186,7 +147,7 @@ function filtersOf(clause: Token[], table: string | null, aliases: Map<string, s
   for (let k = 0; k < clause.length; k++) {
     const span = paramAt(clause, k);
     if (span === 0 || clause[k + span]?.text !== "=") continue;
-    const chain = chainAt(clause, k + span + 1);
+    const chain = dottedNameAt(clause, k + span + 1);
     const found = chain ? filter(chain.parts, table, aliases) : null;
     if (found) out.push(found);
   }
@@ -206,7 +167,7 @@ function comparisonAt(tokens: Token[], k: number): number {
 
 function conditionsOf(clause: Token[]): string[] {
   const columns = new Set<string>();
-  for (const chain of chains(clause)) {
+  for (const chain of dottedNames(clause)) {
     const op = comparisonAt(clause, chain.end);
     if (op === 0) continue;
     let j = chain.end + op;
@@ -215,73 +176,6 @@ function conditionsOf(clause: Token[]): string[] {
     if (paramAt(clause, j) > 0 && column && !RESERVED.has(column.toLowerCase())) columns.add(column);
   }
   return [...columns];
-}
-
-/**
- * Tokens as text with every dotted name cut to its last part and quotes dropped, spaced as written:
- * `"posts"."created_at" DESC` -> `created_at DESC`, `COUNT(p1_0.id)` -> `COUNT(id)`.
- */
-function unqualified(tokens: Token[]): string {
-  let out = "";
-  let prev: Token | undefined;
-  for (let k = 0; k < tokens.length; ) {
-    const t = tokens[k] as Token;
-    if (prev && t.at > prev.at + prev.text.length) out += " ";
-    const chain = chainAt(tokens, k);
-    out += chain ? (chain.parts[chain.parts.length - 1] ?? "") : t.text;
-    const next = chain ? chain.end : k + 1;
-    prev = tokens[next - 1];
-    k = next;
-  }
-  return out;
-}
-
-/** The first ORDER BY's terms with qualifiers and quoting removed (`created_at DESC, id`), or null. */
-function orderByOf(tokens: Token[]): string | null {
-  const at = tokens.findIndex((t, k) => isKeyword("order")(t) && isKeyword("by")(tokens[k + 1]));
-  if (at < 0) return null;
-  const terms: string[] = [];
-  let term: Token[] = [];
-  let depth = 0;
-  const flush = () => {
-    if (term.length > 0) terms.push(unqualified(term));
-    term = [];
-  };
-  for (let k = at + 2; k < tokens.length; k++) {
-    const t = tokens[k] as Token;
-    if (depth === 0 && (t.text === ")" || t.text === ";" || isKeyword("limit", "offset", "fetch", "for")(t)))
-      break;
-    if (t.text === "(") depth++;
-    else if (t.text === ")") depth--;
-    if (depth === 0 && t.text === ",") flush();
-    else term.push(t);
-  }
-  flush();
-  return terms.length > 0 ? terms.join(", ") : null;
-}
-
-/** The value a row limit is bound to at `k`: digits, "?" for a parameter, or null when there is none. */
-function boundAt(tokens: Token[], k: number): string | null {
-  const t = tokens[k];
-  if (t?.kind === "number") return /^\d+$/.test(t.text) ? t.text : "?";
-  return paramAt(tokens, k) > 0 ? "?" : null;
-}
-
-/** The statement's last row limit (`LIMIT n`, MySQL's `LIMIT offset, n`, `FETCH FIRST n ROWS`, `SELECT TOP (n)`). */
-function limitOf(tokens: Token[]): string | null {
-  let value: string | null = null;
-  for (let k = 0; k < tokens.length; k++) {
-    let j: number;
-    if (isKeyword("limit")(tokens[k])) j = k + 1;
-    else if (isKeyword("fetch")(tokens[k]) && isKeyword("first", "next")(tokens[k + 1])) j = k + 2;
-    else if (isKeyword("select")(tokens[k]) && isKeyword("top")(tokens[k + 1])) j = k + 2;
-    else continue;
-    if (tokens[j]?.text === "(") j++;
-    const first = boundAt(tokens, j);
-    if (first === null) continue;
-    value = (tokens[j + 1]?.text === "," ? boundAt(tokens, j + 2) : null) ?? first;
-  }
-  return value;
 }
 
 const AGGREGATES = new Set(["count", "sum", "avg", "min", "max"]);
@@ -295,7 +189,7 @@ function aggregateOf(tokens: Token[]): ParsedStatement["aggregate"] {
     if (isKeyword("distinct")(tokens[k])) k++;
     let column: string | null = null;
     for (; k < tokens.length && tokens[k]?.text !== ")"; k++) {
-      if (isPart(tokens[k])) column = unquote((tokens[k] as Token).text);
+      if (isNamePart(tokens[k])) column = unquote((tokens[k] as Token).text);
     }
     return { fn: fn as "count", column };
   }
@@ -310,7 +204,7 @@ function aggregateOf(tokens: Token[]): ParsedStatement["aggregate"] {
 /** Column pairs of `ON a.x = b.y` join conditions, aliases resolved; both sides must be qualified. */
 function joinsOf(tokens: Token[], aliases: Map<string, string>): [Filter, Filter][] {
   const out: [Filter, Filter][] = [];
-  const resolve = (chain: Chain | null): Filter | null => {
+  const resolve = (chain: DottedName | null): Filter | null => {
     const column = chain?.parts[chain.parts.length - 1];
     const qualifier = chain?.parts[chain.parts.length - 2];
     return column && qualifier ? { table: aliases.get(qualifier.toLowerCase()) ?? qualifier, column } : null;
@@ -318,45 +212,13 @@ function joinsOf(tokens: Token[], aliases: Map<string, string>): [Filter, Filter
   for (let k = 0; k < tokens.length; k++) {
     if (!isKeyword("on")(tokens[k])) continue;
     const start = tokens[k + 1]?.text === "(" ? k + 2 : k + 1;
-    const left = chainAt(tokens, start);
+    const left = dottedNameAt(tokens, start);
     if (!left || tokens[left.end]?.text !== "=") continue;
     const a = resolve(left);
-    const b = resolve(chainAt(tokens, left.end + 1));
+    const b = resolve(dottedNameAt(tokens, left.end + 1));
     if (a && b) out.push([a, b]);
   }
   return out;
-}
-
-/**
- * Some instrumentations record the ORM call rather than its SQL (TypeORM's: {"entityClass":"Post",...},
- * {"targetOrEntity":"PostTag","maybeEntityOrOptions":...}). The entity and the kind of call are still there.
- */
-function parseCall(text: string): ParsedStatement {
-  const entity = /"(?:entityClass|targetOrEntity|target)"\s*:\s*"(\w+)"/.exec(text)?.[1] ?? null;
-  const op = /"partialEntity"/.test(text)
-    ? "update"
-    : /"criteria"/.test(text)
-      ? "delete"
-      : /"(?:maybeEntityOrOptions|entityOrEntities)"/.test(text)
-        ? "insert"
-        : "select";
-  // find options: "order":{"createdAt":"DESC"}, "take":20 (or ? once normalized)
-  const order = /"order"\s*:\s*\{([^{}]*)\}/.exec(text)?.[1];
-  const terms = [...(order ?? "").matchAll(/"(\w+)"\s*:\s*"(ASC|DESC)"/gi)].map(
-    (m) => `${m[1]} ${m[2]?.toUpperCase()}`,
-  );
-  const take = /"(?:take|limit)"\s*:\s*"?(\d+|\?)/.exec(text)?.[1] ?? null;
-  return {
-    op,
-    table: entity,
-    filters: [],
-    conditions: [],
-    orderBy: op === "select" && terms.length > 0 ? terms.join(", ") : null,
-    limit: op === "select" ? take : null,
-    aggregate: null,
-    joins: [],
-    names: [],
-  };
 }
 
 export function parseStatement(sql: string): ParsedStatement {
@@ -376,6 +238,6 @@ export function parseStatement(sql: string): ParsedStatement {
     limit: op === "select" ? limitOf(tokens) : null,
     aggregate: op === "select" ? aggregateOf(tokens) : null,
     joins: op === "select" ? joinsOf(tokens, aliases) : [],
-    names: tokens.filter(isPart).map((t) => unquote(t.text)),
+    names: tokens.filter(isNamePart).map((t) => unquote(t.text)),
   };
 }

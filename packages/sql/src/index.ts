@@ -12,8 +12,17 @@ export {
   snake,
 } from "./naming.js";
 export {
-  FUNCTION_KEYWORDS,
+  type DottedName,
+  dottedNameAt,
+  dottedNames,
+  isKeyword,
   isName,
+  isNamePart,
+  lower,
+  paramAt,
+} from "./reader.js";
+export {
+  FUNCTION_KEYWORDS,
   KEYWORDS,
   significant,
   type Token,

@@ -5,7 +5,8 @@
  * the relationship and the nesting: `SELECT authors WHERE id = ? · Post.author · nested, 3 levels`.
  * Read from the token stream: linear in the statement's length, whatever it holds.
  */
-import { isName, type Token, tokenize, unquote } from "./tokens.js";
+import { dottedNameAt, isNamePart, lower } from "./reader.js";
+import { type Token, tokenize, unquote } from "./tokens.js";
 
 export interface LabelInput {
   statement: string;
@@ -30,9 +31,6 @@ function cut(text: string, max: number): string {
 }
 
 const isWord = (t: Token | undefined) => t !== undefined && (t.kind === "keyword" || t.kind === "identifier");
-const lower = (t: Token | undefined) => t?.text.toLowerCase() ?? "";
-/** A part of a dotted name: a name, or a keyword spelled one (`t.order`). */
-const isPart = (t: Token | undefined) => isName(t) || t?.kind === "keyword";
 
 /** Significant tokens, each with its parenthesis depth. */
 function withDepth(tokens: Token[]): { token: Token; depth: number }[] {
@@ -49,13 +47,8 @@ function withDepth(tokens: Token[]): { token: Token; depth: number }[] {
 
 /** The last part of the dotted name starting at `k` (`"public"."Author"` -> `Author`), or null. */
 function nameAt(tokens: Token[], k: number): string | null {
-  if (!isName(tokens[k])) return null;
-  let last = tokens[k] as Token;
-  while (tokens[k + 1]?.text === "." && isPart(tokens[k + 2])) {
-    last = tokens[k + 2] as Token;
-    k += 2;
-  }
-  return unquote(last.text);
+  const name = dottedNameAt(tokens, k);
+  return name ? (name.parts[name.parts.length - 1] ?? null) : null;
 }
 
 /**
@@ -68,10 +61,10 @@ function simplify(tokens: Token[]): string {
     const t = tokens[k] as Token;
     if (t.kind === "whitespace" || t.kind === "comment") {
       out += " ";
-    } else if (isPart(t) && tokens[k + 1]?.text === ".") {
+    } else if (isNamePart(t) && tokens[k + 1]?.text === ".") {
       // a qualified name: keep its last part
       let last = t;
-      while (tokens[k + 1]?.text === "." && isPart(tokens[k + 2])) {
+      while (tokens[k + 1]?.text === "." && isNamePart(tokens[k + 2])) {
         last = tokens[k + 2] as Token;
         k += 2;
       }

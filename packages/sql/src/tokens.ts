@@ -224,8 +224,3 @@ export function unquote(name: string): string {
   const close = first === "[" ? "]" : first;
   return name.slice(1, name.length > 1 && name.endsWith(close) ? -1 : undefined);
 }
-
-/** A token that names something: a bare or quoted name, or a keyword used as one after a dot (`t.order`). */
-export function isName(token: Token | undefined): boolean {
-  return token !== undefined && (token.kind === "identifier" || token.kind === "quoted");
-}
