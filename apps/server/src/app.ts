@@ -18,6 +18,7 @@ import { IngestStats } from "./processors/ingest-stats.js";
 import { Pipeline, type PipelineHandle } from "./processors/pipeline.js";
 import { PipelineWorkers } from "./processors/pipeline-workers.js";
 import { Pruner } from "./pruner.js";
+import { readiness } from "./readiness.js";
 import { createIngestKeyCheck } from "./receivers/ingest-keys.js";
 import type { Journal } from "./receivers/journal.js";
 import { type CorsOrigins, createOtlpHttpHandler, type RequestListener } from "./receivers/otlp-http.js";
@@ -289,17 +290,4 @@ function observeJournal(metrics: Metrics, journal: Journal): void {
     "counter",
     () => journal.stats().fsyncs,
   );
-}
-
-/** Why this replica should not get traffic now; empty when ready. */
-export async function readiness(db: Store, queue: IngestQueue, receiver: Receiver): Promise<string[]> {
-  const problems: string[] = [];
-  if (receiver.stopping) problems.push("shutting down");
-  if (queue.full) problems.push(`ingest queue full (${queue.depth} of ${queue.capacity} spans)`);
-  try {
-    await db.ping();
-  } catch (error) {
-    problems.push(`database unreachable: ${(error as Error).message}`);
-  }
-  return problems;
 }

@@ -6,9 +6,9 @@
 import { ReadinessSchema } from "@n1radar/core/schemas";
 import { openStore } from "@n1radar/db";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { readiness } from "./app.js";
 import { Metrics } from "./metrics.js";
 import { IngestQueue } from "./processors/ingest-queue.js";
+import { readiness } from "./readiness.js";
 import { createIngestKeyCheck } from "./receivers/ingest-keys.js";
 import { Receiver } from "./receivers/receiver.js";
 import { apiJson } from "./test-api.js";

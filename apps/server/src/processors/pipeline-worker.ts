@@ -10,7 +10,7 @@ import { ServiceOrms } from "@n1radar/guidance";
 import { alertThresholds } from "../alerts/worker.js";
 import { type LogLevel, log, setLogLevel } from "../log.js";
 import { Pipeline } from "./pipeline.js";
-import type { FromWorker, ToWorker, WorkerInit } from "./pipeline-workers.js";
+import type { FromWorker, ToWorker, WorkerInit } from "./pipeline-protocol.js";
 
 if (!parentPort) throw new Error("pipeline-worker.js runs as a worker thread");
 const port = parentPort;

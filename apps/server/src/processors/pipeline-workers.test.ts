@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { PipelineSnapshot } from "./pipeline.js";
-import { shardOf, sumSnapshots } from "./pipeline-workers.js";
+import { shardOf, sumSnapshots } from "./pipeline-protocol.js";
 
 describe("shardOf", () => {
   it("sends one trace id to one shard, always", () => {

@@ -10,7 +10,8 @@ import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import * as schema from "../schema-pg.js";
 import type { Store } from "../store.js";
-import * as alerts from "./alerts.js";
+import * as destinations from "./alert-destinations.js";
+import * as outbox from "./alert-outbox.js";
 import { changeChannel } from "./changes.js";
 import { LOCK, type PgDb } from "./db.js";
 import * as read from "./offenders.js";
@@ -75,21 +76,21 @@ export async function openPgStore(databaseUrl: string, options: { poolSize?: num
     deleteIgnoreRule: (id, nowMs, by) => workflow.deleteIgnoreRule(db, id, nowMs, by),
     previewIgnore: (id, scope, limit) => workflow.previewIgnore(db, id, scope, limit),
     ruleCoverage: () => workflow.ruleCoverage(db),
-    listDestinations: () => alerts.listDestinations(db),
-    getDestination: (id) => alerts.getDestination(db, id),
-    createDestination: (fields, nowMs) => alerts.createDestination(db, fields, nowMs),
-    updateDestination: (id, fields, nowMs) => alerts.updateDestination(db, id, fields, nowMs),
+    listDestinations: () => destinations.listDestinations(db),
+    getDestination: (id) => destinations.getDestination(db, id),
+    createDestination: (fields, nowMs) => destinations.createDestination(db, fields, nowMs),
+    updateDestination: (id, fields, nowMs) => destinations.updateDestination(db, id, fields, nowMs),
     setDestinationEnabled: (id, enabled, reason, nowMs) =>
-      alerts.setDestinationEnabled(db, id, enabled, reason, nowMs),
-    deleteDestination: (id) => alerts.deleteDestination(db, id),
-    syncEnvDestinations: (list, nowMs) => alerts.syncEnvDestinations(db, list, nowMs),
-    fanOutAlertEvents: (options, plan) => alerts.fanOutAlertEvents(db, options, plan),
-    claimDueDeliveries: (nowMs, limit, leaseMs) => alerts.claimDueDeliveries(db, nowMs, limit, leaseMs),
-    releaseDeliveries: (ids) => alerts.releaseDeliveries(db, ids),
-    recordAttempt: (id, outcome, nowMs) => alerts.recordAttempt(db, id, outcome, nowMs),
-    listDeliveries: (options) => alerts.listDeliveries(db, options),
-    resendDelivery: (id, nowMs) => alerts.resendDelivery(db, id, nowMs),
-    deliveryCounts: () => alerts.deliveryCounts(db),
+      destinations.setDestinationEnabled(db, id, enabled, reason, nowMs),
+    deleteDestination: (id) => destinations.deleteDestination(db, id),
+    syncEnvDestinations: (list, nowMs) => destinations.syncEnvDestinations(db, list, nowMs),
+    fanOutAlertEvents: (options, plan) => outbox.fanOutAlertEvents(db, options, plan),
+    claimDueDeliveries: (nowMs, limit, leaseMs) => outbox.claimDueDeliveries(db, nowMs, limit, leaseMs),
+    releaseDeliveries: (ids) => outbox.releaseDeliveries(db, ids),
+    recordAttempt: (id, outcome, nowMs) => outbox.recordAttempt(db, id, outcome, nowMs),
+    listDeliveries: (options) => outbox.listDeliveries(db, options),
+    resendDelivery: (id, nowMs) => outbox.resendDelivery(db, id, nowMs),
+    deliveryCounts: () => outbox.deliveryCounts(db),
     pruneBatch: (policy, nowMs, batch) => pruneBatch(db, policy, nowMs, batch),
     async ping() {
       await db.execute(sql`select 1`);
