@@ -4,7 +4,7 @@
  * the dashboard names them before the rule is created and the rules page counts them after.
  */
 
-import type { IgnoreScope } from "@n1radar/core";
+import type { IgnorePreview, IgnoreScope, OffenderStatus } from "@n1radar/core";
 import { and, desc, eq, isNull, ne, or, type SQL, sql } from "drizzle-orm";
 import { globPattern, matchesGlob } from "./glob.js";
 import type { Db } from "./open.js";
@@ -45,22 +45,10 @@ export function coveringRules(target: { service: string; endpoint: string; state
   );
 }
 
-export interface CoveredOffender {
-  id: string;
-  endpoint: string;
-  statement: string;
-  status: string;
-  wastedMs: number;
-}
-
-export interface IgnorePreview {
-  scope: IgnoreScope;
-  rule: RuleFields;
-  /** Offenders the rule would newly ignore, this one included. */
-  covers: number;
-  /** The largest of them by time wasted, at most `limit`. */
-  offenders: CoveredOffender[];
-}
+/** GET /api/findings/:id/ignore-preview's answer: its shape is core's (IgnorePreviewSchema). */
+export type { IgnorePreview };
+/** An offender a rule would cover, as the preview lists it. */
+export type CoveredOffender = IgnorePreview["offenders"][number];
 
 /** What ignoring offender `id` with `scope` would cover, without creating anything; null when no such offender. */
 export function previewIgnore(db: Db, id: string, scope: IgnoreScope, limit = 5): IgnorePreview | null {
@@ -86,7 +74,7 @@ export function previewIgnore(db: Db, id: string, scope: IgnoreScope, limit = 5)
     .orderBy(desc(offenders.wastedMs), offenders.id)
     .limit(limit)
     .all();
-  return { scope, rule, covers, offenders: top };
+  return { scope, rule, covers, offenders: top.map((o) => ({ ...o, status: o.status as OffenderStatus })) };
 }
 
 /** For each rule, the offenders it covers now: one grouped query for the rules page. */

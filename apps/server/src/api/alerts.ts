@@ -4,7 +4,14 @@
  * are reported as present or not. Destinations from ALERT_DESTINATIONS are read-only here.
  */
 import type { DestinationFilter, TargetPolicy } from "@n1radar/alerts";
-import { N1Error } from "@n1radar/core";
+import {
+  type AlertEvent,
+  type Delivery,
+  type DeliveryStatus,
+  type Destination,
+  type DestinationType,
+  N1Error,
+} from "@n1radar/core";
 import { DeliveriesQuerySchema, DestinationSettingsSchema, EnabledChangeSchema } from "@n1radar/core/schemas";
 import type { DestinationRow } from "@n1radar/db";
 import type { Hono } from "hono";
@@ -27,13 +34,14 @@ export function maskUrl(url: string): string {
   }
 }
 
-export function destinationView(row: DestinationRow) {
+/** A stored destination as the API shows it (core's DestinationSchema): URL masked, secret only as present. */
+export function destinationView(row: DestinationRow): Destination {
   const filter = row.filter as DestinationFilter;
   return {
     id: row.id,
     name: row.name,
-    type: row.type,
-    source: row.source,
+    type: row.type as DestinationType,
+    source: row.source as Destination["source"],
     readOnly: row.source === "env",
     url: maskUrl(row.url),
     hasSecret: row.secret !== null,
@@ -115,22 +123,24 @@ export function alertRoutes(app: Hono, ctx: AlertApiContext): void {
       limit: query.limit,
     });
     return c.json({
-      deliveries: rows.map(({ delivery: d, destinationName, destinationType }) => ({
-        id: d.id,
-        destinationId: d.destinationId,
-        destinationName,
-        destinationType,
-        kind: d.kind,
-        event: d.event,
-        offenderIds: d.offenderIds,
-        status: d.status,
-        attempts: d.attempts,
-        lastStatus: d.lastStatus,
-        lastError: d.lastError,
-        nextAttemptAt: new Date(d.nextAttemptAt).toISOString(),
-        createdAt: new Date(d.createdAt).toISOString(),
-        updatedAt: new Date(d.updatedAt).toISOString(),
-      })),
+      deliveries: rows.map(
+        ({ delivery: d, destinationName, destinationType }): Delivery => ({
+          id: d.id,
+          destinationId: d.destinationId,
+          destinationName,
+          destinationType: destinationType as DestinationType,
+          kind: d.kind as Delivery["kind"],
+          event: d.event as AlertEvent | null,
+          offenderIds: d.offenderIds,
+          status: d.status as DeliveryStatus,
+          attempts: d.attempts,
+          lastStatus: d.lastStatus,
+          lastError: d.lastError,
+          nextAttemptAt: new Date(d.nextAttemptAt).toISOString(),
+          createdAt: new Date(d.createdAt).toISOString(),
+          updatedAt: new Date(d.updatedAt).toISOString(),
+        }),
+      ),
     });
   });
 

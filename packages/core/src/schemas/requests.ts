@@ -3,6 +3,7 @@
  * values arrive as strings; the server drops empty ones and refuses unknown names (apps/server's params.ts).
  */
 import { z } from "zod";
+import { DELIVERY_STATUSES } from "../alerts.js";
 import { IGNORE_SCOPES, OFFENDER_SORTS, OFFENDER_STATUSES, WORKFLOW_STATUSES } from "../offender.js";
 
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
@@ -88,7 +89,7 @@ export const RuleIdSchema = wholeNumber(1, Number.MAX_SAFE_INTEGER);
 
 /** GET /api/alerts/deliveries: one status (the dashboard asks for `dead`) and how many. */
 export const DeliveriesQuerySchema = z.object({
-  status: z.enum(["pending", "sent", "dead"]).optional(),
+  status: z.enum(DELIVERY_STATUSES).optional(),
   limit: wholeNumber(1, 500).default(100),
 });
 

@@ -211,7 +211,49 @@ function twin(
   let parent = copy;
   for (const step of path.slice(0, -1)) parent = parent[step] as Record<string, unknown>;
   edit(parent, String(path.at(-1)));
+  brokenField.set(copy, String(path.at(-1)));
   return copy;
+}
+/** The field each twin breaks: the one its schema's issues must name. */
+const brokenField = new WeakMap<object, string>();
+/** For the twins written out whole: the field each one breaks. */
+const BROKEN_FIELD: Record<string, string> = {
+  "totals without ignored": "ignored",
+  "an endpoint without its name": "endpoint",
+  "savingsPerDay renamed": "savingsPerDay",
+  "an ORM without its name": "name",
+  "unknownOrm missing": "unknownOrm",
+  "a rule without covers": "covers",
+  "an id as text": "id",
+  "without the count ignored": "ignored",
+  "a rule without createdBy": "createdBy",
+  "an unknown scope": "scope",
+  "a covered offender without wastedMs": "wastedMs",
+  "deleted false": "deleted",
+  "without reopened": "reopened",
+  "dbSpans renamed": "dbSpans",
+  "a negative count": "spans",
+  "an unknown access mode": "mode",
+  "without access": "access",
+  "another status": "status",
+  "not ready without problems": "problems",
+  "ready with an extra field": "problems",
+  "a code outside the vocabulary": "code",
+  "a bare message": "error",
+  "the status as text": "status",
+  "the answer bare": "result",
+  "an empty answer": "resent",
+};
+
+/** The fields a failed parse names: where each issue is, and the keys it did not expect. */
+function namedFields(error: z.ZodError): string[] {
+  return error.issues.flatMap((issue) => [
+    String(issue.path.at(-1) ?? ""),
+    ...("keys" in issue ? (issue.keys as string[]) : []),
+    ...("errors" in issue
+      ? (issue.errors as z.core.$ZodIssue[][]).flat().map((i) => String(i.path.at(-1)))
+      : []),
+  ]);
 }
 const drop = (value: unknown, ...path: (string | number)[]) => twin(value, path, (p, k) => delete p[k]);
 const set = (value: unknown, to: unknown, ...path: (string | number)[]) =>
@@ -508,8 +550,12 @@ describe("response schemas", () => {
       expect(parsed.data).toEqual(c.valid);
     });
     for (const [what, value] of Object.entries(c.broken)) {
-      it(`${c.name}: refuses ${what}`, () => {
-        expect(c.schema.safeParse(value).success).toBe(false);
+      it(`${c.name}: refuses ${what}, naming the field`, () => {
+        const field = brokenField.get(value as object) ?? BROKEN_FIELD[what];
+        expect(field, "the field this twin breaks").toBeDefined();
+        const parsed = c.schema.safeParse(value);
+        expect(parsed.success).toBe(false);
+        expect(namedFields(parsed.error as z.ZodError)).toContain(field);
       });
     }
   }

@@ -3,7 +3,13 @@
  * (`*` any run of characters, case-sensitive, nothing else special), matched here with LIKE: the pattern's own
  * `\`, `%` and `_` escaped, `*` turned into `%`.
  */
-import { type IgnoreRule, type IgnoreScope, N1Error, type WorkflowStatus } from "@n1radar/core";
+import {
+  type IgnoreRule,
+  type IgnoreScope,
+  N1Error,
+  type OffenderStatus,
+  type WorkflowStatus,
+} from "@n1radar/core";
 import { and, count, desc, eq, isNull, ne, or, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { IgnorePreview, RuleFields } from "../ignore-coverage.js";
 import { ruleFieldsFor } from "../ignore-coverage.js";
@@ -179,7 +185,12 @@ export async function previewIgnore(
     .where(newly)
     .orderBy(desc(offenders.wastedMs), offenders.id)
     .limit(limit);
-  return { scope, rule, covers: covers?.n ?? 0, offenders: top };
+  return {
+    scope,
+    rule,
+    covers: covers?.n ?? 0,
+    offenders: top.map((o) => ({ ...o, status: o.status as OffenderStatus })),
+  };
 }
 
 export async function ruleCoverage(db: PgDb): Promise<Map<number, number>> {
