@@ -14,7 +14,7 @@
  *   retries              the same statement again after failed attempts
  *   cached               spans marked as cache hits: no database round trip
  */
-import type { SpanRecord } from "@n1radar/core";
+import type { GroupExplanation, SpanRecord } from "@n1radar/core";
 import { ATTRIBUTE_KEYS, collectCalls, type SpanKeys } from "./calls.js";
 import { DETECTORS } from "./detect.js";
 import { groupCalls } from "./groups.js";
@@ -24,30 +24,8 @@ import type { Reported, RequestContext } from "./report.js";
 import { type DetectorSettings, endpointOverrideFor, settingsFor } from "./settings.js";
 import { TraceView } from "./trace-view.js";
 
-export type Verdict =
-  | "reported"
-  | "nested"
-  | "below_min_repeats"
-  | "below_min_wasted_ms"
-  | "ignored"
-  | "intended"
-  | "pagination"
-  | "retries"
-  | "cached";
-
-export interface GroupExplanation {
-  statement: string;
-  /** Successful calls under one parent. */
-  calls: number;
-  failed: number;
-  parallel: boolean;
-  wastedMs: number;
-  verdict: Verdict;
-  /** The rule, in one sentence with its numbers. */
-  reason: string;
-  /** What would make it reported (or stop it), when a setting would; null otherwise. */
-  change: string | null;
-}
+// A group's verdict and explanation reach the API (GET /api/findings/:id/explain) as they are: core defines them.
+export type { GroupExplanation, Verdict } from "@n1radar/core";
 
 export interface RequestExplanation {
   traceId: string;

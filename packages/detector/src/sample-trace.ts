@@ -8,10 +8,10 @@
  * attributes, which are not kept: SQL's canonical form is its display normalized again (normalization is
  * idempotent), other stores' is their display in lower case, as statement.ts makes them.
  */
-import type { SampleSpan, SpanRecord } from "@n1radar/core";
+import type { Explanation, SampleSpan, SpanRecord } from "@n1radar/core";
 import { SpanKind } from "@n1radar/core";
 import { callKey, type SpanKeys } from "./calls.js";
-import { explain, type GroupExplanation } from "./explain.js";
+import { explain } from "./explain.js";
 import { normalizeSql } from "./fingerprint.js";
 import type { DetectorSettings } from "./settings.js";
 import { type StatementKey, statementKey } from "./statement.js";
@@ -22,19 +22,12 @@ export interface SampleOrigin {
   endpoint: string;
 }
 
-export interface SampleExplanation {
-  traceId: string;
-  service: string;
-  endpoint: string;
-  /** Spans in the stored sample. */
-  spans: number;
-  /**
-   * False for samples stored before the judged facts were kept: their retries, cache hits, intended-loop marks
-   * and doubly traced calls cannot be told apart, so those verdicts may differ from the server's at the time.
-   */
-  complete: boolean;
-  groups: GroupExplanation[];
-}
+/**
+ * The API's explanation (core's ExplanationAnswerSchema) but the sample limit, which the server adds. `complete`
+ * is false for samples stored before the judged facts were kept: their retries, cache hits, intended-loop marks
+ * and doubly traced calls cannot be told apart, so those verdicts may differ from the server's at the time.
+ */
+export type SampleExplanation = Omit<Explanation, "maxSampleSpans">;
 
 const JSON_TEXT = /^\s*[[{]/;
 
