@@ -77,11 +77,11 @@ export async function request<T>(
 const getJson = <T>(path: string, signal?: AbortSignal) => request<T>("GET", path, undefined, signal);
 
 /** One page of the ranked list; `query` is built by filters.apiQuery. */
-export function listFindings(query: string, signal?: AbortSignal): Promise<OffenderPage> {
+export function listOffenders(query: string, signal?: AbortSignal): Promise<OffenderPage> {
   return getJson<OffenderPage>(`/api/findings?${query}`, signal);
 }
 
-export async function getFinding(id: string, signal?: AbortSignal): Promise<OffenderDetail> {
+export async function getOffender(id: string, signal?: AbortSignal): Promise<OffenderDetail> {
   const body = await getJson<{ finding: OffenderDetail }>(`/api/findings/${encodeURIComponent(id)}`, signal);
   return body.finding;
 }
@@ -95,7 +95,7 @@ export async function setStatus(id: string, status: WorkflowStatus): Promise<Off
   return body.finding;
 }
 
-export async function ignoreFinding(
+export async function ignoreOffender(
   id: string,
   scope: IgnoreScope,
   reason: string,

@@ -1,11 +1,11 @@
 // "Why was this flagged": the shape of GET /api/findings/:id/explain and how its verdicts are shown.
-import type { Explanation as FindingExplanation, Verdict } from "@n1radar/core";
+import type { Explanation as OffenderExplanation, Verdict } from "@n1radar/core";
 import { request } from "./api";
 
-export type { FindingExplanation };
+export type { OffenderExplanation };
 
-export async function getExplanation(id: string, signal?: AbortSignal): Promise<FindingExplanation> {
-  const body = await request<{ explanation: FindingExplanation }>(
+export async function getExplanation(id: string, signal?: AbortSignal): Promise<OffenderExplanation> {
+  const body = await request<{ explanation: OffenderExplanation }>(
     "GET",
     `/api/findings/${encodeURIComponent(id)}/explain`,
     undefined,
@@ -40,7 +40,7 @@ export function verdictTone(verdict: Verdict): "hot" | "near" | "calm" {
 
 /** A line under the table: how much of the request the sample covers. */
 export function sampleNote(
-  e: Pick<FindingExplanation, "spans" | "maxSampleSpans" | "complete">,
+  e: Pick<OffenderExplanation, "spans" | "maxSampleSpans" | "complete">,
 ): string | null {
   const notes: string[] = [];
   if (e.spans >= e.maxSampleSpans)

@@ -1,23 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { type AnchorInfo, type ClickInfo, findingPath, interceptedPath, matchRoute } from "./routes";
+import { type AnchorInfo, type ClickInfo, interceptedPath, matchRoute, offenderPath } from "./routes";
 
 describe("matchRoute", () => {
   it("maps paths to pages", () => {
-    expect(matchRoute("/")).toEqual({ name: "findings" });
-    expect(matchRoute("")).toEqual({ name: "findings" });
+    expect(matchRoute("/")).toEqual({ name: "offenders" });
+    expect(matchRoute("")).toEqual({ name: "offenders" });
     expect(matchRoute("/overview")).toEqual({ name: "overview" });
     expect(matchRoute("/overview/")).toEqual({ name: "overview" });
     expect(matchRoute("/alerts")).toEqual({ name: "alerts" });
-    expect(matchRoute("/findings/abc123")).toEqual({ name: "finding", id: "abc123" });
-    expect(matchRoute("/findings/abc123/")).toEqual({ name: "finding", id: "abc123" });
-    expect(matchRoute("/findings/a%20b")).toEqual({ name: "finding", id: "a b" });
+    expect(matchRoute("/findings/abc123")).toEqual({ name: "offender", id: "abc123" });
+    expect(matchRoute("/findings/abc123/")).toEqual({ name: "offender", id: "abc123" });
+    expect(matchRoute("/findings/a%20b")).toEqual({ name: "offender", id: "a b" });
     expect(matchRoute("/findings/%E0%A4%A")).toEqual({ name: "not_found" });
     expect(matchRoute("/findings")).toEqual({ name: "not_found" });
     expect(matchRoute("/nope")).toEqual({ name: "not_found" });
   });
 
   it("builds finding paths that round-trip", () => {
-    expect(matchRoute(findingPath("a/b c"))).toEqual({ name: "finding", id: "a/b c" });
+    expect(matchRoute(offenderPath("a/b c"))).toEqual({ name: "offender", id: "a/b c" });
   });
 });
 

@@ -1,23 +1,23 @@
 // Pure routing rules: which page a path shows, and which link clicks the app handles itself.
 
 export type Route =
-  | { name: "findings" }
+  | { name: "offenders" }
   | { name: "overview" }
   | { name: "alerts" }
   | { name: "ignore_rules" }
-  | { name: "finding"; id: string }
+  | { name: "offender"; id: string }
   | { name: "not_found" };
 
 export function matchRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, "") || "/";
-  if (path === "/") return { name: "findings" };
+  if (path === "/") return { name: "offenders" };
   if (path === "/overview") return { name: "overview" };
   if (path === "/alerts") return { name: "alerts" };
   if (path === "/ignore-rules") return { name: "ignore_rules" };
   const id = /^\/findings\/([^/]+)$/.exec(path)?.[1];
   if (id !== undefined) {
     try {
-      return { name: "finding", id: decodeURIComponent(id) };
+      return { name: "offender", id: decodeURIComponent(id) };
     } catch {
       return { name: "not_found" }; // malformed %-escape
     }
@@ -25,7 +25,7 @@ export function matchRoute(pathname: string): Route {
   return { name: "not_found" };
 }
 
-export function findingPath(id: string): string {
+export function offenderPath(id: string): string {
   return `/findings/${encodeURIComponent(id)}`;
 }
 
