@@ -6,6 +6,7 @@
  * The user's name reaches the routes as `c.get("user")`, recorded on status changes and ignore rules.
  */
 import { getConnInfo } from "@hono/node-server/conninfo";
+import type { DashboardConfig } from "@n1radar/core";
 import type { Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
@@ -240,7 +241,7 @@ export function installAccess(app: Hono, settings: AccessSettings, now: () => nu
 }
 
 /** Access as the dashboard's config reports it: how people sign in, and who this request is. */
-export function accessView(settings: AccessSettings, user: string | null) {
+export function accessView(settings: AccessSettings, user: string | null): DashboardConfig["access"] {
   const mode = settings.token !== null ? "token" : settings.proxyHeader !== null ? "proxy" : "open";
   return { mode, user, canSignOut: settings.token !== null && user === TOKEN_USER };
 }
