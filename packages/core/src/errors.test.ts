@@ -9,6 +9,9 @@ describe("ERROR_STATUS", () => {
     expect(ERROR_STATUS.request_timeout).toEqual({ http: 408, rpc: RpcCode.DeadlineExceeded });
     expect(ERROR_STATUS.unauthorized).toEqual({ http: 401, rpc: RpcCode.Unauthenticated });
     expect(ERROR_STATUS.internal).toEqual({ http: 500, rpc: RpcCode.Internal });
+    // The sign-in layer's refusals: a cross-site change or unknown Host, and a locked-out address.
+    expect(ERROR_STATUS.forbidden).toEqual({ http: 403, rpc: RpcCode.PermissionDenied });
+    expect(ERROR_STATUS.too_many_requests).toEqual({ http: 429, rpc: RpcCode.ResourceExhausted });
   });
 
   it("reads anything but an N1Error as internal, and an N1Error as its code", () => {

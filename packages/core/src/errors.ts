@@ -9,6 +9,10 @@ export type ErrorCode =
   | "unsupported_media_type"
   | "method_not_allowed"
   | "unauthorized"
+  /** Refused whoever asks: a cross-site state change, or a Host name the server does not answer to. */
+  | "forbidden"
+  /** Too many failed sign-ins from one address: it waits (Retry-After). */
+  | "too_many_requests"
   | "overloaded"
   /** An upload that did not complete within its read deadline. */
   | "request_timeout";
@@ -28,6 +32,7 @@ export const RpcCode = {
   InvalidArgument: 3,
   DeadlineExceeded: 4,
   NotFound: 5,
+  PermissionDenied: 7,
   ResourceExhausted: 8,
   Unauthenticated: 16,
   Unimplemented: 12,
@@ -42,11 +47,13 @@ export type ErrorStatusCode = ErrorCode | "internal";
 export const ERROR_STATUS: Readonly<Record<ErrorStatusCode, { http: number; rpc: number }>> = {
   bad_request: { http: 400, rpc: RpcCode.InvalidArgument },
   unauthorized: { http: 401, rpc: RpcCode.Unauthenticated },
+  forbidden: { http: 403, rpc: RpcCode.PermissionDenied },
   not_found: { http: 404, rpc: RpcCode.NotFound },
   method_not_allowed: { http: 405, rpc: RpcCode.Unimplemented },
   request_timeout: { http: 408, rpc: RpcCode.DeadlineExceeded },
   payload_too_large: { http: 413, rpc: RpcCode.ResourceExhausted },
   unsupported_media_type: { http: 415, rpc: RpcCode.InvalidArgument },
+  too_many_requests: { http: 429, rpc: RpcCode.ResourceExhausted },
   overloaded: { http: 503, rpc: RpcCode.Unavailable },
   internal: { http: 500, rpc: RpcCode.Internal },
 };

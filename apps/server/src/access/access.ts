@@ -6,10 +6,11 @@
  * The user's name reaches the routes as `c.get("user")`, recorded on status changes and ignore rules.
  */
 import { getConnInfo } from "@hono/node-server/conninfo";
-import type { DashboardConfig } from "@n1radar/core";
+import { type DashboardConfig, ERROR_STATUS, type ErrorCode } from "@n1radar/core";
 import type { Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { log } from "../log.js";
 import { forgeryProblem } from "./csrf.js";
 import { type AllowedHosts, hostAllowed } from "./hosts.js";
@@ -64,6 +65,11 @@ const MAX_USER_LENGTH = 200;
 /** Answered without sign-in: the probes, and the sign-in page itself. */
 const PROBES = new Set(["/api/health", "/api/ready"]);
 
+/** A refusal in the API's error shape, with the status core maps its code to (as the API's own errors). */
+function refuse(c: Context, code: ErrorCode, message: string) {
+  return c.json({ error: { code, message } }, ERROR_STATUS[code].http as ContentfulStatusCode);
+}
+
 function peerOf(c: Context): string | undefined {
   try {
     return getConnInfo(c).remote.address;
@@ -109,15 +115,7 @@ export function installAccess(app: Hono, settings: AccessSettings, now: () => nu
 
   const tooMany = (c: Context, retryMs: number) => {
     c.header("retry-after", String(Math.ceil(retryMs / 1000)));
-    return c.json(
-      {
-        error: {
-          code: "too_many_requests",
-          message: "too many failed sign-ins from this address; try later",
-        },
-      },
-      429,
-    );
+    return refuse(c, "too_many_requests", "too many failed sign-ins from this address; try later");
   };
 
   app.use("*", async (c, next) => {
@@ -126,14 +124,10 @@ export function installAccess(app: Hono, settings: AccessSettings, now: () => nu
     const host = c.req.header("host") ?? url.host;
     const probe = PROBES.has(path) || path === "/metrics";
     if (!probe && !hostAllowed(host, settings.allowedHosts, guarded)) {
-      return c.json(
-        {
-          error: {
-            code: "forbidden",
-            message: `this n1radar does not answer to the name ${JSON.stringify(host)}: add it to N1_ALLOWED_HOSTS, or set N1_AUTH_TOKEN (protection against DNS rebinding)`,
-          },
-        },
-        403,
+      return refuse(
+        c,
+        "forbidden",
+        `this n1radar does not answer to the name ${JSON.stringify(host)}: add it to N1_ALLOWED_HOSTS, or set N1_AUTH_TOKEN (protection against DNS rebinding)`,
       );
     }
     const signForm = path === "/login" || path === "/logout";
@@ -144,7 +138,7 @@ export function installAccess(app: Hono, settings: AccessSettings, now: () => nu
       header: (name) => c.req.header(name),
       requireJson: !signForm,
     });
-    if (problem) return c.json({ error: { code: "forbidden", message: problem } }, 403);
+    if (problem) return refuse(c, "forbidden", problem);
 
     c.set("user", null);
     if (!guarded || signForm || PROBES.has(path) || (path === "/metrics" && !settings.protectMetrics))
@@ -168,7 +162,7 @@ export function installAccess(app: Hono, settings: AccessSettings, now: () => nu
       }
       failed(address, "bearer");
       c.header("www-authenticate", 'Bearer realm="n1radar", error="invalid_token"');
-      return c.json({ error: { code: "unauthorized", message: "the access token is not right" } }, 401);
+      return refuse(c, "unauthorized", "the access token is not right");
     }
     if (sessions?.verify(getCookie(c, SESSION_COOKIE), now())) {
       c.set("user", TOKEN_USER);
@@ -177,15 +171,10 @@ export function installAccess(app: Hono, settings: AccessSettings, now: () => nu
 
     if (path.startsWith("/api/") || path === "/api" || path === "/metrics" || c.req.method !== "GET") {
       c.header("www-authenticate", 'Bearer realm="n1radar"');
-      return c.json(
-        {
-          error: {
-            code: "unauthorized",
-            message:
-              "sign in: send Authorization: Bearer <N1_AUTH_TOKEN>, or sign in on the dashboard at /login",
-          },
-        },
-        401,
+      return refuse(
+        c,
+        "unauthorized",
+        "sign in: send Authorization: Bearer <N1_AUTH_TOKEN>, or sign in on the dashboard at /login",
       );
     }
     const site = c.req.header("sec-fetch-site");

@@ -11,13 +11,10 @@ import { IsoTimeSchema, OffenderDetailSchema } from "./offender.js";
 const count = z.number().int().min(0);
 const ms = z.number().min(0);
 
-/**
- * Every error answer of the API: `{ error: { code, message } }` with the code's HTTP status (errors.ts), or one
- * of the sign-in layer's own refusals (403 forbidden, 429 too_many_requests).
- */
+/** Every error answer of the API: `{ error: { code, message } }` with the code's HTTP status (errors.ts). */
 export const ApiErrorSchema = z.strictObject({
   error: z.strictObject({
-    code: z.enum([...(Object.keys(ERROR_STATUS) as ErrorStatusCode[]), "forbidden", "too_many_requests"]),
+    code: z.enum(Object.keys(ERROR_STATUS) as [ErrorStatusCode, ...ErrorStatusCode[]]),
     message: z.string().min(1),
   }),
 });
