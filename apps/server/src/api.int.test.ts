@@ -22,7 +22,7 @@ import { createApiApp } from "./api.js";
 import { parseConfig } from "./config.js";
 import { LiveHub } from "./exporters/live-updates.js";
 import { IgnoreRuleCache } from "./ignore-rules.js";
-import { apiError, apiJson } from "./test-api.js";
+import { apiError, apiJson } from "./testing/api.js";
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 0, 10, 12, 0);

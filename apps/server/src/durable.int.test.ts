@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { getFindings } from "./test-api.js";
-import { freePorts, type MainPorts, type MainProcess, startMain } from "./test-main.js";
-import { jsonOf, jsonRequest, nPlusOneSpans } from "./test-payloads.js";
-import { eventually } from "./test-server.js";
+import { getFindings } from "./testing/api.js";
+import { freePorts, type MainPorts, type MainProcess, startMain } from "./testing/main.js";
+import { jsonOf, jsonRequest, nPlusOneSpans } from "./testing/payloads.js";
+import { eventually } from "./testing/server.js";
 
 const dirs: string[] = [];
 const processes: MainProcess[] = [];
@@ -77,7 +77,7 @@ function spansJson(spans: Parameters<typeof jsonOf>[0]): JsonSpan[] {
   return body.resourceSpans[0]!.scopeSpans[0]!.spans;
 }
 
-/** One export request of `spans` from `service` (test-payloads' jsonRequest, as bytes). */
+/** One export request of `spans` from `service` (testing/payloads.ts' jsonRequest, as bytes). */
 const otlpJson = (service: string, spans: JsonSpan[]): Uint8Array =>
   new TextEncoder().encode(
     jsonRequest(spans, { attributes: [{ key: "service.name", value: { stringValue: service } }] }),

@@ -9,8 +9,8 @@ import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiError, apiJson, getFindings } from "./test-api.js";
-import { eventually, startTestServer, type TestServer } from "./test-server.js";
+import { apiError, apiJson, getFindings } from "./testing/api.js";
+import { eventually, startTestServer, type TestServer } from "./testing/server.js";
 
 let server: TestServer;
 let provider: BasicTracerProvider;

@@ -9,9 +9,9 @@ import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace
 import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getFindings } from "./test-api.js";
-import { nPlusOneSpans } from "./test-payloads.js";
-import { eventually, startTestServer, type TestServer } from "./test-server.js";
+import { getFindings } from "./testing/api.js";
+import { nPlusOneSpans } from "./testing/payloads.js";
+import { eventually, startTestServer, type TestServer } from "./testing/server.js";
 
 /** @opentelemetry/core's ExportResultCode, which the exporters report. */
 const ExportResultCode = { SUCCESS: 0, FAILED: 1 } as const;

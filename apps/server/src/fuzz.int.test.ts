@@ -8,9 +8,9 @@
 import { gzipSync } from "node:zlib";
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getFindings } from "./test-api.js";
-import { jsonOf, nPlusOneSpans, protobufOf } from "./test-payloads.js";
-import { eventually, startTestServer, type TestServer } from "./test-server.js";
+import { getFindings } from "./testing/api.js";
+import { jsonOf, nPlusOneSpans, protobufOf } from "./testing/payloads.js";
+import { eventually, startTestServer, type TestServer } from "./testing/server.js";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_240_601);
 const HTTP_CASES = 5_000;

@@ -7,8 +7,8 @@
 import type { SpanRecord } from "@n1radar/core";
 import { MAX_STATEMENT_CHARS } from "@n1radar/otlp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hexId, jsonRequest, jsonSpan, nPlusOneSpans, protobufOf } from "./test-payloads.js";
-import { startTestReceivers, type TestReceivers } from "./test-receivers.js";
+import { hexId, jsonRequest, jsonSpan, nPlusOneSpans, protobufOf } from "./testing/payloads.js";
+import { startTestReceivers, type TestReceivers } from "./testing/receivers.js";
 
 let rx: TestReceivers;
 beforeAll(async () => {

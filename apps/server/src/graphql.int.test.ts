@@ -2,7 +2,7 @@
  * GraphQL end to end: graphql-js behind node:http, instrumented by @opentelemetry/instrumentation-http and
  * @opentelemetry/instrumentation-graphql (default settings: resolver spans on), the Node SDK's default
  * BatchSpanProcessor and the OTLP/HTTP exporter, sending to a test n1radar. Resolvers read a real SQLite file
- * (test-graphql-app.ts), concurrently, as graphql-js runs async resolvers. Every operation arrives as
+ * (testing/graphql-app.ts), concurrently, as graphql-js runs async resolvers. Every operation arrives as
  * `POST /graphql`; n1radar must name each after its operation, report the nested loop under concurrent resolvers
  * as one chain with a chained fix naming DataLoader, and find nothing in the DataLoader version.
  */
@@ -19,9 +19,9 @@ import { BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import type Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getFindings } from "./test-api.js";
-import { type ResolverStyle, seedBlog, startGraphqlServer } from "./test-graphql-app.js";
-import { eventually, startTestServer, type TestServer } from "./test-server.js";
+import { getFindings } from "./testing/api.js";
+import { type ResolverStyle, seedBlog, startGraphqlServer } from "./testing/graphql-app.js";
+import { eventually, startTestServer, type TestServer } from "./testing/server.js";
 
 const POST_AUTHORS = "query PostAuthors { posts { title author { name } } }";
 const POST_COMMENTS = "query PostComments { posts { title comments { body author { name } } } }";

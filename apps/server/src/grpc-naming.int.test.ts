@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { getFindings } from "./test-api.js";
-import { eventually, startTestServer, type TestServer } from "./test-server.js";
+import { getFindings } from "./testing/api.js";
+import { eventually, startTestServer, type TestServer } from "./testing/server.js";
 
 const app = fileURLToPath(new URL("./fixtures/grpc-feed-app.cjs", import.meta.url));
 let server: TestServer;

@@ -7,9 +7,9 @@ import { request as httpRequest } from "node:http";
 import { type ClientHttp2Session, type ClientHttp2Stream, connect as http2Connect } from "node:http2";
 import { connect as netConnect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { nPlusOneSpans, protobufOf } from "./test-payloads.js";
-import { startTestReceivers, type TestReceivers } from "./test-receivers.js";
-import { eventually } from "./test-server.js";
+import { nPlusOneSpans, protobufOf } from "./testing/payloads.js";
+import { startTestReceivers, type TestReceivers } from "./testing/receivers.js";
+import { eventually } from "./testing/server.js";
 
 const LIMIT = 1024 * 1024; // MAX_BODY_BYTES here; the upload budget is 4x, one client's share 2x
 let receivers: TestReceivers | undefined;

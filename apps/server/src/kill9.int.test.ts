@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { getFindings } from "./test-api.js";
-import { freePorts, type MainPorts, startMain } from "./test-main.js";
-import { jsonOf, nPlusOneSpans } from "./test-payloads.js";
+import { getFindings } from "./testing/api.js";
+import { freePorts, type MainPorts, startMain } from "./testing/main.js";
+import { jsonOf, nPlusOneSpans } from "./testing/payloads.js";
 
 /** What a kill may lose of acknowledged requests, by age: FLUSH_INTERVAL_MS (100) + one tick (50), with slack for a busy CI machine. */
 const WINDOW_MS = 500;

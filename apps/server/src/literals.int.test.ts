@@ -13,9 +13,9 @@ import {
 } from "@n1radar/core/schemas";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { z } from "zod";
-import { apiJson, getFindings } from "./test-api.js";
-import { hexId, jsonRequest } from "./test-payloads.js";
-import { eventually, startTestServer, type TestServer } from "./test-server.js";
+import { apiJson, getFindings } from "./testing/api.js";
+import { hexId, jsonRequest } from "./testing/payloads.js";
+import { eventually, startTestServer, type TestServer } from "./testing/server.js";
 
 const SECRETS = [
   "sk_live_51HxYzSecretKey0001",

@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { HealthSchema } from "@n1radar/core/schemas";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { apiJson } from "./test-api.js";
-import { freePort } from "./test-main.js";
+import { apiJson } from "./testing/api.js";
+import { freePort } from "./testing/main.js";
 
 const mainJs = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 

@@ -4,9 +4,9 @@ import { FindingAnswerSchema } from "@n1radar/core/schemas";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { Metrics } from "./metrics.js";
 import { Pruner } from "./pruner.js";
-import { apiJson, getFindings } from "./test-api.js";
-import { jsonOf, nPlusOneSpans } from "./test-payloads.js";
-import { eventually, startTestServer, type TestServer } from "./test-server.js";
+import { apiJson, getFindings } from "./testing/api.js";
+import { jsonOf, nPlusOneSpans } from "./testing/payloads.js";
+import { eventually, startTestServer, type TestServer } from "./testing/server.js";
 
 const DAY = 86_400_000;
 let server: TestServer;

@@ -11,9 +11,9 @@ import { IngestQueue } from "./processors/ingest-queue.js";
 import { readiness } from "./readiness.js";
 import { createIngestKeyCheck } from "./receivers/ingest-keys.js";
 import { Receiver } from "./receivers/receiver.js";
-import { apiJson } from "./test-api.js";
-import { jsonOf, nPlusOneSpans } from "./test-payloads.js";
-import { eventually, startTestServer, type TestServer } from "./test-server.js";
+import { apiJson } from "./testing/api.js";
+import { jsonOf, nPlusOneSpans } from "./testing/payloads.js";
+import { eventually, startTestServer, type TestServer } from "./testing/server.js";
 
 let server: TestServer;
 beforeAll(async () => {

@@ -12,12 +12,12 @@ import { type PgCluster, startPgCluster } from "@n1radar/db/testing";
 import { defaultAssemblerSettings, defaultDetectorSettings } from "@n1radar/detector";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type PlatformReceiver, startPlatform } from "./alerts/test-platforms.js";
-import { startTraffic } from "./alerts/test-traffic.js";
 import { parseConfig } from "./config.js";
 import { createService, type Service } from "./service.js";
-import { apiJson, getFindings } from "./test-api.js";
-import { eventually } from "./test-server.js";
+import { apiJson, getFindings } from "./testing/api.js";
+import { type PlatformReceiver, startPlatform } from "./testing/platforms.js";
+import { eventually } from "./testing/server.js";
+import { startTraffic } from "./testing/traffic.js";
 
 const ROUTES = ["/posts", "/authors", "/tags", "/comments", "/feed", "/search"];
 const PER_REPLICA = 15; // requests per route sent to each replica

@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { ExplanationAnswerSchema, FindingAnswerSchema, OffenderPageSchema } from "@n1radar/core/schemas";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { detectorSettingsOf, parseConfig } from "./config.js";
-import { apiJson } from "./test-api.js";
-import { jsonOf, nPlusOneSpans } from "./test-payloads.js";
-import { eventually, startTestServer, type TestServer } from "./test-server.js";
+import { apiJson } from "./testing/api.js";
+import { jsonOf, nPlusOneSpans } from "./testing/payloads.js";
+import { eventually, startTestServer, type TestServer } from "./testing/server.js";
 
 let dir: string;
 let server: TestServer | undefined;

@@ -18,8 +18,8 @@ import {
   type SpanExporter,
 } from "@opentelemetry/sdk-trace-base";
 import { afterEach, describe, expect, it } from "vitest";
-import { getFindings } from "./test-api.js";
-import { eventually, startTestServer, type TestServer } from "./test-server.js";
+import { getFindings } from "./testing/api.js";
+import { eventually, startTestServer, type TestServer } from "./testing/server.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

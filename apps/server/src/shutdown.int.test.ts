@@ -12,9 +12,9 @@ import { connect as netConnect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { getFindings } from "./test-api.js";
-import { freePorts, type MainPorts, startMain } from "./test-main.js";
-import { jsonOf, nPlusOneSpans } from "./test-payloads.js";
+import { getFindings } from "./testing/api.js";
+import { freePorts, type MainPorts, startMain } from "./testing/main.js";
+import { jsonOf, nPlusOneSpans } from "./testing/payloads.js";
 
 let dir: string;
 let ports: MainPorts;

@@ -8,9 +8,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { OffenderListItem } from "@n1radar/core";
 import { defaultAssemblerSettings } from "@n1radar/detector";
 import { afterEach, describe, expect, it } from "vitest";
-import { getFindings } from "./test-api.js";
-import { nPlusOneSpans, protobufOf } from "./test-payloads.js";
-import { eventually, metricValue, sendProtobuf, startTestServer, type TestServer } from "./test-server.js";
+import { getFindings } from "./testing/api.js";
+import { nPlusOneSpans, protobufOf } from "./testing/payloads.js";
+import { eventually, metricValue, sendProtobuf, startTestServer, type TestServer } from "./testing/server.js";
 
 let server: TestServer | undefined;
 afterEach(async () => {

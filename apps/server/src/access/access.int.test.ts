@@ -5,10 +5,10 @@
 
 import { DashboardConfigSchema } from "@n1radar/core/schemas";
 import { describe, expect, it } from "vitest";
-import { apiJson } from "../test-api.js";
+import { BEARER, build, clock, firstOffender, HOUR, json, send, TOKEN } from "../testing/access.js";
+import { apiJson } from "../testing/api.js";
 import { SESSION_COOKIE } from "./access.js";
 import { parseTrustedProxies } from "./proxies.js";
-import { BEARER, build, clock, firstOffender, HOUR, json, send, TOKEN } from "./test-access.js";
 
 describe("with N1_AUTH_TOKEN set", () => {
   it("keeps /metrics open for scrapers unless N1_AUTH_METRICS is set", async () => {

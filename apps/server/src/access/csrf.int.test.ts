@@ -1,7 +1,7 @@
 /** Forged cross-site state changes are refused, with and without a token, and change nothing. */
 import { describe, expect, it } from "vitest";
-import { apiError } from "../test-api.js";
-import { BEARER, build, firstOffender, json, send, TOKEN } from "./test-access.js";
+import { BEARER, build, firstOffender, json, send, TOKEN } from "../testing/access.js";
+import { apiError } from "../testing/api.js";
 
 describe("cross-site state changes", () => {
   // What a page on another site can make a browser send: a form post (urlencoded, or text/plain shaped into

@@ -4,8 +4,8 @@
  * N1_ALLOWED_HOSTS lets other names in.
  */
 import { describe, expect, it } from "vitest";
-import { apiError } from "../test-api.js";
-import { BEARER, build, send, TOKEN } from "./test-access.js";
+import { BEARER, build, send, TOKEN } from "../testing/access.js";
+import { apiError } from "../testing/api.js";
 
 const as = (host: string, headers: Record<string, string> = {}) => ({ headers: { host, ...headers } });
 

@@ -3,8 +3,8 @@
  * services' configuration) must not read findings, and the dashboard token must not be an ingest key.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { jsonOf, nPlusOneSpans } from "../test-payloads.js";
-import { startTestServer, type TestServer } from "../test-server.js";
+import { jsonOf, nPlusOneSpans } from "../testing/payloads.js";
+import { startTestServer, type TestServer } from "../testing/server.js";
 import { openAccess } from "./access.js";
 
 const INGEST_KEY = "ingest-key-abcdef0123456789";

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort } from "../test-main.js";
+import { freePort } from "../testing/main.js";
 
 const mainJs = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "n1-access-"));

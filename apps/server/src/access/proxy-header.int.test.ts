@@ -8,9 +8,9 @@ import {
   IgnoreRuleListSchema,
 } from "@n1radar/core/schemas";
 import { describe, expect, it } from "vitest";
-import { apiJson } from "../test-api.js";
+import { BEARER, build, clock, firstOffender, json, send, TOKEN } from "../testing/access.js";
+import { apiJson } from "../testing/api.js";
 import { parseTrustedProxies } from "./proxies.js";
-import { BEARER, build, clock, firstOffender, json, send, TOKEN } from "./test-access.js";
 
 describe("the sign-in proxy header", () => {
   const proxies = parseTrustedProxies("10.0.0.0/8, 192.0.2.1");

@@ -5,10 +5,10 @@
 
 import { DestinationAnswerSchema, IgnoreRuleListSchema } from "@n1radar/core/schemas";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type PlatformReceiver, startPlatform } from "../alerts/test-platforms.js";
 import type { App } from "../app.js";
-import { apiError, apiJson } from "../test-api.js";
-import { BEARER, build, firstOffender, json, send, TOKEN } from "./test-access.js";
+import { BEARER, build, firstOffender, json, send, TOKEN } from "../testing/access.js";
+import { apiError, apiJson } from "../testing/api.js";
+import { type PlatformReceiver, startPlatform } from "../testing/platforms.js";
 
 let platform: PlatformReceiver;
 beforeAll(async () => {

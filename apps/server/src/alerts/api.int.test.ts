@@ -15,10 +15,10 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseConfig } from "../config.js";
 import { log } from "../log.js";
-import { apiError, apiJson } from "../test-api.js";
-import { jsonOf, nPlusOneSpans } from "../test-payloads.js";
-import { eventually, startTestServer, type TestServer } from "../test-server.js";
-import { type PlatformReceiver, startPlatform } from "./test-platforms.js";
+import { apiError, apiJson } from "../testing/api.js";
+import { jsonOf, nPlusOneSpans } from "../testing/payloads.js";
+import { type PlatformReceiver, startPlatform } from "../testing/platforms.js";
+import { eventually, startTestServer, type TestServer } from "../testing/server.js";
 
 const TOKEN = "s3cr3tT0ken";
 const secret = generateSecret();

@@ -13,10 +13,10 @@ import { generateSecret } from "@n1radar/alerts";
 import { DeliveryListSchema } from "@n1radar/core/schemas";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiJson, getFindings } from "../test-api.js";
-import { eventually } from "../test-server.js";
-import { type PlatformReceiver, startPlatform } from "./test-platforms.js";
-import { startTraffic } from "./test-traffic.js";
+import { apiJson, getFindings } from "../testing/api.js";
+import { type PlatformReceiver, startPlatform } from "../testing/platforms.js";
+import { eventually } from "../testing/server.js";
+import { startTraffic } from "../testing/traffic.js";
 
 const MAIN = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
 const API = "http://127.0.0.1:14710";

@@ -10,10 +10,10 @@ import { FindingAnswerSchema } from "@n1radar/core/schemas";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../config.js";
-import { apiJson, getFindings } from "../test-api.js";
-import { eventually, startTestServer, type TestServer } from "../test-server.js";
-import { type PlatformReceiver, startPlatform } from "./test-platforms.js";
-import { startTraffic, type Traffic } from "./test-traffic.js";
+import { apiJson, getFindings } from "../testing/api.js";
+import { type PlatformReceiver, startPlatform } from "../testing/platforms.js";
+import { eventually, startTestServer, type TestServer } from "../testing/server.js";
+import { startTraffic, type Traffic } from "../testing/traffic.js";
 
 const PUBLIC_URL = "https://n1radar.example.com";
 const secret = generateSecret();

@@ -9,10 +9,10 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { parseConfig } from "../config.js";
-import { apiJson } from "../test-api.js";
-import { eventually, startTestServer, type TestServer } from "../test-server.js";
-import { type PlatformReceiver, startPlatform } from "./test-platforms.js";
-import { startTraffic, type Traffic } from "./test-traffic.js";
+import { apiJson } from "../testing/api.js";
+import { type PlatformReceiver, startPlatform } from "../testing/platforms.js";
+import { eventually, startTestServer, type TestServer } from "../testing/server.js";
+import { startTraffic, type Traffic } from "../testing/traffic.js";
 
 const secret = generateSecret();
 let server: TestServer;

@@ -7,10 +7,10 @@
 import { IgnoreAnswerSchema } from "@n1radar/core/schemas";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../config.js";
-import { apiJson, getFindings } from "../test-api.js";
-import { eventually, startTestServer, type TestServer } from "../test-server.js";
-import { type PlatformReceiver, startPlatform } from "./test-platforms.js";
-import { startTraffic, type Traffic } from "./test-traffic.js";
+import { apiJson, getFindings } from "../testing/api.js";
+import { type PlatformReceiver, startPlatform } from "../testing/platforms.js";
+import { eventually, startTestServer, type TestServer } from "../testing/server.js";
+import { startTraffic, type Traffic } from "../testing/traffic.js";
 
 let server: TestServer;
 let traffic: Traffic;

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { jsonOf, nPlusOneSpans } from "../test-payloads.js";
-import { runCliCaptured } from "./test-cli.js";
+import { runCliCaptured } from "../testing/cli.js";
+import { jsonOf, nPlusOneSpans } from "../testing/payloads.js";
 
 const dir = mkdtempSync(join(tmpdir(), "n1radar-analyze-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 import { defaultDetectorSettings } from "@n1radar/detector";
 import { decodeJsonTraces } from "@n1radar/otlp";
 import { describe, expect, it } from "vitest";
-import { jsonOf, nPlusOneSpans } from "../test-payloads.js";
+import { jsonOf, nPlusOneSpans } from "../testing/payloads.js";
 import { type AnalyzedOffender, analyzeSpans } from "./analyze.js";
 import { toGithubCommands, toJunit } from "./ci-formats.js";
 import { gate } from "./gate.js";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import AjvDraft04 from "ajv-draft-04";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCliCaptured } from "./test-cli.js";
+import { runCliCaptured } from "../testing/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "n1radar-ci-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

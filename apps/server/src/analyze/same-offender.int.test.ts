@@ -9,7 +9,7 @@ import { defaultAssemblerSettings, defaultDetectorSettings } from "@n1radar/dete
 import { decodeProtobufTraces } from "@n1radar/otlp";
 import { expect, it } from "vitest";
 import { Pipeline } from "../processors/pipeline.js";
-import { nPlusOneSpans, protobufOf } from "../test-payloads.js";
+import { nPlusOneSpans, protobufOf } from "../testing/payloads.js";
 import { analyzeSpans } from "./analyze.js";
 
 it("gives the same offender offline and in the store", async () => {

@@ -6,9 +6,9 @@
 import { dashboardDir } from "@n1radar/dashboard";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type PlatformReceiver, startPlatform } from "../alerts/test-platforms.js";
 import { parseConfig } from "../config.js";
-import { eventually, startTestServer, type TestServer } from "../test-server.js";
+import { type PlatformReceiver, startPlatform } from "../testing/platforms.js";
+import { eventually, startTestServer, type TestServer } from "../testing/server.js";
 import { FakeService, launchChromium, openPage } from "./harness.js";
 
 let server: TestServer;

@@ -7,8 +7,8 @@
 import { FindingAnswerSchema, IgnoreRuleListSchema } from "@n1radar/core/schemas";
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { apiJson, getFindings } from "../test-api.js";
-import { eventually, type TestServer } from "../test-server.js";
+import { apiJson, getFindings } from "../testing/api.js";
+import { eventually, type TestServer } from "../testing/server.js";
 import {
   FakeService,
   launchChromium,

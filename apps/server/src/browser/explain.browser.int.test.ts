@@ -5,7 +5,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TestServer } from "../test-server.js";
+import type { TestServer } from "../testing/server.js";
 import { FakeService, launchChromium, openPage, startDashboardServer } from "./harness.js";
 
 let server: TestServer;

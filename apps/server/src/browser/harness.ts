@@ -12,7 +12,7 @@ import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { startTestServer, type TestServer } from "../test-server.js";
+import { startTestServer, type TestServer } from "../testing/server.js";
 
 export const TRACE_VIEWER = "http://jaeger.test/trace/{traceId}";
 export const SCREENSHOTS = fileURLToPath(new URL("../../../dashboard/screenshots/", import.meta.url));

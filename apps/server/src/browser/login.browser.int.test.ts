@@ -10,9 +10,9 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openAccess } from "../access/access.js";
 import { parseTrustedProxies } from "../access/proxies.js";
-import { apiJson } from "../test-api.js";
-import { portOf } from "../test-receivers.js";
-import { startTestServer, type TestServer } from "../test-server.js";
+import { apiJson } from "../testing/api.js";
+import { portOf } from "../testing/receivers.js";
+import { startTestServer, type TestServer } from "../testing/server.js";
 import { FakeService, launchChromium, openPage, TRACE_VIEWER } from "./harness.js";
 
 const TOKEN = "browser-token-0123456789";

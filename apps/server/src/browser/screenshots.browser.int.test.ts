@@ -5,8 +5,8 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getFindings } from "../test-api.js";
-import { eventually, type TestServer } from "../test-server.js";
+import { getFindings } from "../testing/api.js";
+import { eventually, type TestServer } from "../testing/server.js";
 import { FakeService, launchChromium, openPage, screenshot, startDashboardServer } from "./harness.js";
 
 let server: TestServer;

@@ -5,8 +5,8 @@
 import { createServer, type Server } from "node:http";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { portOf } from "../test-receivers.js";
-import type { TestServer } from "../test-server.js";
+import { portOf } from "../testing/receivers.js";
+import type { TestServer } from "../testing/server.js";
 import { FakeService, launchChromium, openPage, startDashboardServer } from "./harness.js";
 
 let server: TestServer;

@@ -7,7 +7,7 @@ import { openStore, type Store } from "@n1radar/db";
 import { defaultAssemblerSettings, defaultDetectorSettings } from "@n1radar/detector";
 import { decodeProtobufTraces } from "@n1radar/otlp";
 import { afterEach, describe, expect, it } from "vitest";
-import { nPlusOneSpans, protobufOf } from "../test-payloads.js";
+import { nPlusOneSpans, protobufOf } from "../testing/payloads.js";
 import { Pipeline } from "./pipeline.js";
 
 const spansOf = (route: string): SpanRecord[] =>

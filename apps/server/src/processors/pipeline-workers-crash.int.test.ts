@@ -5,7 +5,7 @@
 import type { SpanRecord } from "@n1radar/core";
 import { defaultAssemblerSettings, defaultDetectorSettings } from "@n1radar/detector";
 import { expect, it } from "vitest";
-import { eventually } from "../test-server.js";
+import { eventually } from "../testing/server.js";
 import { PipelineWorkers } from "./pipeline-workers.js";
 
 const spans = (traceId: string, n: number) =>

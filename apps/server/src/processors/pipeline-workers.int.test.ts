@@ -7,9 +7,15 @@
 import type { OffenderListItem } from "@n1radar/core";
 import { defaultAssemblerSettings } from "@n1radar/detector";
 import { describe, expect, it } from "vitest";
-import { getFindings } from "../test-api.js";
-import { nPlusOneSpans, protobufOf } from "../test-payloads.js";
-import { eventually, metricValue, sendProtobuf, startTestServer, type TestServer } from "../test-server.js";
+import { getFindings } from "../testing/api.js";
+import { nPlusOneSpans, protobufOf } from "../testing/payloads.js";
+import {
+  eventually,
+  metricValue,
+  sendProtobuf,
+  startTestServer,
+  type TestServer,
+} from "../testing/server.js";
 
 const TRACES = 60;
 

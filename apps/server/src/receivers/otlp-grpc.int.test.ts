@@ -5,8 +5,8 @@
 import * as grpc from "@grpc/grpc-js";
 import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { nPlusOneSpans, protobufOf, readStatus } from "../test-payloads.js";
-import { startTestReceivers, type TestReceivers } from "../test-receivers.js";
+import { nPlusOneSpans, protobufOf, readStatus } from "../testing/payloads.js";
+import { startTestReceivers, type TestReceivers } from "../testing/receivers.js";
 
 const LIMIT = 64 * 1024;
 const TRACES = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";

@@ -3,7 +3,7 @@
  * on the OTLP/HTTP receiver.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestReceivers, type TestReceivers } from "../test-receivers.js";
+import { startTestReceivers, type TestReceivers } from "../testing/receivers.js";
 
 const PB = "application/x-protobuf";
 const JSON_TYPE = "application/json";

@@ -6,8 +6,8 @@ import http from "node:http";
 import { deflateSync, gzipSync } from "node:zlib";
 import { JsonTraceSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { jsonOf, jsonRequest, jsonSpan, nPlusOneSpans, protobufOf, readStatus } from "../test-payloads.js";
-import { startTestReceivers, type TestReceivers } from "../test-receivers.js";
+import { jsonOf, jsonRequest, jsonSpan, nPlusOneSpans, protobufOf, readStatus } from "../testing/payloads.js";
+import { startTestReceivers, type TestReceivers } from "../testing/receivers.js";
 
 const LIMIT = 64 * 1024;
 let rx: TestReceivers;

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Store } from "@n1radar/db";
 import { defaultAssemblerSettings, defaultDetectorSettings } from "@n1radar/detector";
-import type { App } from "./app.js";
-import { createService, type ServiceSettings } from "./service.js";
+import type { App } from "../app.js";
+import { createService, type ServiceSettings } from "../service.js";
 
 /** A running n1radar on ephemeral loopback ports with its own SQLite file, for integration tests. */
 export interface TestServer {

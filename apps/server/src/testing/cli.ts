@@ -1,5 +1,5 @@
 /** Test-only: runs the `n1radar` command in process and collects what it printed. */
-import { type Io, runCli } from "./run.js";
+import { type Io, runCli } from "../analyze/run.js";
 
 export async function runCliCaptured(args: string[], io: Partial<Io> = {}) {
   let stdout = "";

@@ -3,13 +3,13 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ServerType } from "@hono/node-server";
 import type { SpanRecord } from "@n1radar/core";
-import { Metrics } from "./metrics.js";
-import { IngestQueue } from "./processors/ingest-queue.js";
-import { createIngestKeyCheck, type IngestKeyOptions } from "./receivers/ingest-keys.js";
-import { startOtlpGrpcServer } from "./receivers/otlp-grpc.js";
-import { type CorsOrigins, createOtlpHttpHandler, type RequestListener } from "./receivers/otlp-http.js";
-import { Receiver } from "./receivers/receiver.js";
-import { newUploadBudget, type UploadBudget } from "./receivers/upload-budget.js";
+import { Metrics } from "../metrics.js";
+import { IngestQueue } from "../processors/ingest-queue.js";
+import { createIngestKeyCheck, type IngestKeyOptions } from "../receivers/ingest-keys.js";
+import { startOtlpGrpcServer } from "../receivers/otlp-grpc.js";
+import { type CorsOrigins, createOtlpHttpHandler, type RequestListener } from "../receivers/otlp-http.js";
+import { Receiver } from "../receivers/receiver.js";
+import { newUploadBudget, type UploadBudget } from "../receivers/upload-budget.js";
 
 export function listenNode(listener: RequestListener): Promise<ServerType> {
   return new Promise((resolve) => {

@@ -6,10 +6,10 @@ import { dashboardDir } from "@n1radar/dashboard";
 import { openStore, type Store } from "@n1radar/db";
 import { defaultAssemblerSettings, defaultDetectorSettings, offenderId } from "@n1radar/detector";
 import { afterEach } from "vitest";
+import { type AccessSettings, openAccess } from "../access/access.js";
 import { type App, createApp } from "../app.js";
 import { parseConfig } from "../config.js";
-import { apiJson } from "../test-api.js";
-import { type AccessSettings, openAccess } from "./access.js";
+import { apiJson } from "./api.js";
 
 export const TOKEN = "t0ken-for-tests-0123456789";
 export const BEARER = { authorization: `Bearer ${TOKEN}` };

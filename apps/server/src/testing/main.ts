@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
-export const MAIN_JS = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+export const MAIN_JS = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
 
 /** A port free right now (the OS picks it; closed again before use). */
 export function freePort(): Promise<number> {
