@@ -11,7 +11,7 @@
  * also drops quotes and case, and is what grouping compares. Neither ever keeps a literal value.
  */
 
-import { FUNCTION_KEYWORDS, KEYWORDS, type Token as SqlToken, tokenize, unquote } from "@n1radar/sql";
+import { FUNCTION_KEYWORDS, KEYWORDS, scanTokens, unquote } from "@n1radar/sql";
 
 export interface NormalizedStatement {
   display: string;
@@ -24,6 +24,7 @@ const COMPARISONS = new Set(["=", "<>", "!=", "<", ">", "<=", ">=", "like", "ili
 type Token = { text: string; canon: string; literal: boolean };
 
 const LITERAL: Token = { text: "?", canon: "?", literal: true };
+const MINUS: Token = { text: "-", canon: "-", literal: false };
 
 function afterComparison(out: Token[]): boolean {
   const prev = out[out.length - 1];
@@ -50,51 +51,66 @@ function readTokens(sql: string): Token[] {
     const p = out[out.length - 1];
     return p !== undefined && (p.literal || p.text === ")" || (!KEYWORDS.has(p.canon) && /\w$/.test(p.text)));
   };
-  const stream = tokenize(sql);
-  for (let k = 0; k < stream.length; k++) {
-    const t = stream[k] as SqlToken;
-    switch (t.kind) {
+  // A "-" waits for the next token: glued to a number where no value precedes it, it is the number's sign.
+  let minusEnd = -1;
+  let minusSigns = false;
+  const push = (t: Token) => {
+    if (t.text === "(") parens.push(opensValueList());
+    else if (t.text === ")") lastClosedHeldValues = parens.pop() ?? false;
+    out.push(t);
+  };
+  scanTokens(sql, (kind, start, end) => {
+    if (minusEnd >= 0) {
+      const signed = kind === "number" && start === minusEnd && minusSigns;
+      minusEnd = -1;
+      if (signed) {
+        out.push(LITERAL); // `= -1` is `= ?`
+        return;
+      }
+      push(MINUS);
+    }
+    switch (kind) {
       case "whitespace":
       case "comment":
-        break;
+        return;
       case "string":
       case "number":
       case "placeholder":
         out.push(LITERAL);
-        break;
+        return;
       case "quoted": {
-        const end = t.at + t.text.length;
-        if (t.text[0] === '"' && (afterComparison(out) || inValueList()) && sql.charCodeAt(end) !== 46) {
+        const text = sql.slice(start, end);
+        if (text[0] === '"' && (afterComparison(out) || inValueList()) && sql.charCodeAt(end) !== 46) {
           // MySQL's and SQLite's "double-quoted string" compared to a column or in a VALUES row or IN list: a value,
           // not an identifier (`= "alice"`, `VALUES (1,"2026-12-03 08:12:40")`: GORM's plugin inlines so).
           out.push(LITERAL);
-        } else out.push({ text: t.text, canon: unquote(t.text).toLowerCase(), literal: false });
-        break;
+        } else out.push({ text, canon: unquote(text).toLowerCase(), literal: false });
+        return;
       }
       case "keyword":
       case "identifier": {
-        const lower = t.text.toLowerCase();
+        const text = sql.slice(start, end);
+        const lower = text.toLowerCase();
         const prev = out[out.length - 1]?.canon;
         if (LITERAL_WORDS.has(lower)) out.push(LITERAL);
         else if (lower === "null" && prev !== "is" && prev !== "not")
           out.push(LITERAL); // `VALUES (?, NULL)` is the same INSERT as `VALUES (?, ?)`; `IS NULL` is not `= ?`
-        else if (t.kind === "keyword") out.push({ text: t.text.toUpperCase(), canon: lower, literal: false });
-        else out.push({ text: t.text, canon: lower, literal: false });
-        break;
+        else if (kind === "keyword") out.push({ text: text.toUpperCase(), canon: lower, literal: false });
+        else out.push({ text, canon: lower, literal: false });
+        return;
       }
       default: {
-        // A minus sign glued to a number where no value precedes it is the number's sign: `= -1` is `= ?`.
-        if (t.text === "-" && stream[k + 1]?.kind === "number" && !prevIsValue()) {
-          out.push(LITERAL);
-          k++;
-          break;
+        const text = sql.slice(start, end);
+        if (text === "-") {
+          minusEnd = end;
+          minusSigns = !prevIsValue();
+          return;
         }
-        if (t.text === "(") parens.push(opensValueList());
-        else if (t.text === ")") lastClosedHeldValues = parens.pop() ?? false;
-        out.push({ text: t.text, canon: t.text, literal: false });
+        push({ text, canon: text, literal: false });
       }
     }
-  }
+  });
+  if (minusEnd >= 0) push(MINUS);
   return out;
 }
 

@@ -24,6 +24,7 @@ export {
 export {
   FUNCTION_KEYWORDS,
   KEYWORDS,
+  scanTokens,
   significant,
   type Token,
   type TokenKind,

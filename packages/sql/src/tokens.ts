@@ -48,6 +48,9 @@ export const KEYWORDS: ReadonlySet<string> = new Set(
   ).split(" "),
 );
 
+/** No longer word is a keyword: most names are, and skip the lookup. */
+const LONGEST_KEYWORD = Math.max(...[...KEYWORDS].map((k) => k.length));
+
 /** Keywords that are called like functions: `COUNT(*)`, `COALESCE(a, b)`, `CAST(x AS int)`. */
 export const FUNCTION_KEYWORDS: ReadonlySet<string> = new Set([
   "count",
@@ -142,31 +145,38 @@ function numberEnd(sql: string, i: number): number {
   return Math.min(j, n);
 }
 
-/** Kind and end (exclusive) of the token starting at `i`. */
-function scan(sql: string, i: number): [TokenKind, number] {
+/** The end (exclusive) of the token `scan` read last: kept here so that reading a token allocates nothing. */
+let scanEnd = 0;
+const ends = (kind: TokenKind, end: number): TokenKind => {
+  scanEnd = end;
+  return kind;
+};
+
+/** Kind of the token starting at `i`; its end is left in `scanEnd`. */
+function scan(sql: string, i: number): TokenKind {
   const n = sql.length;
   const c = sql.charCodeAt(i);
   const next = sql.charCodeAt(i + 1);
   if (c <= 32) {
     let j = i + 1;
     while (j < n && sql.charCodeAt(j) <= 32) j++;
-    return ["whitespace", j];
+    return ends("whitespace", j);
   }
-  if (c === 45 && next === 45) return ["comment", lineEnd(sql, i)];
-  if (c === 35 && !isDigit(next)) return ["comment", lineEnd(sql, i)];
+  if (c === 45 && next === 45) return ends("comment", lineEnd(sql, i));
+  if (c === 35 && !isDigit(next)) return ends("comment", lineEnd(sql, i));
   if (c === 47 && next === 42) {
     const end = sql.indexOf("*/", i + 2);
-    return ["comment", end < 0 ? n : end + 2];
+    return ends("comment", end < 0 ? n : end + 2);
   }
-  if (c === 39) return ["string", quotedEnd(sql, i, 39, true)];
+  if (c === 39) return ends("string", quotedEnd(sql, i, 39, true));
   // E'..' N'..' X'..' B'..'
   if ((c | 32) === 101 || (c | 32) === 110 || (c | 32) === 120 || (c | 32) === 98) {
-    if (next === 39) return ["string", quotedEnd(sql, i + 1, 39, true)];
+    if (next === 39) return ends("string", quotedEnd(sql, i + 1, 39, true));
   }
-  if (c === 34 || c === 96) return ["quoted", quotedEnd(sql, i, c, false)];
+  if (c === 34 || c === 96) return ends("quoted", quotedEnd(sql, i, c, false));
   if (c === 91) {
     const end = sql.indexOf("]", i);
-    return ["quoted", end < 0 ? n : end + 1];
+    return ends("quoted", end < 0 ? n : end + 1);
   }
   if (c === 36 && (next === 36 || isIdentStart(next))) {
     // $$text$$ or $tag$text$tag$ (PostgreSQL); otherwise a $name placeholder
@@ -174,41 +184,51 @@ function scan(sql: string, i: number): [TokenKind, number] {
     const tag = tagEnd < 0 ? "" : sql.slice(i, tagEnd + 1);
     if (tag && /^\$\w*\$$/.test(tag)) {
       const close = sql.indexOf(tag, tagEnd + 1);
-      return ["string", close < 0 ? n : close + tag.length];
+      return ends("string", close < 0 ? n : close + tag.length);
     }
-    return ["placeholder", identEnd(sql, i + 1)];
+    return ends("placeholder", identEnd(sql, i + 1));
   }
-  if (c === 36 && isDigit(next)) return ["placeholder", digitsEnd(sql, i + 1)];
-  if (c === 63) return ["placeholder", digitsEnd(sql, i + 1)];
-  if (c === 37 && (next === 115 || next === 100 || next === 98)) return ["placeholder", i + 2];
+  if (c === 36 && isDigit(next)) return ends("placeholder", digitsEnd(sql, i + 1));
+  if (c === 63) return ends("placeholder", digitsEnd(sql, i + 1));
+  if (c === 37 && (next === 115 || next === 100 || next === 98)) return ends("placeholder", i + 2);
   if (c === 37 && next === 40) {
     const close = sql.indexOf(")", i);
-    return ["placeholder", close < 0 ? n : Math.min(n, close + 2)];
+    return ends("placeholder", close < 0 ? n : Math.min(n, close + 2));
   }
-  if (namedParameterAt(sql, i)) return ["placeholder", identEnd(sql, i + 1)];
-  if (c === 64 && isIdentStart(next)) return ["placeholder", identEnd(sql, i + 1)];
-  if (isDigit(c) || (c === 46 && isDigit(next))) return ["number", numberEnd(sql, i)];
+  if (namedParameterAt(sql, i)) return ends("placeholder", identEnd(sql, i + 1));
+  if (c === 64 && isIdentStart(next)) return ends("placeholder", identEnd(sql, i + 1));
+  if (isDigit(c) || (c === 46 && isDigit(next))) return ends("number", numberEnd(sql, i));
   if (isIdentStart(c)) {
     const end = identEnd(sql, i);
-    return [KEYWORDS.has(sql.slice(i, end).toLowerCase()) ? "keyword" : "identifier", end];
+    const keyword = end - i <= LONGEST_KEYWORD && KEYWORDS.has(sql.slice(i, end).toLowerCase());
+    return ends(keyword ? "keyword" : "identifier", end);
   }
   if (isOperatorRun(c)) {
     let j = i + 1;
     while (j < n && isOperatorRun(sql.charCodeAt(j)) && !namedParameterAt(sql, j)) j++;
-    return ["operator", j];
+    return ends("operator", j);
   }
-  return [SINGLE_OPERATORS.includes(sql[i] as string) ? "operator" : "punctuation", i + 1];
+  return ends(SINGLE_OPERATORS.includes(sql[i] as string) ? "operator" : "punctuation", i + 1);
+}
+
+/**
+ * Calls `visit` for each token in order with its kind and span (`sql.slice(start, end)` is its text), building
+ * nothing: for readers on a hot path (the detector's normalizer runs on every distinct statement text).
+ */
+export function scanTokens(sql: string, visit: (kind: TokenKind, start: number, end: number) => void): void {
+  let i = 0;
+  while (i < sql.length) {
+    const kind = scan(sql, i);
+    const end = scanEnd;
+    visit(kind, i, end);
+    i = end;
+  }
 }
 
 /** Splits `sql` into tokens whose texts concatenate back to exactly `sql`. */
 export function tokenize(sql: string): Token[] {
   const tokens: Token[] = [];
-  let i = 0;
-  while (i < sql.length) {
-    const [kind, end] = scan(sql, i);
-    tokens.push({ kind, text: sql.slice(i, end), at: i });
-    i = end;
-  }
+  scanTokens(sql, (kind, start, end) => tokens.push({ kind, text: sql.slice(start, end), at: start }));
   return tokens;
 }
 
