@@ -162,6 +162,15 @@ function scan(sql: string, i: number): TokenKind {
     while (j < n && sql.charCodeAt(j) <= 32) j++;
     return ends("whitespace", j);
   }
+  // Names first: most tokens are. E'..' N'..' X'..' B'..' are strings, not names.
+  if (isIdentStart(c)) {
+    const lower = c | 32;
+    if (next === 39 && (lower === 101 || lower === 110 || lower === 120 || lower === 98))
+      return ends("string", quotedEnd(sql, i + 1, 39, true));
+    const end = identEnd(sql, i);
+    const keyword = end - i <= LONGEST_KEYWORD && KEYWORDS.has(sql.slice(i, end).toLowerCase());
+    return ends(keyword ? "keyword" : "identifier", end);
+  }
   if (c === 45 && next === 45) return ends("comment", lineEnd(sql, i));
   if (c === 35 && !isDigit(next)) return ends("comment", lineEnd(sql, i));
   if (c === 47 && next === 42) {
@@ -169,10 +178,6 @@ function scan(sql: string, i: number): TokenKind {
     return ends("comment", end < 0 ? n : end + 2);
   }
   if (c === 39) return ends("string", quotedEnd(sql, i, 39, true));
-  // E'..' N'..' X'..' B'..'
-  if ((c | 32) === 101 || (c | 32) === 110 || (c | 32) === 120 || (c | 32) === 98) {
-    if (next === 39) return ends("string", quotedEnd(sql, i + 1, 39, true));
-  }
   if (c === 34 || c === 96) return ends("quoted", quotedEnd(sql, i, c, false));
   if (c === 91) {
     const end = sql.indexOf("]", i);
@@ -195,17 +200,17 @@ function scan(sql: string, i: number): TokenKind {
     const close = sql.indexOf(")", i);
     return ends("placeholder", close < 0 ? n : Math.min(n, close + 2));
   }
-  if (namedParameterAt(sql, i)) return ends("placeholder", identEnd(sql, i + 1));
+  if (c === 58 && namedParameterAt(sql, i)) return ends("placeholder", identEnd(sql, i + 1));
   if (c === 64 && isIdentStart(next)) return ends("placeholder", identEnd(sql, i + 1));
   if (isDigit(c) || (c === 46 && isDigit(next))) return ends("number", numberEnd(sql, i));
-  if (isIdentStart(c)) {
-    const end = identEnd(sql, i);
-    const keyword = end - i <= LONGEST_KEYWORD && KEYWORDS.has(sql.slice(i, end).toLowerCase());
-    return ends(keyword ? "keyword" : "identifier", end);
-  }
   if (isOperatorRun(c)) {
     let j = i + 1;
-    while (j < n && isOperatorRun(sql.charCodeAt(j)) && !namedParameterAt(sql, j)) j++;
+    while (
+      j < n &&
+      isOperatorRun(sql.charCodeAt(j)) &&
+      !(sql.charCodeAt(j) === 58 && namedParameterAt(sql, j))
+    )
+      j++;
     return ends("operator", j);
   }
   return ends(SINGLE_OPERATORS.includes(sql[i] as string) ? "operator" : "punctuation", i + 1);
