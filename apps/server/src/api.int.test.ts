@@ -2,7 +2,7 @@
  * The dashboard's API against a real SQLite store: list filters and paging, the triage workflow, ignore rules
  * (and that the pipeline honours them), overview, facets, settings and the live-update stream.
  */
-import { type Finding, FindingAccumulator, type Guidance, type OffenderListItem } from "@n1radar/core";
+import type { Finding, OffenderListItem } from "@n1radar/core";
 import {
   DashboardConfigSchema,
   FacetsSchema,
@@ -16,27 +16,16 @@ import {
 } from "@n1radar/core/schemas";
 import { makeFinding } from "@n1radar/core/testing";
 import { openStore, type Store } from "@n1radar/db";
-import { offenderId } from "@n1radar/detector";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApiApp } from "./api.js";
 import { parseConfig } from "./config.js";
 import { LiveHub } from "./exporters/live-updates.js";
 import { IgnoreRuleCache } from "./ignore-rules.js";
 import { apiError, apiJson } from "./testing/api.js";
+import { recordFindings } from "./testing/store.js";
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 0, 10, 12, 0);
-const guidance: Guidance = {
-  orm: "sqlalchemy",
-  ormName: "SQLAlchemy",
-  confidence: 0.9,
-  summary: "Eager-load it",
-  why: "why",
-  before: null,
-  after: null,
-  verify: "verify",
-};
-
 function finding(endpoint: string, statement: string, repeats: number, seenAtMs: number): Finding {
   const traceId = `${endpoint}${statement}${seenAtMs}`.replace(/\W/g, "").padEnd(32, "0").slice(0, 32);
   return makeFinding({
@@ -56,11 +45,7 @@ let rules: IgnoreRuleCache;
 let api: ReturnType<typeof createApiApp>;
 let now = NOW;
 
-async function record(findings: Finding[]): Promise<void> {
-  const acc = new FindingAccumulator(offenderId);
-  for (const f of findings) acc.addTrace([f]);
-  await store.recordDeltas(acc.drain().map((delta) => ({ delta, guidance: () => guidance })));
-}
+const record = (findings: Finding[]) => recordFindings(store, findings);
 
 async function call(method: string, path: string, body?: unknown): Promise<Response> {
   return api.request(path, {

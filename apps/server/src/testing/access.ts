@@ -1,30 +1,20 @@
 /** What the in-process access-control tests share: an app with one recorded offender, and requests from a peer. */
-import { type Finding, FindingAccumulator, type Guidance } from "@n1radar/core";
+import type { Finding } from "@n1radar/core";
 import { OffenderPageSchema } from "@n1radar/core/schemas";
 import { makeFinding } from "@n1radar/core/testing";
 import { dashboardDir } from "@n1radar/dashboard";
 import { openStore, type Store } from "@n1radar/db";
-import { defaultAssemblerSettings, defaultDetectorSettings, offenderId } from "@n1radar/detector";
+import { defaultAssemblerSettings, defaultDetectorSettings } from "@n1radar/detector";
 import { afterEach } from "vitest";
 import { type AccessSettings, openAccess } from "../access/access.js";
 import { type App, createApp } from "../app.js";
 import { parseConfig } from "../config.js";
 import { apiJson } from "./api.js";
+import { recordFindings } from "./store.js";
 
 export const TOKEN = "t0ken-for-tests-0123456789";
 export const BEARER = { authorization: `Bearer ${TOKEN}` };
 export const HOUR = 3_600_000;
-const guidance: Guidance = {
-  orm: "sqlalchemy",
-  ormName: "SQLAlchemy",
-  confidence: 0.9,
-  summary: "Eager-load it",
-  why: "why",
-  before: null,
-  after: null,
-  verify: "verify",
-};
-
 const stores: Store[] = [];
 afterEach(async () => {
   for (const s of stores.splice(0)) await s.close();
@@ -57,9 +47,7 @@ export async function build(access: Partial<AccessSettings>): Promise<{ app: App
     repeats: 8,
     seenAtMs: clock.now - HOUR,
   });
-  const acc = new FindingAccumulator(offenderId);
-  acc.addTrace([finding]);
-  await store.recordDeltas(acc.drain().map((delta) => ({ delta, guidance: () => guidance })));
+  await recordFindings(store, [finding]);
   return { app, store };
 }
 
