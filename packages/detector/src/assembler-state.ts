@@ -126,3 +126,25 @@ export function hasOrphansWithin(trace: OpenTrace, request: SpanRecord): boolean
   }
   return false;
 }
+
+/** The service of a span the trace knows, waiting or already judged; undefined for an unknown or absent id. */
+export function serviceIn(trace: OpenTrace, spanId: string | null): string | undefined {
+  if (spanId === null) return undefined;
+  return trace.pending.get(spanId)?.resource.serviceName ?? trace.judged.get(spanId);
+}
+
+/** A request's waiting subtree, down to (not into) other requests' entry spans, taken out of the trace. */
+export function takeSubtree(trace: OpenTrace, root: SpanRecord): SpanRecord[] {
+  const out = [root];
+  for (let i = 0; i < out.length; i++) {
+    const span = out[i] as SpanRecord;
+    for (const child of trace.children.get(span.spanId) ?? []) {
+      if (trace.pending.get(child.spanId) === child && !isEntrySpan(child)) out.push(child);
+    }
+  }
+  for (const span of out) {
+    trace.pending.delete(span.spanId);
+    trace.children.delete(span.spanId);
+  }
+  return out;
+}

@@ -8,16 +8,12 @@ import {
   type JudgedIds,
   type OpenTrace,
   openTrace,
+  serviceIn,
+  takeSubtree,
   zeroCounts,
 } from "./assembler-state.js";
 import { StringTable, shareStrings } from "./held-spans.js";
 import { isEntrySpan } from "./trace-view.js";
-
-export {
-  type AssemblerSettings,
-  type AssemblerStats,
-  defaultAssemblerSettings,
-} from "./assembler-state.js";
 
 /**
  * Collects spans across export requests and releases each request as soon as it can be judged, the way a
@@ -89,7 +85,7 @@ export class TraceAssembler {
         } else this.counts.duplicateSpans++;
         continue;
       }
-      const parentService = this.serviceOf(trace, span.parentSpanId);
+      const parentService = serviceIn(trace, span.parentSpanId);
       if (!isEntrySpan(span) && parentService === service && trace.judged.has(span.parentSpanId as string)) {
         this.counts.lateSpans++;
         this.remember(trace, span.spanId, service);
@@ -230,11 +226,6 @@ export class TraceAssembler {
     this.rememberedIds -= memory.judged.size;
   }
 
-  private serviceOf(trace: OpenTrace, spanId: string | null): string | undefined {
-    if (spanId === null) return undefined;
-    return trace.pending.get(spanId)?.resource.serviceName ?? trace.judged.get(spanId);
-  }
-
   private remember(trace: OpenTrace, spanId: string, service: string): void {
     // Ids only, bounded like the waiting spans; past the bound a late span is judged on its own later.
     if (trace.judged.has(spanId) || trace.judged.size >= this.settings.maxSpansPerTrace) return;
@@ -259,21 +250,12 @@ export class TraceAssembler {
     }
   }
 
-  /** The request's waiting subtree, down to (not into) other requests' entry spans. */
+  /** Takes the request's waiting subtree out of the trace (assembler-state.ts), remembering its ids. */
   private release(trace: OpenTrace, root: SpanRecord): SpanRecord[] {
-    const out = [root];
-    for (let i = 0; i < out.length; i++) {
-      const span = out[i] as SpanRecord;
-      for (const child of trace.children.get(span.spanId) ?? []) {
-        if (trace.pending.get(child.spanId) === child && !isEntrySpan(child)) out.push(child);
-      }
-    }
-    for (const span of out) {
-      trace.pending.delete(span.spanId);
-      trace.children.delete(span.spanId);
-      // Database calls are leaves: a late span's parent is a request, handler or wrapper span.
+    const out = takeSubtree(trace, root);
+    // Database calls are leaves: a late span's parent is a request, handler or wrapper span.
+    for (const span of out)
       if (span.db === null) this.remember(trace, span.spanId, span.resource.serviceName);
-    }
     this.openSpans -= out.length;
     return out;
   }

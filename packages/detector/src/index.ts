@@ -1,9 +1,5 @@
-export {
-  type AssemblerSettings,
-  type AssemblerStats,
-  defaultAssemblerSettings,
-  TraceAssembler,
-} from "./assembler.js";
+export { TraceAssembler } from "./assembler.js";
+export { type AssemblerSettings, type AssemblerStats, defaultAssemblerSettings } from "./assembler-state.js";
 export { DETECTORS, detect } from "./detect.js";
 export { explain, type GroupExplanation, type RequestExplanation, type Verdict } from "./explain.js";
 export { type NormalizedStatement, normalizeSql } from "./fingerprint.js";
