@@ -8,7 +8,7 @@ import type { DeliveryStatus, Offender } from "@n1radar/core";
 import { and, asc, desc, eq, inArray, lte, sql } from "drizzle-orm";
 import type { DestinationRow } from "./alert-destinations.js";
 import type { Db } from "./open.js";
-import { offenderColumns, toOffender } from "./query.js";
+import { type OffenderRow, offenderColumns, toOffender } from "./query.js";
 import {
   alertDeliveries,
   alertDestinations,
@@ -17,6 +17,7 @@ import {
   offenderHours,
   offenders,
 } from "./schema.js";
+import type { offenderHours as pgOffenderHours } from "./schema-pg.js";
 import { writeTransaction } from "./write-transaction.js";
 
 export type AlertEventRow = typeof alertEvents.$inferSelect;
@@ -61,6 +62,43 @@ export interface FanOutOptions {
   maxEvents?: number;
 }
 
+/** Each offender's latest hour row, in one query, on either dialect's table. */
+export function latestHourWhere(ids: string[], h: typeof offenderHours | typeof pgOffenderHours) {
+  return and(
+    inArray(h.offenderId, ids),
+    sql`${h.hourStart} = (select max(h.hour_start) from offender_hours h where h.offender_id = ${h.offenderId})`,
+  );
+}
+
+/** What `plan` reads of each offender with a pending event: the offender, its environment, its latest hour's waste. */
+export function offenderFacts(
+  rows: readonly (OffenderRow & { environment: string | null })[],
+  latestHours: readonly { offenderId: string; wastedMs: number }[],
+): Map<string, AlertOffenderFacts> {
+  const hourWaste = new Map(latestHours.map((h) => [h.offenderId, h.wastedMs]));
+  const facts = new Map<string, AlertOffenderFacts>();
+  for (const row of rows) {
+    facts.set(row.id, {
+      offender: toOffender(row),
+      environment: row.environment,
+      wastedMsPerHour: Math.round(hourWaste.get(row.id) ?? 0),
+    });
+  }
+  return facts;
+}
+
+/** A planned delivery's row: pending, due now. */
+export function newDelivery(d: FanOutResult["deliveries"][number], nowMs: number) {
+  return {
+    ...d,
+    status: "pending" as const,
+    attempts: 0,
+    nextAttemptAt: nowMs,
+    createdAt: nowMs,
+    updatedAt: nowMs,
+  };
+}
+
 /** Reads the pending events and what they need, lets `plan` decide, writes its result; returns events used. */
 export function fanOutAlertEvents(
   db: Db,
@@ -93,40 +131,14 @@ export function fanOutAlertEvents(
       .from(offenders)
       .where(inArray(offenders.id, ids))
       .all();
-    // Each offender's latest hour, in one query.
     const latestHours = tx
       .select({ offenderId: offenderHours.offenderId, wastedMs: offenderHours.wastedMs })
       .from(offenderHours)
-      .where(
-        and(
-          inArray(offenderHours.offenderId, ids),
-          sql`${offenderHours.hourStart} = (select max(h.hour_start) from offender_hours h where h.offender_id = ${offenderHours.offenderId})`,
-        ),
-      )
+      .where(latestHourWhere(ids, offenderHours))
       .all();
-    const hourWaste = new Map(latestHours.map((h) => [h.offenderId, h.wastedMs]));
-    const facts = new Map<string, AlertOffenderFacts>();
-    for (const row of rows) {
-      facts.set(row.id, {
-        offender: toOffender(row),
-        environment: row.environment,
-        wastedMsPerHour: Math.round(hourWaste.get(row.id) ?? 0),
-      });
-    }
     const notified = tx.select().from(alertNotified).where(inArray(alertNotified.offenderId, ids)).all();
-    const result = plan({ events, offenders: facts, destinations, notified });
-    for (const d of result.deliveries) {
-      tx.insert(alertDeliveries)
-        .values({
-          ...d,
-          status: "pending",
-          attempts: 0,
-          nextAttemptAt: options.nowMs,
-          createdAt: options.nowMs,
-          updatedAt: options.nowMs,
-        })
-        .run();
-    }
+    const result = plan({ events, offenders: offenderFacts(rows, latestHours), destinations, notified });
+    for (const d of result.deliveries) tx.insert(alertDeliveries).values(newDelivery(d, options.nowMs)).run();
     for (const n of result.notified) {
       tx.insert(alertNotified)
         .values(n)

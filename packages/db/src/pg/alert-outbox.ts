@@ -1,14 +1,15 @@
 import { and, asc, count, desc, eq, inArray, lte, sql } from "drizzle-orm";
-import type {
-  AlertOffenderFacts,
-  DeliveryRow,
-  DeliveryStatus,
-  DueDelivery,
-  FanOutInput,
-  FanOutOptions,
-  FanOutResult,
+import {
+  type DeliveryRow,
+  type DeliveryStatus,
+  type DueDelivery,
+  type FanOutInput,
+  type FanOutOptions,
+  type FanOutResult,
+  latestHourWhere,
+  newDelivery,
+  offenderFacts,
 } from "../alert-outbox.js";
-import { toOffender } from "../query.js";
 import {
   alertDeliveries,
   alertDestinations,
@@ -56,33 +57,10 @@ export async function fanOutAlertEvents(
     const latestHours = await tx
       .select({ offenderId: offenderHours.offenderId, wastedMs: offenderHours.wastedMs })
       .from(offenderHours)
-      .where(
-        and(
-          inArray(offenderHours.offenderId, ids),
-          sql`${offenderHours.hourStart} = (select max(h.hour_start) from offender_hours h where h.offender_id = ${offenderHours.offenderId})`,
-        ),
-      );
-    const hourWaste = new Map(latestHours.map((h) => [h.offenderId, h.wastedMs]));
-    const facts = new Map<string, AlertOffenderFacts>();
-    for (const row of rows) {
-      facts.set(row.id, {
-        offender: toOffender(row),
-        environment: row.environment,
-        wastedMsPerHour: Math.round(hourWaste.get(row.id) ?? 0),
-      });
-    }
+      .where(latestHourWhere(ids, offenderHours));
     const notified = await tx.select().from(alertNotified).where(inArray(alertNotified.offenderId, ids));
-    const result = plan({ events, offenders: facts, destinations, notified });
-    for (const d of result.deliveries) {
-      await tx.insert(alertDeliveries).values({
-        ...d,
-        status: "pending",
-        attempts: 0,
-        nextAttemptAt: options.nowMs,
-        createdAt: options.nowMs,
-        updatedAt: options.nowMs,
-      });
-    }
+    const result = plan({ events, offenders: offenderFacts(rows, latestHours), destinations, notified });
+    for (const d of result.deliveries) await tx.insert(alertDeliveries).values(newDelivery(d, options.nowMs));
     for (const n of result.notified) {
       await tx
         .insert(alertNotified)
