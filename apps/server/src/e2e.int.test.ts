@@ -5,16 +5,13 @@
 
 import type { IngestReport } from "@n1radar/core";
 import { FindingAnswerSchema, HealthSchema, IngestReportSchema } from "@n1radar/core/schemas";
-import { context, SpanKind, trace } from "@opentelemetry/api";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiError, apiJson, getFindings } from "./testing/api.js";
 import { eventually, startTestServer, type TestServer } from "./testing/server.js";
+import { startTraffic, type Traffic } from "./testing/traffic.js";
 
 let server: TestServer;
-let provider: BasicTracerProvider;
+let traffic: Traffic;
 /** What GET /api/ingest said before anything was sent, read before any test runs. */
 let atStart: IngestReport;
 
@@ -23,35 +20,13 @@ const ingest = async () => apiJson(await fetch(`${server.apiUrl}/api/ingest`), I
 beforeAll(async () => {
   server = await startTestServer();
   atStart = await ingest();
-  provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ "service.name": "blog-api", "telemetry.sdk.language": "nodejs" }),
-    spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url: `${server.otlpUrl}/v1/traces` }))],
-  });
+  traffic = startTraffic(server.otlpUrl);
 });
 
 afterAll(async () => {
-  await provider.shutdown();
+  await traffic.shutdown();
   await server.close();
 });
-
-function request(route: string, queries: string[]): void {
-  const tracer = provider.getTracer("e2e-test");
-  const root = tracer.startSpan(`GET ${route}`, {
-    kind: SpanKind.SERVER,
-    attributes: { "http.request.method": "GET", "http.route": route },
-  });
-  const ctx = trace.setSpan(context.active(), root);
-  for (const sql of queries) {
-    tracer
-      .startSpan(
-        "SELECT",
-        { kind: SpanKind.CLIENT, attributes: { "db.system.name": "sqlite", "db.query.text": sql } },
-        ctx,
-      )
-      .end();
-  }
-  root.end();
-}
 
 describe("n1radar end to end", () => {
   it("says what has arrived per service before any N+1 (GET /api/ingest)", async () => {
@@ -62,8 +37,8 @@ describe("n1radar end to end", () => {
     const before = await ingest();
     const blogSpans = (report: IngestReport) =>
       report.services.find((s) => s.service === "blog-api")?.spans ?? 0;
-    request("/health", ["SELECT 1"]);
-    await provider.forceFlush();
+    traffic.send("/health", ["SELECT 1"]);
+    await traffic.flush();
     const after = await eventually(async () => {
       const body = await ingest();
       return body.spans >= before.spans + 2 ? body : undefined;
@@ -76,12 +51,12 @@ describe("n1radar end to end", () => {
   });
 
   it("reports the N+1 sent by the real OTLP exporter, and not the clean request", async () => {
-    request("/posts", [
+    traffic.send("/posts", [
       "SELECT id, title, author_id FROM posts",
       ...Array.from({ length: 8 }, (_, i) => `SELECT id, name FROM authors WHERE id = ${i + 1}`),
     ]);
-    request("/about", ["SELECT id FROM pages WHERE slug = 'about'", "SELECT count(*) FROM posts"]);
-    await provider.forceFlush();
+    traffic.send("/about", ["SELECT id FROM pages WHERE slug = 'about'", "SELECT count(*) FROM posts"]);
+    await traffic.flush();
 
     const findings = await eventually(async () => {
       const body = await getFindings(server.apiUrl);

@@ -59,6 +59,8 @@ export class FindingAccumulator {
   constructor(private readonly idOf: (finding: Finding) => string) {}
 
   private deltas = new Map<string, OffenderDelta>();
+  /** Each finding's offender id, computed once: keepsSample and addTrace both need it (idOf is a hash). */
+  private readonly ids = new WeakMap<Finding, string>();
   /** Trace ids seen per offender in this window; kept out of the delta, which the store reads. */
   private traceIds = new Map<string, Set<string>>();
 
@@ -69,7 +71,7 @@ export class FindingAccumulator {
    */
   addTrace(findings: readonly Finding[]): void {
     for (const finding of findings) {
-      const id = this.idOf(finding);
+      const id = this.id(finding);
       const delta = this.deltas.get(id) ?? this.create(id, finding);
       let traces = this.traceIds.get(id);
       if (!traces) {
@@ -87,8 +89,17 @@ export class FindingAccumulator {
    * window, or more repeats than the sample so far. Only such findings need their evidence built.
    */
   keepsSample(finding: Finding): boolean {
-    const delta = this.deltas.get(this.idOf(finding));
+    const delta = this.deltas.get(this.id(finding));
     return delta === undefined || finding.repeats > delta.repeatsMax;
+  }
+
+  private id(finding: Finding): string {
+    let id = this.ids.get(finding);
+    if (id === undefined) {
+      id = this.idOf(finding);
+      this.ids.set(finding, id);
+    }
+    return id;
   }
 
   get size(): number {

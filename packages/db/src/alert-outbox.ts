@@ -214,18 +214,16 @@ export function releaseDeliveries(db: Db, ids: readonly string[]): void {
     .run();
 }
 
+/** What one delivery attempt ends in: the delivery's new status, when to try again, what went wrong. */
+export interface AttemptOutcome {
+  status: DeliveryStatus;
+  nextAttemptAt: number;
+  lastError: string | null;
+  lastStatus: number | null;
+}
+
 /** Records one attempt's outcome. */
-export function recordAttempt(
-  db: Db,
-  id: string,
-  outcome: {
-    status: DeliveryStatus;
-    nextAttemptAt: number;
-    lastError: string | null;
-    lastStatus: number | null;
-  },
-  nowMs: number,
-): void {
+export function recordAttempt(db: Db, id: string, outcome: AttemptOutcome, nowMs: number): void {
   db.update(alertDeliveries)
     .set({ ...outcome, attempts: sql`${alertDeliveries.attempts} + 1`, leaseUntil: null, updatedAt: nowMs })
     .where(eq(alertDeliveries.id, id))

@@ -15,6 +15,7 @@ import type {
 } from "@n1radar/core";
 import type { DestinationFields, DestinationRow } from "./alert-destinations.js";
 import type {
+  AttemptOutcome,
   DeliveryRow,
   DeliveryStatus,
   DueDelivery,
@@ -95,16 +96,7 @@ export interface Store {
   /** Due deliveries leased to the caller (see alert-outbox.ts): of several replicas, one sends each. */
   claimDueDeliveries(nowMs: number, limit: number, leaseMs: number): Promise<DueDelivery[]>;
   releaseDeliveries(ids: readonly string[]): Promise<void>;
-  recordAttempt(
-    id: string,
-    outcome: {
-      status: DeliveryStatus;
-      nextAttemptAt: number;
-      lastError: string | null;
-      lastStatus: number | null;
-    },
-    nowMs: number,
-  ): Promise<void>;
+  recordAttempt(id: string, outcome: AttemptOutcome, nowMs: number): Promise<void>;
   listDeliveries(options: { statuses?: DeliveryStatus[]; limit: number }): Promise<ListedDelivery[]>;
   resendDelivery(id: string, nowMs: number): Promise<DeliveryRow | null>;
   deliveryCounts(): Promise<Record<DeliveryStatus, number>>;

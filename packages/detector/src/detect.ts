@@ -21,6 +21,11 @@ function lowestMinRepeats(settings: DetectorSettings): number {
 
 export interface DetectOptions {
   /**
+   * Ignore rules kept outside the settings (the store's, which change while the server runs), checked with
+   * `settings.ignore` before any evidence is built.
+   */
+  isIgnored?: (finding: Finding) => boolean;
+  /**
    * Whether a finding's evidence (a sample of its request's spans, up to maxSampleSpans) is wanted. The pipeline
    * asks its accumulator, which keeps one sample per offender (the most repeats), so a request whose finding
    * will not be kept skips the work; such a finding comes back with no spans. Default: every finding's.
@@ -56,6 +61,7 @@ export function detect(
       for (const reported of detector.detect(ctx)) {
         const { finding } = reported;
         if (finding.wastedMs < own.minWastedMs || isIgnored(finding, settings.ignore)) continue;
+        if (options.isIgnored?.(finding)) continue;
         if (intentFor(view, reported)) continue; // the app marked this loop as meant (intent.ts)
         findings.push(options.wantsEvidence?.(finding) === false ? finding : withEvidence(ctx, reported));
       }

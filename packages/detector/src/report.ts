@@ -155,7 +155,12 @@ export function buildFinding(ctx: RequestContext, report: Report): Reported {
   return { finding, repeated };
 }
 
-/** The finding with its evidence: a bounded sample of its request's spans, its repeated calls marked. */
+/**
+ * Fills in the finding's evidence: a bounded sample of its request's spans, its repeated calls marked. The
+ * finding was made for this report and nothing else holds it, so it is filled in place: whoever asked about it
+ * before (the accumulator, for its offender id) meets the same object again.
+ */
 export function withEvidence(ctx: RequestContext, reported: Reported): Finding {
-  return { ...reported.finding, spans: sampleSpans(ctx, reported.repeated) };
+  reported.finding.spans = sampleSpans(ctx, reported.repeated);
+  return reported.finding;
 }

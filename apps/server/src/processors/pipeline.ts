@@ -233,13 +233,12 @@ export class Pipeline implements PipelineHandle {
       this.counters.tracesJudged++;
       const first = spans[0];
       if (!first) continue;
-      const isIgnored = this.options.isIgnored;
       // One request (released when its span arrived) or a trace's leftovers (wait over, evicted, shutdown).
       // Evidence only for findings kept as their offender's sample (the accumulator keeps one each).
-      const detected = detect(spans, this.options.detector, {
-        wantsEvidence: (finding) => !isIgnored?.(finding) && this.accumulator.keepsSample(finding),
+      const findings = detect(spans, this.options.detector, {
+        isIgnored: this.options.isIgnored,
+        wantsEvidence: (finding) => this.accumulator.keepsSample(finding),
       });
-      const findings = isIgnored ? detected.filter((f) => !isIgnored(f)) : detected;
       // The request span heads a request's set; journal order decides a leftover set's first span, on replay too.
       const request = `${first.traceId}/${first.spanId}`;
       const stored = this.options.storedRequests?.has(request) === true;

@@ -5,6 +5,8 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 
 export interface Traffic {
+  /** One GET request to `route` whose handler runs `queries`, each a database span under the request span. */
+  send(route: string, queries: readonly string[]): void;
   /** One request to `route` running the posts query and `repeats` author lookups (an N+1 when >= 5). */
   request(route: string, repeats: number, table?: string): void;
   flush(): Promise<void>;
@@ -26,27 +28,30 @@ export function startTraffic(otlpUrl: string, service = "blog-api", environment 
     ],
   });
   const tracer = provider.getTracer("alerts-test");
+  const send = (route: string, queries: readonly string[]) => {
+    const root = tracer.startSpan(`GET ${route}`, {
+      kind: SpanKind.SERVER,
+      attributes: { "http.request.method": "GET", "http.route": route },
+    });
+    const ctx = trace.setSpan(context.active(), root);
+    for (const sql of queries) {
+      tracer
+        .startSpan(
+          "SELECT",
+          { kind: SpanKind.CLIENT, attributes: { "db.system.name": "sqlite", "db.query.text": sql } },
+          ctx,
+        )
+        .end();
+    }
+    root.end();
+  };
   return {
+    send,
     request(route, repeats, table = "authors") {
-      const root = tracer.startSpan(`GET ${route}`, {
-        kind: SpanKind.SERVER,
-        attributes: { "http.request.method": "GET", "http.route": route },
-      });
-      const ctx = trace.setSpan(context.active(), root);
-      const queries = [
+      send(route, [
         "SELECT id, title, author_id FROM posts",
         ...Array.from({ length: repeats }, (_, i) => `SELECT id, name FROM ${table} WHERE id = ${i + 1}`),
-      ];
-      for (const sql of queries) {
-        tracer
-          .startSpan(
-            "SELECT",
-            { kind: SpanKind.CLIENT, attributes: { "db.system.name": "sqlite", "db.query.text": sql } },
-            ctx,
-          )
-          .end();
-      }
-      root.end();
+      ]);
     },
     flush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),

@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, inArray, lte, sql } from "drizzle-orm";
 import {
+  type AttemptOutcome,
   type DeliveryRow,
   type DeliveryStatus,
   type DueDelivery,
@@ -142,12 +143,7 @@ export async function releaseDeliveries(db: PgDb, ids: readonly string[]): Promi
 export async function recordAttempt(
   db: PgDb,
   id: string,
-  outcome: {
-    status: DeliveryStatus;
-    nextAttemptAt: number;
-    lastError: string | null;
-    lastStatus: number | null;
-  },
+  outcome: AttemptOutcome,
   nowMs: number,
 ): Promise<void> {
   await db
